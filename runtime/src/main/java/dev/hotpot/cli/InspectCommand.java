@@ -1,0 +1,40 @@
+package dev.hotpot.cli;
+
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.object.SchemaRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Opens a heap (recovering it if needed) and prints its size, roots and registered classes. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a heap's roots and classes.")
+final class InspectCommand implements Callable<Integer> {
+    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = "hotpot-data")
+    Path dir;
+    @Parameters(index = "0", description = "heap name")
+    String heapName;
+
+    @Override
+    public Integer call() {
+        if (!java.nio.file.Files.isDirectory(dir.resolve(heapName))) {
+            System.err.println("no heap '" + heapName + "' in " + dir);
+            return 2;
+        }
+        try (Heap heap = Heap.open(HeapConfig.builder(dir, heapName).build())) {
+            System.out.println("heap " + heap.name() + ": " + heap.size() + " bytes, " + heap.persistenceMode().description());
+            System.out.println("recovery: " + heap.recoveryReport());
+            for (String root : heap.rootNames()) {
+                System.out.println("root " + root + " -> " + heap.root(root));
+            }
+            for (SchemaRegistry.Entry entry : heap.schema().entries()) {
+                System.out.println("class " + entry.layout().className() + " id=" + entry.classId() + " version="
+                        + entry.version() + " size=" + entry.layout().size() + " fields=" + entry.layout().fields().size());
+            }
+        }
+        return 0;
+    }
+}

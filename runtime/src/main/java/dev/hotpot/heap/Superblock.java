@@ -1,0 +1,43 @@
+package dev.hotpot.heap;
+
+/**
+ * Layout of the heap's own metadata, kept in pages 1.. of the heap and changed only inside
+ * transactions, so it is logged, rolled back and recovered like application data. A new heap is
+ * all zeros, and every field's zero means "empty" or "use the default".
+ *
+ * <pre>
+ * page 1 (superblock):
+ *    0  long  top              next never-allocated address; 0 means {@link #FIRST_DATA_ADDRESS}
+ *    8  long  rootsHead        first root entry, or 0
+ *   16  long  schemaHead       first schema entry, or 0
+ *   24  long  nextClassId      last class id handed out
+ *   32  long  largeFreeHead    first free block larger than a chunk, or 0
+ * pages 2 .. 2+ARENAS-1 (one allocation arena each):
+ *    0  long  chunkCursor      next free byte of the arena's current chunk
+ *    8  long  chunkEnd         end of the arena's current chunk
+ *   16  long  freeHead[c]      per size class c, first free block, or 0
+ * </pre>
+ */
+public final class Superblock {
+    static final long ADDRESS = Pages.SIZE;
+    static final long TOP = ADDRESS;
+    static final long ROOTS_HEAD = ADDRESS + 8;
+    public static final long SCHEMA_HEAD = ADDRESS + 16;
+    public static final long NEXT_CLASS_ID = ADDRESS + 24;
+    static final long LARGE_FREE_HEAD = ADDRESS + 32;
+
+    static final int ARENAS = 8;
+    static final long FIRST_ARENA = 2L * Pages.SIZE;
+    static final long ARENA_CHUNK_CURSOR = 0;
+    static final long ARENA_CHUNK_END = 8;
+    static final long ARENA_FREE_HEADS = 16;
+
+    static final long FIRST_DATA_ADDRESS = FIRST_ARENA + (long) ARENAS * Pages.SIZE;
+
+    private Superblock() {
+    }
+
+    static long arena(int index) {
+        return FIRST_ARENA + (long) index * Pages.SIZE;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hotpot.log;
+
+import dev.hotpot.HeapCorruptException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * Replays the redo log into the page image at open. Replay starts at the checkpoint and stops at
+ * the first position without a valid record: every record before it was acknowledged or at least
+ * fully written, nothing after it was acknowledged (commits wait for the force that covers them,
+ * and forces cover a prefix). The replayed image is forced, and the caller then moves the
+ * checkpoint past every existing segment and retires them, so stale bytes are never read again.
+ *
+ * <p>Threading: runs once, on the opening thread, while the heap's file lock is held.
+ */
+public final class Recovery {
+    private final Path logDirectory;
+    private final long segmentBytes;
+    private final TreeMap<Long, Path> segmentFiles = new TreeMap<>();
+
+    public Recovery(Path logDirectory, long segmentBytes) throws IOException {
+        this.logDirectory = logDirectory;
+        this.segmentBytes = segmentBytes;
+        try (var files = Files.list(logDirectory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                OptionalLong index = LogSegment.indexOf(file);
+                if (index.isPresent()) {
+                    segmentFiles.put(index.getAsLong(), file);
+                }
+            }
+        }
+    }
+
+    /** Replays records from {@code fromLsn} into {@code image} and forces what it wrote. */
+    public RecoveryReport replay(long fromLsn, MemorySegment image) throws IOException {
+        long start = System.nanoTime();
+        TreeMap<Long, LogSegment> mapped = new TreeMap<>();
+        RedoApplier applier = new RedoApplier(image);
+        try {
+            LogReader.Result result = LogReader.scan(index -> {
+                Path file = segmentFiles.get(index);
+                if (file == null) {
+                    return null;
+                }
+                return mapped.computeIfAbsent(index, i -> openSegment(file, i)).memory();
+            }, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
+            applier.forceTouched();
+            return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(), result.torn(),
+                    result.tornInfo(), System.nanoTime() - start);
+        } finally {
+            mapped.values().forEach(LogSegment::close);
+        }
+    }
+
+    /** The first segment boundary past every segment file and past {@code lsn}: where the new log starts. */
+    public long freshStart(long lsn) {
+        long next = Math.ceilDiv(lsn, segmentBytes);
+        if (!segmentFiles.isEmpty()) {
+            next = Math.max(next, segmentFiles.lastKey() + 1);
+        }
+        return next * segmentBytes;
+    }
+
+    /** Retires every segment file found at open; call after the checkpoint moved past them. */
+    public void retireAll() throws IOException {
+        for (var entry : segmentFiles.entrySet()) {
+            LogSegment.retireFile(entry.getValue(), entry.getKey());
+        }
+        segmentFiles.clear();
+    }
+
+    private LogSegment openSegment(Path file, long index) {
+        try {
+            return LogSegment.openForRead(file, index, segmentBytes);
+        } catch (IOException e) {
+            throw new HeapCorruptException("cannot read redo log segment: file=" + file + " directory=" + logDirectory
+                    + "; check permissions, nothing was changed", e);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.hotpot.log;
+
+import dev.hotpot.HotpotException;
+import dev.hotpot.TransactionTooLargeException;
+import dev.hotpot.heap.Mappings;
+import dev.hotpot.metrics.HotpotMetrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import static dev.hotpot.log.LogRecordDescriptor.*;
+
+/**
+ * The append side of the redo log: sealed records are copied into mapped segments under a short
+ * lock, and made durable by group commit, where one waiting thread forces everything appended so
+ * far on behalf of all waiters.
+ *
+ * <p>Invariants: {@code durable <= written}; every byte below {@code written} is a complete
+ * record copy; records are never modified once below {@code written}; segments are unmapped only
+ * when wholly below the checkpoint.
+ *
+ * <p>Threading: {@link #append}, {@link #awaitDurable} and {@link #forceAll} are safe from any
+ * thread; {@link #retireBelow} and {@link #scan} are called by the single checkpoint thread.
+ */
+public final class RedoLog implements AutoCloseable {
+    private final Path directory;
+    private final long segmentBytes;
+    private final long maxUncheckpointedBytes;
+    private final HotpotMetrics metrics;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Condition checkpointAdvanced = appendLock.newCondition();
+    /** Guarded by appendLock for writes; read freely. */
+    private volatile long written;
+    private volatile long checkpointed;
+
+    private final Object forceMonitor = new Object();
+    /** Guarded by forceMonitor. */
+    private boolean forcing;
+    private volatile long durable;
+    private volatile HotpotException failure;
+
+    /**
+     * Starts an empty log at {@code startLsn}, which must be a segment boundary past every
+     * segment that exists on disk.
+     */
+    public RedoLog(Path directory, long segmentBytes, long startLsn, long maxUncheckpointedBytes, HotpotMetrics metrics) {
+        if (startLsn % segmentBytes != 0) {
+            throw new IllegalArgumentException("log must start on a segment boundary: lsn=" + startLsn);
+        }
+        this.directory = directory;
+        this.segmentBytes = segmentBytes;
+        this.maxUncheckpointedBytes = Math.max(maxUncheckpointedBytes, 2 * segmentBytes);
+        this.metrics = metrics;
+        this.written = startLsn;
+        this.durable = startLsn;
+        this.checkpointed = startLsn;
+    }
+
+    /**
+     * Copies a sealed record into the log. Waits while the log holds more than its bound of
+     * un-checkpointed bytes, so the log never grows without bound.
+     *
+     * @return the log position just past the record: durable once {@link #durablePosition()} reaches it
+     */
+    public long append(RecordBuffer record) {
+        int length = record.recordLength();
+        if (length > segmentBytes - HEADER_LENGTH) {
+            throw new TransactionTooLargeException("transaction changed " + record.bodyLength()
+                    + " bytes of redo, more than one log segment holds: logSegmentBytes=" + segmentBytes
+                    + "; split the transaction or raise logSegmentBytes");
+        }
+        appendLock.lock();
+        try {
+            while (written - checkpointed > maxUncheckpointedBytes) {
+                checkFailure();
+                checkpointAdvanced.awaitUninterruptibly();
+            }
+            checkFailure();
+            long position = written;
+            long room = segmentBytes - position % segmentBytes;
+            if (length > room) {
+                if (room >= HEADER_LENGTH) {
+                    writePad(segmentFor(position).memory(), position % segmentBytes, position, room);
+                }
+                position += room;
+            }
+            record.copyTo(segmentFor(position).memory(), position % segmentBytes, position);
+            written = position + length;
+            metrics.logBytes(length);
+            return written;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Returns once every record that ends at or below {@code lsn} is durable. The first waiter
+     * forces for everyone; the rest wait for it and usually find their record covered.
+     * Uninterruptible: a record that was appended may become durable anyway, so its transaction
+     * cannot be abandoned half-way; the interrupt status is kept.
+     */
+    public void awaitDurable(long lsn) {
+        while (durable < lsn) {
+            boolean interrupted = false;
+            synchronized (forceMonitor) {
+                while (forcing && durable < lsn) {
+                    try {
+                        forceMonitor.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (durable >= lsn) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
+                forcing = true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            long from = durable;
+            long target = written;
+            boolean forced = false;
+            try {
+                checkFailure();
+                long start = System.nanoTime();
+                forceRange(from, target);
+                metrics.logForce(System.nanoTime() - start);
+                forced = true;
+            } catch (UncheckedIOException | IllegalStateException e) {
+                failure = new HotpotException("redo log force failed: directory=" + directory + " range=[" + from + ", "
+                        + target + "); commits after the last durable one are unconfirmed, close and reopen the heap", e);
+                throw failure;
+            } finally {
+                synchronized (forceMonitor) {
+                    if (forced) {
+                        durable = target;
+                    }
+                    forcing = false;
+                    forceMonitor.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Forces everything appended so far. */
+    public void forceAll() {
+        awaitDurable(written);
+    }
+
+    public long writtenPosition() {
+        return written;
+    }
+
+    public long durablePosition() {
+        return durable;
+    }
+
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
+    public Mappings.PersistenceMode persistenceMode() {
+        Map.Entry<Long, LogSegment> last = segments.lastEntry();
+        return last == null ? Mappings.PersistenceMode.MSYNC : last.getValue().mode();
+    }
+
+    /** Visits the durable records in {@code [from, to)}; checkpoint thread only. */
+    public LogReader.Result scan(long from, long to, LogReader.Visitor visitor) {
+        return LogReader.scan(index -> {
+            LogSegment segment = segments.get(index);
+            return segment == null ? null : segment.memory();
+        }, segmentBytes, from, to, visitor);
+    }
+
+    /** Records that everything below {@code lsn} is in the image, and recycles segments wholly below it. */
+    public void retireBelow(long lsn) throws IOException {
+        for (Map.Entry<Long, LogSegment> entry : segments.headMap(lsn / segmentBytes).entrySet()) {
+            segments.remove(entry.getKey());
+            entry.getValue().retire();
+        }
+        appendLock.lock();
+        try {
+            checkpointed = lsn;
+            checkpointAdvanced.signalAll();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Marks the log failed so that appenders waiting for space are released with an error. */
+    public void fail(HotpotException cause) {
+        failure = cause;
+        appendLock.lock();
+        try {
+            checkpointAdvanced.signalAll();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    public long uncheckpointedBytes() {
+        return written - checkpointed;
+    }
+
+    /** Waits until the checkpoint has advanced or {@code nanos} passed; used by tests and close. */
+    public boolean awaitCheckpointAbove(long lsn, long nanos) throws InterruptedException {
+        appendLock.lock();
+        try {
+            while (checkpointed <= lsn && nanos > 0) {
+                nanos = checkpointAdvanced.awaitNanos(nanos);
+            }
+            return checkpointed > lsn;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void forceRange(long from, long to) {
+        for (long index = from / segmentBytes; index * segmentBytes < to; index++) {
+            LogSegment segment = segments.get(index);
+            long start = Math.max(from, index * segmentBytes) - index * segmentBytes;
+            long end = Math.min(to, (index + 1) * segmentBytes) - index * segmentBytes;
+            if (segment != null) {
+                segment.force(start, end);
+            }
+        }
+    }
+
+    /** Caller holds appendLock. */
+    private LogSegment segmentFor(long position) {
+        long index = position / segmentBytes;
+        LogSegment segment = segments.get(index);
+        if (segment == null) {
+            try {
+                segment = LogSegment.create(directory, index, segmentBytes);
+            } catch (IOException e) {
+                failure = new HotpotException("cannot create redo log segment: directory=" + directory + " index=" + index
+                        + "; check free disk space and permissions", e);
+                throw failure;
+            }
+            segments.put(index, segment);
+        }
+        return segment;
+    }
+
+    private static void writePad(MemorySegment segment, long offset, long lsn, long room) {
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET, MAGIC);
+        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET, FORMAT_VERSION);
+        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + TYPE_OFFSET, TYPE_PAD);
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_LENGTH_OFFSET, (int) (room - HEADER_LENGTH));
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + EPOCH_OFFSET, 0);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + TX_ID_OFFSET, 0L);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET, lsn);
+        CRC32C crc = new CRC32C();
+        crc.update(segment.asSlice(offset, CRC_HEADER_LENGTH).asByteBuffer());
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + CRC_OFFSET, (int) crc.getValue());
+    }
+
+    private void checkFailure() {
+        HotpotException f = failure;
+        if (f != null) {
+            throw new HotpotException("redo log is unusable after an earlier failure: directory=" + directory
+                    + "; close and reopen the heap", f);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (LogSegment segment : segments.values()) {
+            segment.close();
+        }
+        segments.clear();
+    }
+}

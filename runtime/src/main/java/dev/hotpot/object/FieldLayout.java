@@ -1,0 +1,11 @@
+package dev.hotpot.object;
+
+/**
+ * Where one persistent field lives in its object.
+ *
+ * @param name       the Java field name
+ * @param descriptor the JVM type descriptor ({@code J}, {@code Ljava/lang/String;}, ...)
+ * @param offset     byte offset from the object's start (after its header)
+ */
+public record FieldLayout(String name, String descriptor, int offset) {
+}

@@ -1,0 +1,125 @@
+package dev.hotpot.object;
+
+import dev.hotpot.SchemaMismatchException;
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.Superblock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The heap's persistent registry of class layouts. Each registered layout gets a class id that
+ * objects store in their header. A class whose layout only gained fields gets a new id (a new
+ * layout version) and old objects keep the old one; a class that lost a field or changed a
+ * field's type is refused with a message naming the field, so stored data is never reinterpreted.
+ *
+ * <pre>
+ * entry block: long next; int classId; int version; int length; byte[length] layout ({@link ClassLayout})
+ * </pre>
+ *
+ * <p>Threading: safe from any thread; registration runs in (or joins) a transaction. The id cache
+ * holds only committed entries, which never change.
+ */
+public final class SchemaRegistry {
+    private static final long NEXT = 0;
+    private static final long CLASS_ID = 8;
+    private static final long VERSION = 12;
+    private static final long LENGTH = 16;
+    private static final long LAYOUT = 20;
+
+    /** A stored layout with its id and version (1 for the first layout of a class name). */
+    public record Entry(int classId, int version, ClassLayout layout) {
+    }
+
+    private final Heap heap;
+    private final Map<Integer, Entry> byId = new ConcurrentHashMap<>();
+
+    public SchemaRegistry(Heap heap) {
+        this.heap = heap;
+    }
+
+    /**
+     * Returns the class id for {@code layout}, registering it (as a new version if the class is
+     * known with fewer fields) when it is not stored yet.
+     *
+     * @throws SchemaMismatchException if a stored field of the class is missing or has another type
+     */
+    public int register(ClassLayout layout) {
+        return heap.transaction(() -> {
+            Entry latest = null;
+            for (Entry entry : readAll()) {
+                if (entry.layout().className().equals(layout.className())) {
+                    if (entry.layout().equals(layout)) {
+                        return entry.classId();
+                    }
+                    if (latest == null || entry.version() > latest.version()) {
+                        latest = entry;
+                    }
+                }
+            }
+            if (latest != null) {
+                checkCompatible(latest, layout);
+            }
+            int classId = (int) heap.getLong(Superblock.NEXT_CLASS_ID) + 1;
+            heap.putLong(Superblock.NEXT_CLASS_ID, classId);
+            byte[] encoded = layout.encode();
+            long block = heap.allocate(LAYOUT + encoded.length);
+            heap.putInt(block + CLASS_ID, classId);
+            heap.putInt(block + VERSION, latest == null ? 1 : latest.version() + 1);
+            heap.putInt(block + LENGTH, encoded.length);
+            heap.putBytes(block + LAYOUT, encoded);
+            heap.putLong(block + NEXT, heap.getLong(Superblock.SCHEMA_HEAD));
+            heap.putLong(Superblock.SCHEMA_HEAD, block);
+            return classId;
+        });
+    }
+
+    /** The layout stored under {@code classId}. */
+    public Entry lookup(int classId) {
+        Entry cached = byId.get(classId);
+        if (cached != null) {
+            return cached;
+        }
+        for (Entry entry : heap.transaction(this::readAll)) {
+            if (entry.classId() == classId) {
+                if (!heap.inTransaction()) {
+                    byId.put(classId, entry);
+                }
+                return entry;
+            }
+        }
+        throw new IllegalArgumentException("no class with id=" + classId + " in heap=" + heap.name());
+    }
+
+    /** Every stored layout, newest first. */
+    public List<Entry> entries() {
+        return heap.transaction(this::readAll);
+    }
+
+    private List<Entry> readAll() {
+        List<Entry> entries = new ArrayList<>();
+        for (long block = heap.getLong(Superblock.SCHEMA_HEAD); block != 0; block = heap.getLong(block + NEXT)) {
+            byte[] encoded = heap.getBytes(block + LAYOUT, heap.getInt(block + LENGTH));
+            entries.add(new Entry(heap.getInt(block + CLASS_ID), heap.getInt(block + VERSION), ClassLayout.decode(encoded)));
+        }
+        return entries;
+    }
+
+    private static void checkCompatible(Entry stored, ClassLayout proposed) {
+        for (FieldLayout old : stored.layout().fields()) {
+            FieldLayout now = proposed.field(old.name()).orElse(null);
+            if (now == null) {
+                throw new SchemaMismatchException("class " + proposed.className() + ": field '" + old.name() + "' ("
+                        + old.descriptor() + ") is stored in the heap but no longer declared; layoutVersion="
+                        + stored.version() + "; put the field back, or migrate the data to a class with a new name");
+            }
+            if (!now.descriptor().equals(old.descriptor())) {
+                throw new SchemaMismatchException("class " + proposed.className() + ": field '" + old.name()
+                        + "' changed type from " + old.descriptor() + " to " + now.descriptor() + "; layoutVersion="
+                        + stored.version() + "; keep the stored type, or add a new field with the new type");
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.hotpot.tx;
+
+/**
+ * Unwinds a transaction body that lost a conflict so that it can be re-run. An {@link Error}, so
+ * application code that catches {@code Exception} does not swallow it; a body that swallows it
+ * anyway is still rolled back at commit (the transaction is marked doomed). Carries no stack trace:
+ * conflicts are an expected outcome, not a failure.
+ */
+final class ConflictAbort extends Error {
+    static final ConflictAbort INSTANCE = new ConflictAbort();
+
+    private ConflictAbort() {
+        super("transaction conflict", null, false, false);
+    }
+}

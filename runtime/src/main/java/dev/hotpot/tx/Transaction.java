@@ -1,0 +1,316 @@
+package dev.hotpot.tx;
+
+import dev.hotpot.Durability;
+import dev.hotpot.heap.Pages;
+import dev.hotpot.log.RecordBuffer;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * One thread's transaction on one heap: TL2-style optimistic reads validated against a global
+ * commit clock, page locks with pre-images for writes, in-place updates of the working copy.
+ *
+ * <p>Invariants while active: every page in the read set had a version {@code <= readVersion}
+ * when read and, unless this transaction locked it since, still has; every page in the write set
+ * is locked by this transaction and its pre-image holds the committed bytes. Together these make
+ * every read consistent (opacity): a body never sees a state no serial order could produce.
+ *
+ * <p>Threading: owned by one thread; the object is reused for that thread's next transactions.
+ */
+public final class Transaction {
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    /** How long a transaction waits for a page another one has locked before it aborts. */
+    private static final long LOCK_WAIT_NANOS = 5_000_000;
+    /** Merge two changed runs of a page when fewer unchanged bytes than this separate them. */
+    private static final int DIFF_GAP = 16;
+
+    private final TransactionManager manager;
+    private final MemorySegment working;
+    private final PageVersions versions;
+    private final int slot;
+
+    private final PageMap readSet = new PageMap();
+    /** page -> index into the write-set arrays. */
+    private final PageMap writeSet = new PageMap();
+    private long[] lockedWords = new long[16];
+    private MemorySegment[] preImages = new MemorySegment[16];
+    private final RecordBuffer record = new RecordBuffer();
+
+    int depth;
+    private long readVersion;
+    private boolean doomed;
+
+    Transaction(TransactionManager manager, int slot) {
+        this.manager = manager;
+        this.working = manager.working();
+        this.versions = manager.versions();
+        this.slot = slot;
+    }
+
+    void begin() {
+        depth = 1;
+        doomed = false;
+        readVersion = manager.clock();
+    }
+
+    boolean isActive() {
+        return depth > 0;
+    }
+
+    boolean isDoomed() {
+        return doomed;
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    /** Reads {@code size} (1, 2, 4 or 8) bytes within one page as raw bits, consistently. */
+    long readBits(long address, int size) {
+        int page = Pages.pageOf(address);
+        while (true) {
+            long word = versions.get(page);
+            if (PageVersions.isLocked(word)) {
+                if (ownsLocked(word, page)) {
+                    return Bits.load(working, address, size);
+                }
+                awaitUnlock(page);
+                continue;
+            }
+            if (PageVersions.version(word) > readVersion) {
+                extend();
+                continue;
+            }
+            long bits = Bits.load(working, address, size);
+            VarHandle.loadLoadFence();
+            if (versions.get(page) == word) {
+                readSet.putIfAbsent(page, 0);
+                return bits;
+            }
+        }
+    }
+
+    /** Copies {@code length} bytes within one page into {@code target}, consistently. */
+    void readPage(long address, MemorySegment target, long targetOffset, int length) {
+        int page = Pages.pageOf(address);
+        while (true) {
+            long word = versions.get(page);
+            if (PageVersions.isLocked(word)) {
+                if (ownsLocked(word, page)) {
+                    MemorySegment.copy(working, address, target, targetOffset, length);
+                    return;
+                }
+                awaitUnlock(page);
+                continue;
+            }
+            if (PageVersions.version(word) > readVersion) {
+                extend();
+                continue;
+            }
+            MemorySegment.copy(working, address, target, targetOffset, length);
+            VarHandle.loadLoadFence();
+            if (versions.get(page) == word) {
+                readSet.putIfAbsent(page, 0);
+                return;
+            }
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    void writeBits(long address, int size, long bits) {
+        lockForWrite(Pages.pageOf(address));
+        Bits.store(working, address, size, bits);
+    }
+
+    void writePage(long address, MemorySegment source, long sourceOffset, int length) {
+        lockForWrite(Pages.pageOf(address));
+        MemorySegment.copy(source, sourceOffset, working, address, length);
+    }
+
+    /** Locks {@code page} for this transaction and saves its pre-image, unless already done. */
+    private void lockForWrite(int page) {
+        if (writeSet.contains(page)) {
+            return;
+        }
+        while (true) {
+            long word = versions.get(page);
+            if (PageVersions.isLocked(word)) {
+                awaitUnlock(page);
+                continue;
+            }
+            if (PageVersions.version(word) > readVersion) {
+                extend();
+                continue;
+            }
+            if (versions.tryLock(page, word, slot)) {
+                int index = writeSet.size();
+                ensureWriteCapacity(index + 1);
+                lockedWords[index] = word;
+                MemorySegment.copy(working, Pages.addressOf(page), preImages[index], 0, Pages.SIZE);
+                writeSet.putIfAbsent(page, index);
+                return;
+            }
+        }
+    }
+
+    private boolean ownsLocked(long word, int page) {
+        return PageVersions.owner(word) == slot && writeSet.contains(page);
+    }
+
+    // ---- validation -------------------------------------------------------------------------
+
+    /** Moves the read version to now if every page read so far is unchanged; else aborts. */
+    private void extend() {
+        long now = manager.clock();
+        if (!readSetValid()) {
+            throw abort();
+        }
+        readVersion = now;
+    }
+
+    private boolean readSetValid() {
+        for (int i = 0; i < readSet.size(); i++) {
+            int page = readSet.pageAt(i);
+            long word = versions.get(page);
+            if (PageVersions.isLocked(word) && !ownsLocked(word, page)) {
+                return false;
+            }
+            if (PageVersions.version(word) > readVersion) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void awaitUnlock(int page) {
+        long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+        for (int spins = 0; PageVersions.isLocked(versions.get(page)); spins++) {
+            if (spins > Spin.SPINS_BEFORE_PARK && System.nanoTime() - deadline > 0) {
+                throw abort();
+            }
+            Spin.pause(spins);
+        }
+    }
+
+    /** Marks this transaction doomed and returns the unwinding signal to throw. */
+    ConflictAbort abort() {
+        doomed = true;
+        return ConflictAbort.INSTANCE;
+    }
+
+    // ---- outcome ----------------------------------------------------------------------------
+
+    /**
+     * Commits: validates reads, logs the diff of every written page against its pre-image, waits
+     * for durability as configured, then unlocks the pages at the new version.
+     *
+     * @throws ConflictAbort after rolling back, when validation fails
+     */
+    void commit() {
+        if (doomed) {
+            rollback();
+            throw ConflictAbort.INSTANCE;
+        }
+        int written = writeSet.size();
+        if (written == 0) {
+            finish();
+            return;
+        }
+        long start = System.nanoTime();
+        long commitVersion = manager.nextCommitVersion();
+        if (commitVersion != readVersion + 1 && !readSetValid()) {
+            rollback();
+            throw ConflictAbort.INSTANCE;
+        }
+        record.reset();
+        for (int i = 0; i < written; i++) {
+            appendDiff(writeSet.pageAt(i), preImages[writeSet.get(writeSet.pageAt(i))]);
+        }
+        if (record.bodyLength() > 0) {
+            long lsn;
+            try {
+                record.seal(manager.nextTxId(), 0);
+                lsn = manager.log().append(record);
+            } catch (RuntimeException e) {
+                rollback();
+                throw e;
+            }
+            try {
+                if (manager.durability() == Durability.SYNC) {
+                    manager.log().awaitDurable(lsn);
+                }
+            } finally {
+                release(commitVersion);
+                finish();
+            }
+            manager.metrics().commitLatency(System.nanoTime() - start);
+            manager.afterLoggedCommit();
+        } else {
+            restoreVersions();
+            finish();
+        }
+    }
+
+    /** Restores every written page from its pre-image and unlocks it at its old version. */
+    void rollback() {
+        for (int i = 0; i < writeSet.size(); i++) {
+            int page = writeSet.pageAt(i);
+            MemorySegment.copy(preImages[writeSet.get(page)], 0, working, Pages.addressOf(page), Pages.SIZE);
+        }
+        restoreVersions();
+        finish();
+    }
+
+    private void restoreVersions() {
+        for (int i = 0; i < writeSet.size(); i++) {
+            int page = writeSet.pageAt(i);
+            versions.unlock(page, lockedWords[writeSet.get(page)]);
+        }
+    }
+
+    private void release(long commitVersion) {
+        for (int i = 0; i < writeSet.size(); i++) {
+            versions.unlock(writeSet.pageAt(i), commitVersion);
+        }
+    }
+
+    private void finish() {
+        readSet.clear();
+        writeSet.clear();
+        depth = 0;
+    }
+
+    /** Appends the byte runs where {@code page} differs from its pre-image, merging close runs. */
+    private void appendDiff(int page, MemorySegment preImage) {
+        long base = Pages.addressOf(page);
+        int runStart = -1;
+        int runEnd = -1;
+        for (int offset = 0; offset < Pages.SIZE; offset += 8) {
+            if (preImage.get(LONG, offset) != working.get(LONG, base + offset)) {
+                if (runStart < 0) {
+                    runStart = offset;
+                }
+                runEnd = offset + 8;
+            } else if (runStart >= 0 && offset - runEnd >= DIFF_GAP) {
+                record.addRange(base + runStart, working, base + runStart, runEnd - runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            record.addRange(base + runStart, working, base + runStart, runEnd - runStart);
+        }
+    }
+
+    private void ensureWriteCapacity(int needed) {
+        if (needed > preImages.length) {
+            int capacity = Math.max(needed, preImages.length * 2);
+            lockedWords = Arrays.copyOf(lockedWords, capacity);
+            preImages = Arrays.copyOf(preImages, capacity);
+        }
+        for (int i = needed - 1; i >= 0 && preImages[i] == null; i--) {
+            preImages[i] = MemorySegment.ofArray(new byte[Pages.SIZE]);
+        }
+    }
+}
