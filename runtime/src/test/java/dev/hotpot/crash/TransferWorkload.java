@@ -1,0 +1,74 @@
+package dev.hotpot.crash;
+
+import dev.hotpot.Durability;
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.testing.ChildJvm;
+
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Child JVM of the crash tests: runs {@link CrashBank} transactions on several threads until it is
+ * killed, and appends "t k" to the ack file after each commit returns.
+ *
+ * <p>Arguments: dir durability seed threads ackFile pauseInCheckpoint. Prints {@code READY} once
+ * the bank exists; with pauseInCheckpoint, prints {@code CHECKPOINT from to} between a
+ * checkpoint's image force and its header write, and stalls there to be killed.
+ */
+public final class TransferWorkload {
+    public static void main(String[] args) throws Exception {
+        ChildJvm.selfDestructAfter(Duration.ofSeconds(60));
+        Path dir = Path.of(args[0]);
+        Durability durability = Durability.parse(args[1]);
+        long seed = Long.parseLong(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        Path ackFile = Path.of(args[4]);
+        boolean pauseInCheckpoint = Boolean.parseBoolean(args[5]);
+
+        HeapConfig base = CrashBank.config(dir, durability);
+        HeapConfig config = pauseInCheckpoint ? HeapConfig.builder(dir, base.name()).size(base.sizeBytes())
+                .logSegmentBytes(base.logSegmentBytes()).checkpointLogBytes(base.checkpointLogBytes())
+                .durability(durability).checkpointListener((from, to) -> {
+                    System.out.println("CHECKPOINT " + from + " " + to);
+                    System.out.flush();
+                    try {
+                        Thread.sleep(30_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }).build() : base;
+        Heap heap = Heap.open(config);
+        long bank = CrashBank.openOrCreate(heap, threads);
+        try (FileOutputStream acks = new FileOutputStream(ackFile.toFile(), true)) {
+            System.out.println("READY");
+            System.out.flush();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    long k = heap.getLong(CrashBank.thread(bank, thread) + CrashBank.LAST_APPLIED);
+                    while (true) {
+                        k++;
+                        CrashBank.apply(heap, bank, seed, thread, k);
+                        byte[] line = (thread + " " + k + "\n").getBytes(StandardCharsets.US_ASCII);
+                        synchronized (acks) {
+                            try {
+                                acks.write(line);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        }
+    }
+}
