@@ -50,11 +50,30 @@ public final class Recovery {
                 return mapped.computeIfAbsent(index, i -> openSegment(file, i)).memory();
             }, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
             applier.forceTouched();
+            Path dropped = result.torn() ? keepDroppedBytes(mapped.get(result.endLsn() / segmentBytes), result.endLsn()) : null;
             return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(), result.torn(),
-                    result.tornInfo(), System.nanoTime() - start);
+                    result.tornInfo(), dropped, System.nanoTime() - start);
         } finally {
             mapped.values().forEach(LogSegment::close);
         }
+    }
+
+    /**
+     * Copies the bytes from an invalid record to the last non-zero byte of its segment into
+     * {@code dropped-<lsn>.bin}, so that nothing recovery skips is destroyed when the segment is
+     * recycled: after a crash they are an unacknowledged commit, after media damage they may be
+     * more, and an operator can still inspect them.
+     */
+    private Path keepDroppedBytes(LogSegment segment, long lsn) throws IOException {
+        MemorySegment memory = segment.memory();
+        long from = lsn % segmentBytes;
+        long end = memory.byteSize();
+        while (end > from && memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end - 1) == 0) {
+            end--;
+        }
+        Path copy = logDirectory.resolve("dropped-" + java.util.HexFormat.of().toHexDigits(lsn) + ".bin");
+        Files.write(copy, memory.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        return copy;
     }
 
     /** The first segment boundary past every segment file and past {@code lsn}: where the new log starts. */

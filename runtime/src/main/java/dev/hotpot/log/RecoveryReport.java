@@ -9,16 +9,17 @@ package dev.hotpot.log;
  * @param endLsn        the position after the last valid record
  * @param tornTail      whether a record was being written at the crash and was dropped
  * @param tornInfo      what was wrong with the dropped record, or null
+ * @param droppedCopy   file that keeps the bytes recovery did not replay, or null
  * @param nanos         time spent replaying and forcing
  */
 public record RecoveryReport(long fromLsn, long records, long bytesApplied, long endLsn, boolean tornTail,
-                             String tornInfo, long nanos) {
+                             String tornInfo, java.nio.file.Path droppedCopy, long nanos) {
 
     @Override
     public String toString() {
         String base = "replayed " + records + " transactions (" + bytesApplied + " bytes) from lsn " + fromLsn
                 + " to " + endLsn + " in " + (nanos / 1_000_000) + " ms";
         return tornTail ? base + "; dropped an incomplete record at lsn " + endLsn + " (" + tornInfo
-                + "): its transaction had not been acknowledged" : base;
+                + "), its bytes are kept in " + droppedCopy : base;
     }
 }

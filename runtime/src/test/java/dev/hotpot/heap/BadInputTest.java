@@ -1,0 +1,217 @@
+package dev.hotpot.heap;
+
+import dev.hotpot.HeapCorruptException;
+import dev.hotpot.HeapFullException;
+import dev.hotpot.HeapLockedException;
+import dev.hotpot.HeapVersionException;
+import dev.hotpot.log.LogReader;
+import dev.hotpot.log.RecoveryReport;
+import dev.hotpot.testing.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Damaged or wrong files, a second opener and a full heap: each a clear error, nothing committed lost. */
+class BadInputTest {
+    private static final int COUNT = 200;
+
+    @TempDir
+    Path dir;
+
+    /** Runs the child that commits COUNT values and crashes, leaving them only in the log. */
+    private void commitInChildAndCrash() throws Exception {
+        try (ChildJvm child = ChildJvm.start(CommitThenHalt.class, dir.toString(), Integer.toString(COUNT))) {
+            child.await("DONE", Duration.ofSeconds(60));
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
+
+    private Path lastSegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("values").resolve("log"))) {
+            return files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{16}\\.log")).max(Path::compareTo).orElseThrow();
+        }
+    }
+
+    /** Offset of the last non-zero byte of a file. */
+    private static long lastNonZero(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int i = bytes.length - 1;
+        while (bytes[i] == 0) {
+            i--;
+        }
+        return i;
+    }
+
+    /** Offset in {@code segment} just past its last valid record, found with the log's own reader. */
+    private static long logEndOffset(Path segment) throws IOException {
+        long segmentBytes = Files.size(segment);
+        long index = Long.parseLong(segment.getFileName().toString().substring(0, 16), 16);
+        try (var channel = java.nio.channels.FileChannel.open(segment); var arena = java.lang.foreign.Arena.ofConfined()) {
+            var memory = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, segmentBytes, arena);
+            LogReader.Result result = LogReader.scan(i -> i == index ? memory : null, segmentBytes, index * segmentBytes,
+                    Long.MAX_VALUE, (lsn, txId, body) -> { });
+            return result.endLsn() - index * segmentBytes;
+        }
+    }
+
+    private static void assertValues(Heap heap, int present) {
+        long values = heap.root("values");
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals(i < present ? i + 1 : 0, heap.getLong(values + 8L * i), "value " + i);
+        }
+    }
+
+    @Test
+    void aCrashLeavesEveryCommittedTransactionInTheLog() throws Exception {
+        commitInChildAndCrash();
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            RecoveryReport report = heap.recoveryReport();
+            assertEquals(COUNT + 1, report.records(), report.toString());
+            assertFalse(report.tornTail());
+            assertValues(heap, COUNT);
+        }
+    }
+
+    @Test
+    void aCorruptLastRecordIsDroppedReportedAndKeptWhileEverythingBeforeItSurvives() throws Exception {
+        commitInChildAndCrash();
+        Path segment = lastSegment();
+        long lastByte = lastNonZero(segment);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(lastByte);
+            file.write(file.read() ^ 0x5A);
+        }
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            RecoveryReport report = heap.recoveryReport();
+            assertTrue(report.tornTail(), report.toString());
+            assertTrue(report.toString().contains("checksum"), report.toString());
+            assertEquals(COUNT, report.records());
+            assertTrue(Files.size(report.droppedCopy()) > 0, "dropped bytes are kept");
+            assertValues(heap, COUNT - 1);
+        }
+    }
+
+    @Test
+    void garbageAfterTheLastRecordIsNotReplayed() throws Exception {
+        commitInChildAndCrash();
+        Path segment = lastSegment();
+        long end = logEndOffset(segment);
+        byte[] garbage = new byte[3000];
+        new Random(7).nextBytes(garbage);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(end);
+            file.write(garbage);
+        }
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            assertEquals(COUNT + 1, heap.recoveryReport().records());
+            assertValues(heap, COUNT);
+        }
+    }
+
+    @Test
+    void aTruncatedHeapFileIsRefusedAndLeftAsItWas() throws Exception {
+        commitInChildAndCrash();
+        Path image = dir.resolve("values").resolve("heap.img");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(1 << 20);
+        }
+        HeapCorruptException e = assertThrows(HeapCorruptException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(e.getMessage().contains("wrong size") && e.getMessage().contains(image.toString()), e.getMessage());
+        assertEquals(1 << 20, Files.size(image));
+        assertTrue(Files.exists(lastSegment()), "the log with the committed data is untouched");
+    }
+
+    @Test
+    void aRandomFileIsNotTakenForAHeap() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("values"));
+        byte[] random = new byte[1 << 20];
+        new Random(1).nextBytes(random);
+        Files.write(folder.resolve("heap.img"), random);
+        HeapCorruptException e = assertThrows(HeapCorruptException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(e.getMessage().contains("not a Hotpot heap"), e.getMessage());
+        assertArrayEquals(random, Files.readAllBytes(folder.resolve("heap.img")), "the file was not modified");
+    }
+
+    @Test
+    void aFileWhereTheHeapFolderShouldBeIsRefused() throws Exception {
+        Files.writeString(dir.resolve("values"), "not a folder");
+        HeapCorruptException e = assertThrows(HeapCorruptException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+    }
+
+    @Test
+    void aHeapOfAnotherFormatVersionIsRefusedWithBothVersions() throws Exception {
+        commitInChildAndCrash();
+        Path image = dir.resolve("values").resolve("heap.img");
+        try (var channel = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
+            var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
+            HeapHeader current = HeapHeader.readFrom(page0, image);
+            new HeapHeader(2, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
+                    current.sequence() + 1, current.createdMillis()).writeTo(page0);
+        }
+        HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains("supported=1"), e.getMessage());
+    }
+
+    @Test
+    void aSecondOpenerInThisProcessIsRefusedAndTheFirstKeepsWorking() {
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            long a = heap.allocate(8);
+            heap.putLong(a, 42);
+            HeapLockedException e = assertThrows(HeapLockedException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+            assertTrue(e.getMessage().contains("already open") && e.getMessage().contains("values"), e.getMessage());
+            assertEquals(42, heap.getLong(a));
+            heap.putLong(a, 43);
+            assertEquals(43, heap.getLong(a));
+        }
+    }
+
+    @Test
+    void aSecondOpenerInAnotherProcessIsRefused() throws Exception {
+        try (ChildJvm child = ChildJvm.start(CommitThenHalt.class, dir.toString(), "10", "hold")) {
+            child.await("DONE", Duration.ofSeconds(60));
+            assertThrows(HeapLockedException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+            child.kill();
+        }
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            assertEquals(10, heap.getLong(heap.root("values") + 8 * 9));
+        }
+    }
+
+    @Test
+    void aFullHeapRefusesTheAllocationAndKeepsEverythingCommitted() {
+        HeapConfig config = HeapConfig.builder(dir, "tiny").size(HeapConfig.MIN_SIZE).build();
+        try (Heap heap = Heap.open(config)) {
+            long keep = heap.allocate(16);
+            heap.putLong(keep, 7);
+            heap.setRoot("keep", keep);
+            long last = 0;
+            HeapFullException full = null;
+            for (int i = 0; i < 100 && full == null; i++) {
+                try {
+                    last = heap.allocate(100_000);
+                } catch (HeapFullException e) {
+                    full = e;
+                }
+            }
+            assertNotNull(full, "a 1 MiB heap cannot hold 100 blocks of 100 KB");
+            assertTrue(full.getMessage().contains("heap full") && full.getMessage().contains("tiny"), full.getMessage());
+            assertEquals(7, heap.getLong(keep));
+            heap.free(last);
+            assertEquals(last, heap.allocate(100_000), "space freed after a full heap is usable again");
+        }
+        try (Heap heap = Heap.open(config)) {
+            assertEquals(7, heap.getLong(heap.root("keep")));
+        }
+    }
+}
