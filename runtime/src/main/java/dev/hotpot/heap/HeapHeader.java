@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * page 0: slot A at byte 0, slot B at byte 2048; each slot:
- *   0  long  magic            "HOTPOTHP"
+ *   0  long  magic            bytes "HOTPOTHP"
  *   8  int   formatVersion    1
  *  12  int   pageSize         4096
  *  16  long  heapSize         bytes, a multiple of pageSize
@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
 public record HeapHeader(int formatVersion, long heapSize, long heapId, long logSegmentBytes,
                          long checkpointLsn, long sequence, long createdMillis) {
 
-    public static final long MAGIC = 0x484F54504F544850L;
+    public static final long MAGIC = 0x5048544F50544F48L;
     public static final int FORMAT_VERSION = 1;
     static final int SLOT_BYTES = 2048;
     private static final int CRC_OFFSET = 64;

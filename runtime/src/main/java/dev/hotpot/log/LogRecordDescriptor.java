@@ -4,7 +4,7 @@ package dev.hotpot.log;
  * Binary layout of one redo log record. Records are 8-byte aligned and never span segments.
  *
  * <pre>
- *   0  int    magic          "HPLG"
+ *   0  int    magic          bytes "HPLG"
  *   4  short  formatVersion  1
  *   6  short  type           1 = COMMIT, 2 = PAD (fills the rest of a segment)
  *   8  int    bodyLength
@@ -20,7 +20,7 @@ package dev.hotpot.log;
  * match. The LSN check rejects stale records left in recycled segments; the CRC rejects torn ones.
  */
 public final class LogRecordDescriptor {
-    public static final int MAGIC = 0x48504C47;
+    public static final int MAGIC = 0x474C5048;
     public static final short FORMAT_VERSION = 1;
     public static final short TYPE_COMMIT = 1;
     public static final short TYPE_PAD = 2;
