@@ -26,6 +26,8 @@ public final class Transaction {
     private static final long LOCK_WAIT_NANOS = 5_000_000;
     /** Merge two changed runs of a page when fewer unchanged bytes than this separate them. */
     private static final int DIFF_GAP = 16;
+    /** Pre-image buffers a thread keeps between transactions (4 KiB each). */
+    private static final int RETAINED_PRE_IMAGES = 256;
 
     private final TransactionManager manager;
     private final MemorySegment working;
@@ -280,6 +282,11 @@ public final class Transaction {
         readSet.clear();
         writeSet.clear();
         depth = 0;
+        if (preImages.length > RETAINED_PRE_IMAGES) {
+            // A huge transaction's pre-image buffers are not kept alive by the thread afterwards.
+            lockedWords = new long[16];
+            preImages = new MemorySegment[16];
+        }
     }
 
     /** Appends the byte runs where {@code page} differs from its pre-image, merging close runs. */

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inside checkpoints, and after each kill checks that the reopened heap holds exactly the committed
  * transactions: every acknowledged one, none in part, and balances, receipts and allocations equal
  * to a replay of exactly those transactions. {@code -Dhotpot.crash.kills=N} sets the number of
- * kills (default 50).
+ * kills (default 80).
  */
 class CrashRecoveryTest {
     private static final int THREADS = 3;
@@ -36,7 +36,7 @@ class CrashRecoveryTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void recoversExactlyTheCommittedTransfersAfterEveryKill() throws Exception {
-        int kills = Integer.getInteger("hotpot.crash.kills", 50);
+        int kills = Integer.getInteger("hotpot.crash.kills", 80);
         long seed = Long.getLong("hotpot.crash.seed", System.nanoTime());
         System.out.println("crash test: kills=" + kills + " seed=" + seed + " (rerun with -Dhotpot.crash.seed=" + seed + ")");
         Random random = new Random(seed);
