@@ -52,7 +52,6 @@ final class DemoCommand implements Callable<Integer> {
         try (Heap heap = Heap.open(config)) {
             System.out.printf(Locale.ROOT, "Heap '%s' in %s: %d MiB, durable through %s, durability %s%n",
                     heap.name(), dir, heap.size() >> 20, heap.persistenceMode().description(), durability);
-            System.out.println("Recovery: " + heap.recoveryReport());
             long bank = openBank(heap);
             long n = heap.getLong(bank + ACCOUNTS);
             long run = heap.transaction(() -> {
@@ -88,6 +87,10 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Ran %d transfers on %d threads in %.2f s (%,.0f/s): %d refused for lack of funds and rolled back, %.0f conflict re-runs%n",
                     transfers, threads, seconds, transfers / seconds, refused.get(),
                     registry.get("hotpot.tx.retry").counter().count());
+            var forces = registry.get("hotpot.log.force").timer();
+            System.out.printf(Locale.ROOT, "Group commit: %d log forces (mean %.2f ms) made %d commits durable%n",
+                    forces.count(), forces.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    (long) registry.get("hotpot.tx.commit").counter().count());
             boolean holds = after == before && after == n * INITIAL_BALANCE;
             System.out.printf(Locale.ROOT, "Invariant %s: total balance %,d = %d accounts x %,d%n",
                     holds ? "holds" : "BROKEN", after, n, INITIAL_BALANCE);

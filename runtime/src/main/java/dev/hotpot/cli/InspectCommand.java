@@ -22,7 +22,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         if (!java.nio.file.Files.isDirectory(dir.resolve(heapName))) {
             System.err.println("no heap '" + heapName + "' in " + dir);
-            return 2;
+            return HotpotCommand.EXIT_HOTPOT_ERROR;
         }
         try (Heap heap = Heap.open(HeapConfig.builder(dir, heapName).build())) {
             System.out.println("heap " + heap.name() + ": " + heap.size() + " bytes, " + heap.persistenceMode().description());

@@ -86,6 +86,24 @@ class CheckpointTest {
     }
 
     @Test
+    void asyncCommitsAreForcedInTheBackgroundWithoutWaitingForIt() throws InterruptedException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HeapConfig config = HeapConfig.builder(dir, "async").size(8L << 20).durability(Durability.ASYNC)
+                .asyncFlushInterval(java.time.Duration.ofMillis(20)).meterRegistry(registry).build();
+        try (Heap heap = Heap.open(config)) {
+            long a = heap.allocate(8);
+            heap.putLong(a, 5);
+            var forces = registry.get("hotpot.log.force").timer();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (forces.count() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(forces.count() > 0, "the background flusher forced the async commits");
+            assertEquals(5, heap.getLong(a));
+        }
+    }
+
+    @Test
     void metricsCountCommitsAbortsAndRecovery() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Heap heap = Heap.open(config(Durability.SYNC, registry))) {
