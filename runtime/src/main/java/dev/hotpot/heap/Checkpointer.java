@@ -64,11 +64,13 @@ final class Checkpointer implements Runnable {
                 } else if (config.durability() == Durability.ASYNC) {
                     log.forceAll();
                 }
-            } catch (HotpotException | IOException e) {
+            } catch (Throwable e) {
+                // Whatever failed (I/O, a listener, an error), writers waiting for log space must not
+                // wait forever: fail the log so that they and later commits get this error.
                 LOG.log(System.Logger.Level.ERROR, "background log work failed for heap " + config.name()
                         + "; commits stop until the heap is reopened", e);
-                log.fail(e instanceof HotpotException h ? h
-                        : new HotpotException("checkpoint failed: heap=" + config.name() + "; reopen the heap", e));
+                log.fail(e instanceof HotpotException h ? h : new HotpotException("checkpoint failed: heap="
+                        + config.name() + " (" + e + "); close and reopen the heap", e));
                 return;
             }
             LockSupport.parkNanos(park);

@@ -63,13 +63,45 @@ final class LogSegment implements AutoCloseable {
      */
     static LogSegment create(Path dir, long index, long size) throws IOException {
         Path file = dir.resolve(fileName(index));
+        Path spare;
         try (var spares = Files.list(dir)) {
-            Path spare = spares.filter(p -> p.getFileName().toString().startsWith(SPARE_PREFIX)).findFirst().orElse(null);
-            if (spare != null && Files.size(spare) == size) {
-                Files.move(spare, file, StandardCopyOption.ATOMIC_MOVE);
-            }
+            spare = spares.filter(p -> p.getFileName().toString().startsWith(SPARE_PREFIX)).findFirst().orElse(null);
         }
+        if (spare != null && Files.size(spare) == size) {
+            Files.move(spare, file, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            createSparse(dir, file, size);
+        }
+        // The segment's name must be durable before a force acknowledges a commit stored in it.
+        forceDirectory(dir);
         return map(file, index, size, true);
+    }
+
+    /**
+     * Creates the file sparse, under a temporary name renamed into place. Not zero-filled: on the
+     * virtual disks measured, forces to pages written with zeros first were about 5x slower than
+     * forces to sparse or recycled pages.
+     */
+    private static void createSparse(Path dir, Path file, long size) throws IOException {
+        Path temporary = dir.resolve(file.getFileName() + ".new");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Forces a segment file's bytes from the page cache to disk, however they were written. */
+    static void forceFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(false);
+        }
     }
 
     /** Maps an existing segment read-only, for recovery. */
@@ -80,13 +112,9 @@ final class LogSegment implements AutoCloseable {
     private static LogSegment map(Path file, long index, long size, boolean write) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = write
-                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ)) {
             if (write) {
-                if (channel.size() != size) {
-                    channel.truncate(0);
-                    channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
-                }
                 Mappings.Durable durable = Mappings.mapDurable(channel, 0, size, arena);
                 return new LogSegment(index, file, arena, durable.segment(), durable.mode());
             }

@@ -39,6 +39,12 @@ public final class Recovery {
     /** Replays records from {@code fromLsn} into {@code image} and forces what it wrote. */
     public RecoveryReport replay(long fromLsn, MemorySegment image) throws IOException {
         long start = System.nanoTime();
+        // Records past the last acknowledged force may sit only in the page cache after a process
+        // crash. They are about to be applied to the image, so they must be on disk first: else a
+        // power loss could leave the image with part of a transaction the log no longer has.
+        for (var entry : segmentFiles.tailMap(fromLsn / segmentBytes).entrySet()) {
+            LogSegment.forceFile(entry.getValue());
+        }
         TreeMap<Long, LogSegment> mapped = new TreeMap<>();
         RedoApplier applier = new RedoApplier(image);
         try {

@@ -47,12 +47,15 @@ public final class RedoApplier implements LogReader.Visitor {
         }
     }
 
-    /** Forces the pages this applier wrote, one msync per run of adjacent pages. */
+    /**
+     * Forces the pages this applier wrote with one msync over their span: the kernel writes only
+     * the dirty pages in it, and one call is far cheaper than one per run of scattered pages.
+     */
     public void forceTouched() {
-        for (int first = touchedPages.nextSetBit(0); first >= 0; ) {
-            int end = touchedPages.nextClearBit(first);
-            image.asSlice(Pages.addressOf(first), Pages.addressOf(end) - Pages.addressOf(first)).force();
-            first = touchedPages.nextSetBit(end);
+        int first = touchedPages.nextSetBit(0);
+        if (first >= 0) {
+            long from = Pages.addressOf(first);
+            image.asSlice(from, Pages.addressOf(touchedPages.length()) - from).force();
         }
     }
 

@@ -44,7 +44,7 @@ public final class RedoLog implements AutoCloseable {
     private volatile long checkpointed;
 
     private final Object forceMonitor = new Object();
-    /** Guarded by forceMonitor. */
+    /** Guarded by forceMonitor: whether a thread is forcing. */
     private boolean forcing;
     private volatile long durable;
     private volatile HotpotException failure;
@@ -74,7 +74,7 @@ public final class RedoLog implements AutoCloseable {
      */
     public long append(RecordBuffer record) {
         int length = record.recordLength();
-        if (length > segmentBytes - HEADER_LENGTH) {
+        if (length > segmentBytes) {
             throw new TransactionTooLargeException("transaction changed " + record.bodyLength()
                     + " bytes of redo, more than one log segment holds: logSegmentBytes=" + segmentBytes
                     + "; split the transaction or raise logSegmentBytes");
@@ -104,54 +104,63 @@ public final class RedoLog implements AutoCloseable {
     }
 
     /**
-     * Returns once every record that ends at or below {@code lsn} is durable. The first waiter
-     * forces for everyone; the rest wait for it and usually find their record covered.
-     * Uninterruptible: a record that was appended may become durable anyway, so its transaction
-     * cannot be abandoned half-way; the interrupt status is kept.
+     * Returns once every record that ends at or below {@code lsn} is durable. One thread at a time
+     * forces everything appended so far, for itself and every record appended before it (group
+     * commit); the others wait and usually find their record covered. Measured on this project's
+     * disks, overlapping forces and delaying a force to gather more records were no faster.
+     * Uninterruptible: an appended record may become durable anyway, so its transaction cannot be
+     * abandoned half-way; the interrupt status is kept.
      */
     public void awaitDurable(long lsn) {
-        while (durable < lsn) {
-            boolean interrupted = false;
-            synchronized (forceMonitor) {
-                while (forcing && durable < lsn) {
-                    try {
-                        forceMonitor.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
+        boolean interrupted = false;
+        try {
+            while (durable < lsn) {
+                long from;
+                long target;
+                synchronized (forceMonitor) {
+                    checkFailure();
+                    if (durable >= lsn) {
+                        return;
                     }
-                }
-                if (durable >= lsn) {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
+                    if (forcing) {
+                        try {
+                            forceMonitor.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                        continue;
                     }
-                    return;
+                    forcing = true;
+                    from = durable;
+                    target = written;
                 }
-                forcing = true;
+                force(from, target);
             }
+        } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            long from = durable;
-            long target = written;
-            boolean forced = false;
-            try {
-                checkFailure();
-                long start = System.nanoTime();
-                forceRange(from, target);
-                metrics.logForce(System.nanoTime() - start);
-                forced = true;
-            } catch (UncheckedIOException | IllegalStateException e) {
-                failure = new HotpotException("redo log force failed: directory=" + directory + " range=[" + from + ", "
-                        + target + "); commits after the last durable one are unconfirmed, close and reopen the heap", e);
-                throw failure;
-            } finally {
-                synchronized (forceMonitor) {
-                    if (forced) {
-                        durable = target;
-                    }
-                    forcing = false;
-                    forceMonitor.notifyAll();
+        }
+    }
+
+    private void force(long from, long target) {
+        boolean forced = false;
+        try {
+            long start = System.nanoTime();
+            forceRange(from, target);
+            metrics.logForce(System.nanoTime() - start);
+            forced = true;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            failure = new HotpotException("redo log force failed: directory=" + directory + " range=[" + from + ", "
+                    + target + "); commits after the last durable one are unconfirmed, close and reopen the heap", e);
+            throw failure;
+        } finally {
+            synchronized (forceMonitor) {
+                forcing = false;
+                if (forced) {
+                    durable = target;
                 }
+                forceMonitor.notifyAll();
             }
         }
     }
@@ -204,6 +213,9 @@ public final class RedoLog implements AutoCloseable {
     /** Marks the log failed so that appenders waiting for space are released with an error. */
     public void fail(HotpotException cause) {
         failure = cause;
+        synchronized (forceMonitor) {
+            forceMonitor.notifyAll();
+        }
         appendLock.lock();
         try {
             checkpointAdvanced.signalAll();

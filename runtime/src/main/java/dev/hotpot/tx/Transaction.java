@@ -23,7 +23,7 @@ import java.util.Arrays;
 public final class Transaction {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     /** How long a transaction waits for a page another one has locked before it aborts. */
-    private static final long LOCK_WAIT_NANOS = 5_000_000;
+    private static final long LOCK_WAIT_NANOS = 20_000_000;
     /** Merge two changed runs of a page when fewer unchanged bytes than this separate them. */
     private static final int DIFF_GAP = 16;
     /** Pre-image buffers a thread keeps between transactions (4 KiB each). */
@@ -37,9 +37,9 @@ public final class Transaction {
     private final PageMap readSet = new PageMap();
     /** page -> index into the write-set arrays. */
     private final PageMap writeSet = new PageMap();
-    private long[] lockedWords = new long[16];
     private MemorySegment[] preImages = new MemorySegment[16];
     private final RecordBuffer record = new RecordBuffer();
+    private final ConflictAbort conflict = new ConflictAbort();
 
     int depth;
     private long readVersion;
@@ -149,7 +149,8 @@ public final class Transaction {
             if (versions.tryLock(page, word, slot)) {
                 int index = writeSet.size();
                 ensureWriteCapacity(index + 1);
-                lockedWords[index] = word;
+                // In-place stores below must not become visible before the lock word (seqlock writer).
+                VarHandle.storeStoreFence();
                 MemorySegment.copy(working, Pages.addressOf(page), preImages[index], 0, Pages.SIZE);
                 writeSet.putIfAbsent(page, index);
                 return;
@@ -199,7 +200,12 @@ public final class Transaction {
     /** Marks this transaction doomed and returns the unwinding signal to throw. */
     ConflictAbort abort() {
         doomed = true;
-        return ConflictAbort.INSTANCE;
+        return conflict;
+    }
+
+    /** Whether {@code signal} unwinds this transaction (and not one of another heap). */
+    boolean isOwnConflict(ConflictAbort signal) {
+        return signal == conflict;
     }
 
     // ---- outcome ----------------------------------------------------------------------------
@@ -213,7 +219,7 @@ public final class Transaction {
     void commit() {
         if (doomed) {
             rollback();
-            throw ConflictAbort.INSTANCE;
+            throw conflict;
         }
         int written = writeSet.size();
         if (written == 0) {
@@ -224,7 +230,7 @@ public final class Transaction {
         long commitVersion = manager.nextCommitVersion();
         if (commitVersion != readVersion + 1 && !readSetValid()) {
             rollback();
-            throw ConflictAbort.INSTANCE;
+            throw conflict;
         }
         record.reset();
         for (int i = 0; i < written; i++) {
@@ -243,6 +249,11 @@ public final class Transaction {
                 if (manager.durability() == Durability.SYNC) {
                     manager.log().awaitDurable(lsn);
                 }
+            } catch (RuntimeException forceFailed) {
+                // The record may or may not be durable: nothing may commit after it, and the
+                // caller learns that this commit's outcome is unknown.
+                manager.fail(forceFailed);
+                throw forceFailed;
             } finally {
                 release(commitVersion);
                 finish();
@@ -250,26 +261,25 @@ public final class Transaction {
             manager.metrics().commitLatency(System.nanoTime() - start);
             manager.afterLoggedCommit();
         } else {
-            restoreVersions();
+            release(commitVersion);
             finish();
         }
     }
 
-    /** Restores every written page from its pre-image and unlocks it at its old version. */
+    /**
+     * Restores every written page from its pre-image and unlocks it at a fresh version. Never at
+     * its old version: a reader that loaded a byte written in place between its two version checks
+     * would then see an unchanged word and accept a value that was never committed.
+     */
     void rollback() {
-        for (int i = 0; i < writeSet.size(); i++) {
-            int page = writeSet.pageAt(i);
-            MemorySegment.copy(preImages[writeSet.get(page)], 0, working, Pages.addressOf(page), Pages.SIZE);
+        if (writeSet.size() > 0) {
+            for (int i = 0; i < writeSet.size(); i++) {
+                int page = writeSet.pageAt(i);
+                MemorySegment.copy(preImages[writeSet.get(page)], 0, working, Pages.addressOf(page), Pages.SIZE);
+            }
+            release(manager.nextCommitVersion());
         }
-        restoreVersions();
         finish();
-    }
-
-    private void restoreVersions() {
-        for (int i = 0; i < writeSet.size(); i++) {
-            int page = writeSet.pageAt(i);
-            versions.unlock(page, lockedWords[writeSet.get(page)]);
-        }
     }
 
     private void release(long commitVersion) {
@@ -284,7 +294,6 @@ public final class Transaction {
         depth = 0;
         if (preImages.length > RETAINED_PRE_IMAGES) {
             // A huge transaction's pre-image buffers are not kept alive by the thread afterwards.
-            lockedWords = new long[16];
             preImages = new MemorySegment[16];
         }
     }
@@ -312,9 +321,7 @@ public final class Transaction {
 
     private void ensureWriteCapacity(int needed) {
         if (needed > preImages.length) {
-            int capacity = Math.max(needed, preImages.length * 2);
-            lockedWords = Arrays.copyOf(lockedWords, capacity);
-            preImages = Arrays.copyOf(preImages, capacity);
+            preImages = Arrays.copyOf(preImages, Math.max(needed, preImages.length * 2));
         }
         for (int i = needed - 1; i >= 0 && preImages[i] == null; i--) {
             preImages[i] = MemorySegment.ofArray(new byte[Pages.SIZE]);

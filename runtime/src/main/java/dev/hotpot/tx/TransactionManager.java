@@ -1,6 +1,7 @@
 package dev.hotpot.tx;
 
 import dev.hotpot.Durability;
+import dev.hotpot.HotpotException;
 import dev.hotpot.TransactionConflictException;
 import dev.hotpot.heap.Pages;
 import dev.hotpot.log.RedoLog;
@@ -37,6 +38,7 @@ public final class TransactionManager {
     private final AtomicLong clock = new AtomicLong();
     private final AtomicLong txIds;
     private final ThreadLocal<Transaction> transactions;
+    private volatile HotpotException failure;
 
     /**
      * @param firstTxId         first transaction id to hand out; unique across restarts because the
@@ -66,6 +68,11 @@ public final class TransactionManager {
      * @throws TransactionConflictException when every attempt conflicted
      */
     public <T> T run(Supplier<T> body) {
+        HotpotException failed = failure;
+        if (failed != null) {
+            throw new HotpotException("heap is unusable after a failed log force; close and reopen it to recover"
+                    + " exactly what is durable", failed);
+        }
         Transaction tx = transactions.get();
         if (tx.isActive()) {
             return body.get();
@@ -80,6 +87,9 @@ public final class TransactionManager {
             } catch (ConflictAbort conflict) {
                 if (tx.isActive()) {
                     tx.rollback();
+                }
+                if (!tx.isOwnConflict(conflict)) {
+                    throw conflict;
                 }
             } catch (Throwable failure) {
                 if (tx.isActive()) {
@@ -185,6 +195,11 @@ public final class TransactionManager {
             chunk.accept(at, done, n);
             done += n;
         }
+    }
+
+    /** Stops all further transactions after a failure whose outcome on disk is unknown. */
+    void fail(RuntimeException cause) {
+        failure = cause instanceof HotpotException h ? h : new HotpotException("log force failed: " + cause, cause);
     }
 
     MemorySegment working() {
