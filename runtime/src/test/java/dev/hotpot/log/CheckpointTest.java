@@ -104,6 +104,34 @@ class CheckpointTest {
     }
 
     @Test
+    void aFailingCheckpointStopsCommitsWithItsCauseInsteadOfHangingThem() {
+        HeapConfig config = HeapConfig.builder(dir, "failing").size(8L << 20).logSegmentBytes(64 << 10)
+                .checkpointLogBytes(64 << 10).durability(Durability.NONE)
+                .checkpointListener((from, to) -> {
+                    throw new IllegalStateException("disk controller on fire");
+                }).build();
+        Heap heap = Heap.open(config);
+        long a = heap.allocate(8);
+        dev.hotpot.HotpotException failure = null;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (long i = 0; failure == null && System.nanoTime() < deadline; i++) {
+            long value = i;
+            try {
+                heap.transaction(() -> heap.putLong(a, value));
+            } catch (dev.hotpot.HotpotException e) {
+                failure = e;
+            }
+        }
+        assertNotNull(failure, "commits failed once the checkpoint failed");
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertEquals("disk controller on fire", root.getMessage());
+        assertThrows(dev.hotpot.HotpotException.class, heap::close, "close reports the failed checkpoint too");
+    }
+
+    @Test
     void metricsCountCommitsAbortsAndRecovery() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Heap heap = Heap.open(config(Durability.SYNC, registry))) {

@@ -132,6 +132,41 @@ class ConcurrencyTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void writesOfRolledBackTransactionsAreNeverSeen() throws Exception {
+        try (Heap heap = Heap.open(TempHeaps.small(dir).durability(Durability.NONE).build())) {
+            long x = heap.allocate(8);
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<Long> seen = new ConcurrentLinkedQueue<>();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    try {
+                        heap.transaction(() -> {
+                            heap.putLong(x, 1);
+                            throw new IllegalStateException("always rolled back");
+                        });
+                    } catch (IllegalStateException expected) {
+                        // the store of 1 must vanish
+                    }
+                }
+                stop.set(true);
+            });
+            Thread reader = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    long outside = heap.getLong(x);
+                    long inside = heap.transaction(() -> heap.getLong(x));
+                    if (outside != 0 || inside != 0) {
+                        seen.add(outside + inside);
+                    }
+                }
+            });
+            writer.join();
+            reader.join();
+            assertTrue(seen.isEmpty(), () -> "a reader saw an uncommitted value " + seen.size() + " times");
+        }
+    }
+
+    @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void concurrentAllocationsNeverHandOutTheSameBlockTwice() throws Exception {
         try (Heap heap = Heap.open(TempHeaps.small(dir).durability(Durability.NONE).build())) {
