@@ -29,8 +29,9 @@ final class PageVersions {
         words = new AtomicLongArray(pages);
     }
 
+    /** Acquire: loads of the page that follow cannot move before it (seqlock reader). */
     long get(int page) {
-        return words.get(page);
+        return words.getAcquire(page);
     }
 
     /** Locks {@code page} for {@code owner} if its word is still {@code expected} (unlocked). */
