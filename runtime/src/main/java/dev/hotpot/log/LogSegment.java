@@ -30,14 +30,12 @@ final class LogSegment implements AutoCloseable {
     private final Path file;
     private final Arena arena;
     private final MemorySegment memory;
-    private final Mappings.PersistenceMode mode;
 
-    private LogSegment(long index, Path file, Arena arena, MemorySegment memory, Mappings.PersistenceMode mode) {
+    private LogSegment(long index, Path file, Arena arena, MemorySegment memory) {
         this.index = index;
         this.file = file;
         this.arena = arena;
         this.memory = memory;
-        this.mode = mode;
     }
 
     static String fileName(long index) {
@@ -115,12 +113,10 @@ final class LogSegment implements AutoCloseable {
                 ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ)) {
             if (write) {
-                Mappings.Durable durable = Mappings.mapDurable(channel, 0, size, arena);
-                return new LogSegment(index, file, arena, durable.segment(), durable.mode());
+                return new LogSegment(index, file, arena, Mappings.mapDurable(channel, 0, size, arena).segment());
             }
             long mapped = Math.min(size, channel.size());
-            return new LogSegment(index, file, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, mapped, arena),
-                    Mappings.PersistenceMode.MSYNC);
+            return new LogSegment(index, file, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, mapped, arena));
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -137,10 +133,6 @@ final class LogSegment implements AutoCloseable {
 
     MemorySegment memory() {
         return memory;
-    }
-
-    Mappings.PersistenceMode mode() {
-        return mode;
     }
 
     /** Forces bytes {@code [from, to)} of this segment to stable storage. */

@@ -63,10 +63,6 @@ public final class RedoApplier implements LogReader.Visitor {
         return bytesApplied;
     }
 
-    public int pagesTouched() {
-        return touchedPages.cardinality();
-    }
-
     private static HeapCorruptException corrupt(long lsn, long txId, String what) {
         return new HeapCorruptException("redo record passed its checksum but is malformed: lsn=" + lsn + " txId=" + txId
                 + " problem=" + what + "; the log was written by an incompatible or faulty writer, restore from a backup");

@@ -2,7 +2,6 @@ package dev.hotpot.log;
 
 import dev.hotpot.HotpotException;
 import dev.hotpot.TransactionTooLargeException;
-import dev.hotpot.heap.Mappings;
 import dev.hotpot.metrics.HotpotMetrics;
 
 import java.io.IOException;
@@ -178,15 +177,6 @@ public final class RedoLog implements AutoCloseable {
         return durable;
     }
 
-    public long segmentBytes() {
-        return segmentBytes;
-    }
-
-    public Mappings.PersistenceMode persistenceMode() {
-        Map.Entry<Long, LogSegment> last = segments.lastEntry();
-        return last == null ? Mappings.PersistenceMode.MSYNC : last.getValue().mode();
-    }
-
     /** Visits the durable records in {@code [from, to)}; checkpoint thread only. */
     public LogReader.Result scan(long from, long to, LogReader.Visitor visitor) {
         return LogReader.scan(index -> {
@@ -226,19 +216,6 @@ public final class RedoLog implements AutoCloseable {
 
     public long uncheckpointedBytes() {
         return written - checkpointed;
-    }
-
-    /** Waits until the checkpoint has advanced or {@code nanos} passed; used by tests and close. */
-    public boolean awaitCheckpointAbove(long lsn, long nanos) throws InterruptedException {
-        appendLock.lock();
-        try {
-            while (checkpointed <= lsn && nanos > 0) {
-                nanos = checkpointAdvanced.awaitNanos(nanos);
-            }
-            return checkpointed > lsn;
-        } finally {
-            appendLock.unlock();
-        }
     }
 
     private void forceRange(long from, long to) {
