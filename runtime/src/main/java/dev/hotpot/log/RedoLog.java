@@ -93,7 +93,14 @@ public final class RedoLog implements AutoCloseable {
                 }
                 position += room;
             }
-            record.copyTo(segmentFor(position).memory(), position % segmentBytes, position);
+            try {
+                record.copyTo(segmentFor(position).memory(), position % segmentBytes, position);
+            } catch (InternalError fault) {
+                // A store to a mapped page that the file system cannot back (typically a full disk).
+                failure = new HotpotException("cannot write redo log segment: directory=" + directory + " lsn=" + position
+                        + "; the disk is probably full: free space, then close and reopen the heap", fault);
+                throw failure;
+            }
             written = position + length;
             metrics.logBytes(length);
             return written;
