@@ -164,6 +164,27 @@ class BadInputTest {
     }
 
     @Test
+    void aTornHeaderWriteFallsBackToThePreviousHeaderCopy() throws Exception {
+        commitInChildAndCrash();
+        Path image = dir.resolve("values").resolve("heap.img");
+        HeapHeader previous;
+        try (var channel = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
+            var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
+            previous = HeapHeader.readFrom(page0, image);
+            HeapHeader next = previous.withCheckpoint(previous.checkpointLsn() + (1 << 20));
+            next.writeTo(page0);
+            // Tear the new copy: its CRC no longer matches, as after a crash in the middle of the write.
+            long slot = (next.sequence() & 1) * HeapHeader.SLOT_BYTES;
+            page0.set(java.lang.foreign.ValueLayout.JAVA_BYTE, slot + 40, (byte) 0x7F);
+            assertEquals(previous, HeapHeader.readFrom(page0, image), "the older valid copy wins");
+        }
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            assertValues(heap, COUNT);
+        }
+    }
+
+    @Test
     void aSecondOpenerInThisProcessIsRefusedAndTheFirstKeepsWorking() {
         try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
             long a = heap.allocate(8);
