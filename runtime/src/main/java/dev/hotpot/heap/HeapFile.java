@@ -170,7 +170,8 @@ public final class HeapFile implements AutoCloseable {
         }
     }
 
-    private static void forceDirectory(Path directory) {
+    /** Makes renames and new entries in {@code directory} durable, where the file system can. */
+    public static void forceDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException unsupported) {

@@ -1,5 +1,6 @@
 package dev.hotpot.log;
 
+import dev.hotpot.heap.HeapFile;
 import dev.hotpot.heap.Mappings;
 
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class LogSegment implements AutoCloseable {
             createSparse(dir, file, size);
         }
         // The segment's name must be durable before a force acknowledges a commit stored in it.
-        forceDirectory(dir);
+        HeapFile.forceDirectory(dir);
         return map(file, index, size, true);
     }
 
@@ -87,12 +88,6 @@ final class LogSegment implements AutoCloseable {
             channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     /** Forces a segment file's bytes from the page cache to disk, however they were written. */
