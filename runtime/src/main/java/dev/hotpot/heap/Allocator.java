@@ -14,8 +14,10 @@ import dev.hotpot.HeapFullException;
  * not coalesced; fragmentation is recovered by the offline collector.
  *
  * <pre>
- * block: long header { size: bits 0..47, tag: bits 48..63 (ALLOCATED or FREE) }, then the payload;
+ * block: long header { size: bits 0..47, tag: bits 48..63 (ALLOCATED, OBJECT or FREE) }, then the payload;
  *        a free block's payload starts with the address of the next free block of its list.
+ *        OBJECT marks blocks that hold a persistent object (an {@code ObjectHeader} first), so a
+ *        linear scan of the heap can find every object without trusting payload bytes.
  * </pre>
  *
  * <p>Threading: safe from any thread; every method runs in (or joins) a transaction.
@@ -23,6 +25,7 @@ import dev.hotpot.HeapFullException;
 final class Allocator {
     static final int HEADER = 8;
     private static final long TAG_ALLOCATED = 0xA10CL << 48;
+    private static final long TAG_OBJECT = 0x0B1EL << 48;
     private static final long TAG_FREE = 0xF4EEL << 48;
     private static final long SIZE_MASK = (1L << 48) - 1;
     private static final long CHUNK = 64 * 1024;
@@ -36,12 +39,21 @@ final class Allocator {
 
     /** Allocates a zeroed block of at least {@code size} bytes and returns its payload address. */
     long allocate(long size) {
+        return allocate(size, TAG_ALLOCATED);
+    }
+
+    /** As {@link #allocate(long)}, for a block that holds a persistent object. */
+    long allocateObject(long size) {
+        return allocate(size, TAG_OBJECT);
+    }
+
+    private long allocate(long size, long tag) {
         if (size <= 0 || size > heap.size()) {
             throw new IllegalArgumentException("allocation size=" + size + " must be between 1 and the heap size "
                     + heap.size());
         }
         long total = align8(size + HEADER);
-        return heap.transaction(() -> total <= CHUNK ? allocateSmall(classOf(total)) : allocateLarge(total));
+        return heap.transaction(() -> total <= CHUNK ? allocateSmall(classOf(total), tag) : allocateLarge(total, tag));
     }
 
     /** Frees the block at payload {@code address}; it must be allocated. */
@@ -66,21 +78,21 @@ final class Allocator {
                     + heap.name());
         }
         long header = heap.getLong(address - HEADER);
-        if ((header & ~SIZE_MASK) != TAG_ALLOCATED) {
+        if ((header & ~SIZE_MASK) != TAG_ALLOCATED && (header & ~SIZE_MASK) != TAG_OBJECT) {
             throw new IllegalArgumentException("address=" + address + " is not an allocated block of heap="
                     + heap.name() + ((header & ~SIZE_MASK) == TAG_FREE ? " (it was already freed)" : ""));
         }
         return header & SIZE_MASK;
     }
 
-    private long allocateSmall(int sizeClass) {
+    private long allocateSmall(int sizeClass, long tag) {
         long blockSize = CLASS_SIZES[sizeClass];
         long arena = currentArena();
         long head = freeHead(arena, sizeClass);
         long block = heap.getLong(head);
         if (block != 0) {
             heap.putLong(head, heap.getLong(block));
-            heap.putLong(block - HEADER, TAG_ALLOCATED | blockSize);
+            heap.putLong(block - HEADER, tag | blockSize);
             zero(block, blockSize - HEADER);
             return block;
         }
@@ -91,24 +103,24 @@ final class Allocator {
             heap.putLong(arena + Superblock.ARENA_CHUNK_END, cursor + CHUNK);
         }
         heap.putLong(arena + Superblock.ARENA_CHUNK_CURSOR, cursor + blockSize);
-        heap.putLong(cursor, TAG_ALLOCATED | blockSize);
+        heap.putLong(cursor, tag | blockSize);
         return cursor + HEADER;
     }
 
-    private long allocateLarge(long total) {
+    private long allocateLarge(long total, long tag) {
         long blockSize = (total + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
         long link = Superblock.LARGE_FREE_HEAD;
         for (long block = heap.getLong(link); block != 0; link = block, block = heap.getLong(block)) {
             long size = heap.getLong(block - HEADER) & SIZE_MASK;
             if (size >= blockSize) {
                 heap.putLong(link, heap.getLong(block));
-                heap.putLong(block - HEADER, TAG_ALLOCATED | size);
+                heap.putLong(block - HEADER, tag | size);
                 zero(block, size - HEADER);
                 return block;
             }
         }
         long start = takeFromTop(blockSize, blockSize);
-        heap.putLong(start, TAG_ALLOCATED | blockSize);
+        heap.putLong(start, tag | blockSize);
         return start + HEADER;
     }
 

@@ -114,6 +114,24 @@ public final class Heap implements AutoCloseable {
         return transactions.current() != null;
     }
 
+    /** Runs {@code action} if the calling thread's open transaction rolls back (actions run newest first). */
+    public void onRollback(Runnable action) {
+        openTransaction().onRollback(action);
+    }
+
+    /** Runs {@code action} once the calling thread's open transaction has committed. */
+    public void afterCommit(Runnable action) {
+        openTransaction().afterCommit(action);
+    }
+
+    private dev.hotpot.tx.Transaction openTransaction() {
+        dev.hotpot.tx.Transaction tx = transactions.current();
+        if (tx == null) {
+            throw new IllegalStateException("no open transaction on heap=" + config.name());
+        }
+        return tx;
+    }
+
     // ---- loads and stores -------------------------------------------------------------------
 
     public byte getByte(long address) {
@@ -223,6 +241,11 @@ public final class Heap implements AutoCloseable {
     /** Allocates a zeroed block of at least {@code bytes} bytes, in the open or its own transaction. */
     public long allocate(long bytes) {
         return allocator.allocate(bytes);
+    }
+
+    /** As {@link #allocate}, for a block that holds a persistent object (found by heap scans). */
+    public long allocateObject(long bytes) {
+        return allocator.allocateObject(bytes);
     }
 
     public void free(long address) {

@@ -93,6 +93,19 @@ public final class SchemaRegistry {
         throw new IllegalArgumentException("no class with id=" + classId + " in heap=" + heap.name());
     }
 
+    /** The newest stored layout of {@code className}, or null when the heap has none. */
+    public Entry latest(String className) {
+        return heap.transaction(() -> {
+            Entry latest = null;
+            for (Entry entry : readAll()) {
+                if (entry.layout().className().equals(className) && (latest == null || entry.version() > latest.version())) {
+                    latest = entry;
+                }
+            }
+            return latest;
+        });
+    }
+
     /** Every stored layout, newest first. */
     public List<Entry> entries() {
         return heap.transaction(this::readAll);

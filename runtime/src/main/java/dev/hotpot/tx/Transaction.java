@@ -40,6 +40,9 @@ public final class Transaction {
     private MemorySegment[] preImages = new MemorySegment[16];
     private final RecordBuffer record = new RecordBuffer();
     private final ConflictAbort conflict = new ConflictAbort();
+    /** Actions on the outcome, run by the owning thread after the pages are unlocked. */
+    private final java.util.ArrayList<Runnable> onRollback = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Runnable> afterCommit = new java.util.ArrayList<>();
 
     int depth;
     private long readVersion;
@@ -162,6 +165,16 @@ public final class Transaction {
         return PageVersions.owner(word) == slot && writeSet.contains(page);
     }
 
+    /** Runs {@code action} if this transaction rolls back (in reverse order of registration). */
+    public void onRollback(Runnable action) {
+        onRollback.add(action);
+    }
+
+    /** Runs {@code action} once this transaction has committed (in order of registration). */
+    public void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
     // ---- validation -------------------------------------------------------------------------
 
     /** Moves the read version to now if every page read so far is unchanged; else aborts. */
@@ -223,7 +236,7 @@ public final class Transaction {
         }
         int written = writeSet.size();
         if (written == 0) {
-            finish();
+            finish(true);
             return;
         }
         long start = System.nanoTime();
@@ -256,13 +269,13 @@ public final class Transaction {
                 throw forceFailed;
             } finally {
                 release(commitVersion);
-                finish();
+                finish(true);
             }
             manager.metrics().commitLatency(System.nanoTime() - start);
             manager.afterLoggedCommit();
         } else {
             release(commitVersion);
-            finish();
+            finish(true);
         }
     }
 
@@ -279,7 +292,7 @@ public final class Transaction {
             }
             release(manager.nextCommitVersion());
         }
-        finish();
+        finish(false);
     }
 
     private void release(long commitVersion) {
@@ -288,13 +301,31 @@ public final class Transaction {
         }
     }
 
-    private void finish() {
+    private void finish(boolean committed) {
         readSet.clear();
         writeSet.clear();
         depth = 0;
         if (preImages.length > RETAINED_PRE_IMAGES) {
             // A huge transaction's pre-image buffers are not kept alive by the thread afterwards.
             preImages = new MemorySegment[16];
+        }
+        if (committed) {
+            onRollback.clear();
+            runAndClear(afterCommit, false);
+        } else {
+            afterCommit.clear();
+            runAndClear(onRollback, true);
+        }
+    }
+
+    private static void runAndClear(java.util.ArrayList<Runnable> actions, boolean reverse) {
+        if (actions.isEmpty()) {
+            return;
+        }
+        Runnable[] copy = actions.toArray(Runnable[]::new);
+        actions.clear();
+        for (int i = 0; i < copy.length; i++) {
+            copy[reverse ? copy.length - 1 - i : i].run();
         }
     }
 

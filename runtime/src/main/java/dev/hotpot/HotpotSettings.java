@@ -1,0 +1,68 @@
+package dev.hotpot;
+
+import dev.hotpot.heap.HeapConfig;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Where the default heap comes from: system properties {@code hotpot.dir}, {@code hotpot.heap},
+ * {@code hotpot.size}, {@code hotpot.durability} and {@code hotpot.maxAttempts}, which the agent
+ * also sets from its arguments ({@code -javaagent:hotpot.jar=dir=data,heap=bank}).
+ *
+ * <p>Threading: stateless.
+ */
+public final class HotpotSettings {
+    public static final String PREFIX = "hotpot.";
+    public static final String DIR = "dir";
+    public static final String HEAP = "heap";
+    public static final String SIZE = "size";
+    public static final String DURABILITY = "durability";
+    public static final String MAX_ATTEMPTS = "maxAttempts";
+    public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS);
+
+    public static final String DEFAULT_DIR = "hotpot-data";
+    public static final String DEFAULT_HEAP = "default";
+
+    private HotpotSettings() {
+    }
+
+    /** The configuration of the default heap from {@code properties} (normally the system properties). */
+    public static HeapConfig heapConfig(Properties properties) {
+        Path dir = Path.of(properties.getProperty(PREFIX + DIR, DEFAULT_DIR));
+        HeapConfig.Builder builder = HeapConfig.builder(dir, properties.getProperty(PREFIX + HEAP, DEFAULT_HEAP));
+        String size = properties.getProperty(PREFIX + SIZE);
+        if (size != null) {
+            builder.size(parseSize(size));
+        }
+        String durability = properties.getProperty(PREFIX + DURABILITY);
+        if (durability != null) {
+            builder.durability(Durability.parse(durability));
+        }
+        String attempts = properties.getProperty(PREFIX + MAX_ATTEMPTS);
+        if (attempts != null) {
+            try {
+                builder.maxAttempts(Integer.parseInt(attempts.trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("hotpot.maxAttempts=" + attempts + " is not a number");
+            }
+        }
+        return builder.build();
+    }
+
+    /** Parses a byte count with an optional k, m or g suffix (powers of 1024): {@code 256m}. */
+    public static long parseSize(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (!t.isEmpty() && "kmg".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("kmg".indexOf(t.charAt(t.length() - 1)) + 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigurationException("hotpot.size=" + text + " is not a size; use bytes or a number with k, m or g, like 256m");
+        }
+    }
+}

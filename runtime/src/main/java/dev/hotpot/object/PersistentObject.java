@@ -1,0 +1,29 @@
+package dev.hotpot.object;
+
+/**
+ * The superclass the agent gives every {@code @Persistent} class whose declared superclass is
+ * {@code Object}, and that the runtime's collections extend. An instance is a handle: its
+ * persistent fields live in the heap at {@link #hotpot$address}.
+ *
+ * <p>Invariants: the address never changes; at most one handle per address exists in a JVM
+ * (see {@link Handles}), so {@code ==} on handles is identity of persistent objects.
+ *
+ * <p>Threading: the handle is immutable; its fields are read and written through transactions.
+ */
+public abstract class PersistentObject {
+    /** Address of this object in the heap; read by generated field accessors. */
+    public final long hotpot$address;
+
+    /** Allocates a new object of this handle's class in the heap (in the open or its own transaction). */
+    protected PersistentObject() {
+        this.hotpot$address = ObjectRuntime.allocate(this);
+    }
+
+    /** Makes a handle for the existing object at {@code address}; runs no user code. */
+    protected PersistentObject(Materializer token, long address) {
+        if (token != Materializer.TOKEN) {
+            throw new IllegalArgumentException("handles of existing objects are made by the hotpot runtime only");
+        }
+        this.hotpot$address = address;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.hotpot.object;
+
+import dev.hotpot.heap.Heap;
+
+/**
+ * Slots that hold any storable value, for collections whose element type is erased: a kind word
+ * and a payload word. A slot owns the string blob it points to.
+ *
+ * <pre>
+ * slot (16 bytes): long kind; long payload
+ *   NULL 0     payload 0
+ *   OBJECT 1   address of a persistent object (its header names its class)
+ *   STRING 2   address of a string blob (owned)
+ *   BOOLEAN 3, BYTE 4, CHAR 5, SHORT 6, INT 7, LONG 8    payload: the value
+ *   FLOAT 9, DOUBLE 10                                   payload: the raw bits
+ *   ENUM 11    kind bits 8..39: schema id of a version of the enum's name table; payload: the constant's id
+ * </pre>
+ *
+ * <p>Threading: stateless; every method runs in (or joins) a transaction of the heap.
+ */
+public final class ValueSlots {
+    public static final int SIZE = 16;
+    private static final long NULL = 0;
+    private static final long OBJECT = 1;
+    private static final long STRING = 2;
+    private static final long BOOLEAN = 3;
+    private static final long BYTE = 4;
+    private static final long CHAR = 5;
+    private static final long SHORT = 6;
+    private static final long INT = 7;
+    private static final long LONG = 8;
+    private static final long FLOAT = 9;
+    private static final long DOUBLE = 10;
+    private static final long ENUM = 11;
+
+    private ValueSlots() {
+    }
+
+    /** Stores {@code value} in the slot at {@code slot}, freeing the string the slot owned before. */
+    public static void write(long slot, Object value) {
+        ObjectSpace space = ObjectRuntime.objects();
+        Heap heap = space.heap();
+        heap.transaction(() -> {
+            release(slot);
+            long kind;
+            long payload;
+            switch (value) {
+                case null -> {
+                    kind = NULL;
+                    payload = 0;
+                }
+                case PersistentObject object -> {
+                    kind = OBJECT;
+                    payload = object.hotpot$address;
+                }
+                case String string -> {
+                    kind = STRING;
+                    payload = StringBlobs.write(heap, string);
+                }
+                case Boolean b -> {
+                    kind = BOOLEAN;
+                    payload = b ? 1 : 0;
+                }
+                case Byte b -> {
+                    kind = BYTE;
+                    payload = b;
+                }
+                case Character c -> {
+                    kind = CHAR;
+                    payload = c;
+                }
+                case Short s -> {
+                    kind = SHORT;
+                    payload = s;
+                }
+                case Integer i -> {
+                    kind = INT;
+                    payload = i;
+                }
+                case Long l -> {
+                    kind = LONG;
+                    payload = l;
+                }
+                case Float f -> {
+                    kind = FLOAT;
+                    payload = Float.floatToRawIntBits(f);
+                }
+                case Double d -> {
+                    kind = DOUBLE;
+                    payload = Double.doubleToRawLongBits(d);
+                }
+                case Enum<?> e -> {
+                    payload = space.enumId(e);
+                    kind = ENUM | ((long) space.enumTableId(e.getDeclaringClass()) << 8);
+                }
+                default -> throw new IllegalArgumentException("a " + value.getClass().getName()
+                        + " cannot be stored in a persistent collection; store null, a String, a boxed primitive,"
+                        + " an enum, a @Persistent object or a dev.hotpot persistent collection");
+            }
+            heap.putLong(slot, kind);
+            heap.putLong(slot + 8, payload);
+        });
+    }
+
+    /** The value in the slot at {@code slot}; objects come back as their (one) handle. */
+    public static Object read(long slot) {
+        ObjectSpace space = ObjectRuntime.objects();
+        Heap heap = space.heap();
+        return heap.transaction(() -> {
+            long kind = heap.getLong(slot);
+            long payload = heap.getLong(slot + 8);
+            return switch ((int) (kind & 0xFF)) {
+                case (int) NULL -> null;
+                case (int) OBJECT -> space.handle(payload, Object.class);
+                case (int) STRING -> StringBlobs.read(heap, payload);
+                case (int) BOOLEAN -> payload != 0;
+                case (int) BYTE -> (byte) payload;
+                case (int) CHAR -> (char) payload;
+                case (int) SHORT -> (short) payload;
+                case (int) INT -> (int) payload;
+                case (int) LONG -> payload;
+                case (int) FLOAT -> Float.intBitsToFloat((int) payload);
+                case (int) DOUBLE -> Double.longBitsToDouble(payload);
+                case (int) ENUM -> space.enumConstant((int) (kind >>> 8), (int) payload);
+                default -> throw new dev.hotpot.HeapCorruptException("value slot at address=" + slot + " of heap="
+                        + heap.name() + " has unknown kind=" + kind + "; the heap is damaged: restore it from a copy");
+            };
+        });
+    }
+
+    /** Frees what the slot owns (a string blob) and empties it. */
+    public static void release(long slot) {
+        Heap heap = ObjectRuntime.heap();
+        heap.transaction(() -> {
+            if (heap.getLong(slot) == STRING) {
+                heap.free(heap.getLong(slot + 8));
+            }
+            heap.putLong(slot, NULL);
+            heap.putLong(slot + 8, 0);
+        });
+    }
+
+    /**
+     * A hash of {@code value} that is the same in every JVM: {@code hashCode()} of strings, boxed
+     * primitives and enum names (all specified by Java), the address for persistent objects
+     * (which compare by identity in collections).
+     */
+    public static int stableHash(Object value) {
+        return switch (value) {
+            case null -> 0;
+            case PersistentObject object -> Long.hashCode(object.hotpot$address * 0x9E3779B97F4A7C15L);
+            case Enum<?> e -> e.getDeclaringClass().getName().hashCode() * 31 + e.name().hashCode();
+            case String s -> s.hashCode();
+            case Number n -> n.hashCode();
+            case Boolean b -> b.hashCode();
+            case Character c -> c.hashCode();
+            default -> throw new IllegalArgumentException("a " + value.getClass().getName()
+                    + " cannot be a key of a persistent collection; use a String, a boxed primitive, an enum or a persistent object");
+        };
+    }
+
+    /** Whether the slot holds a value equal to {@code value} (identity for persistent objects). */
+    public static boolean holds(long slot, Object value) {
+        Object stored = read(slot);
+        if (value instanceof PersistentObject) {
+            return stored == value;
+        }
+        return java.util.Objects.equals(stored, value);
+    }
+}
