@@ -9,7 +9,7 @@ import java.util.List;
  * A persistent field as the agent found it in a class file: name, JVM descriptor and kind.
  *
  * <pre>
- * encoding (one string per class, fields in declaration order): name ':' descriptor ':' kind [';' ...]
+ * encoding (one string per class, fields in declaration order): name ' ' descriptor ' ' kind [',' ...]
  * </pre>
  */
 public record FieldSpec(String name, String descriptor, FieldKind kind) {
@@ -18,9 +18,9 @@ public record FieldSpec(String name, String descriptor, FieldKind kind) {
         StringBuilder out = new StringBuilder();
         for (FieldSpec field : fields) {
             if (!out.isEmpty()) {
-                out.append(';');
+                out.append(',');
             }
-            out.append(field.name).append(':').append(field.descriptor).append(':').append(field.kind.name());
+            out.append(field.name).append(' ').append(field.descriptor).append(' ').append(field.kind.name());
         }
         return out.toString();
     }
@@ -30,8 +30,8 @@ public record FieldSpec(String name, String descriptor, FieldKind kind) {
         if (encoded.isEmpty()) {
             return fields;
         }
-        for (String part : encoded.split(";")) {
-            String[] pieces = part.split(":");
+        for (String part : encoded.split(",")) {
+            String[] pieces = part.split(" ");
             if (pieces.length != 3) {
                 throw new HotpotException("malformed field spec '" + part + "'; the class was rewritten by another"
                         + " version of the hotpot agent: rebuild it against this one");
