@@ -54,23 +54,23 @@ final class PersistenceTransformer implements ClassFileTransformer {
             return refuse(bytes, persistent.refusal());
         }
         Rewrite rewrite = new Rewrite(loader, className, inspector);
-        byte[] rewritten = rewrite(reader, facts, persistent, rewrite, null);
+        byte[] rewritten = rewrite(reader, facts, persistent, rewrite);
         if (rewrite.violation() != null) {
+            // The rewritten code would not even verify; keep the class as compiled, failing at first use.
             LOG.log(System.Logger.Level.ERROR, "hotpot agent: " + rewrite.violation());
-            rewritten = rewrite(reader, facts, persistent, new Rewrite(loader, className, inspector), rewrite.violation());
+            return refuse(bytes, rewrite.violation());
         }
         return rewrite.isChanged() ? rewritten : null;
     }
 
-    private static byte[] rewrite(ClassReader reader, ClassFacts facts, PersistentClass persistent, Rewrite rewrite,
-                                  String refusal) {
+    private static byte[] rewrite(ClassReader reader, ClassFacts facts, PersistentClass persistent, Rewrite rewrite) {
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         ClassVisitor chain = writer;
         if (!facts.transactional.isEmpty()) {
             chain = new TransactionalRewriter(chain, facts, rewrite);
         }
         if (persistent != null) {
-            chain = new PersistentClassRewriter(chain, persistent, rewrite, refusal);
+            chain = new PersistentClassRewriter(chain, persistent, rewrite);
         }
         chain = new FieldAccessRewriter(chain, rewrite);
         reader.accept(chain, 0);

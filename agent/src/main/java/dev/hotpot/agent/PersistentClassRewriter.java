@@ -29,15 +29,12 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
 
     private final PersistentClass persistent;
     private final Rewrite rewrite;
-    private final String refusal;
     private String superName;
 
-    /** @param refusal when not null, the class is rewritten but its initialization fails with this message */
-    PersistentClassRewriter(ClassVisitor next, PersistentClass persistent, Rewrite rewrite, String refusal) {
+    PersistentClassRewriter(ClassVisitor next, PersistentClass persistent, Rewrite rewrite) {
         super(next);
         this.persistent = persistent;
         this.rewrite = rewrite;
-        this.refusal = refusal;
     }
 
     @Override
@@ -66,9 +63,6 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
 
     @Override
     void emitPrologue(MethodVisitor code) {
-        if (refusal != null) {
-            emitRefusal(code, refusal);
-        }
         List<FieldSpec> specs = new ArrayList<>();
         for (PersistentField field : persistent.fields()) {
             specs.add(new FieldSpec(field.name(), field.descriptor(), field.kind()));

@@ -2,6 +2,7 @@ package dev.hotpot.agent;
 
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * A {@code @Persistent} class the heap cannot hold: left as compiled, except that its static
@@ -18,6 +19,7 @@ final class RefusedClassRewriter extends StaticInitializerPrologue {
 
     @Override
     void emitPrologue(MethodVisitor code) {
-        emitRefusal(code, refusal);
+        code.visitLdcInsn(refusal);
+        code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, "refuse", "(Ljava/lang/String;)V", false);
     }
 }

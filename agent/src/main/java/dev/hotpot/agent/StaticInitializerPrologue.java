@@ -47,10 +47,4 @@ abstract class StaticInitializerPrologue extends ClassVisitor {
         }
         super.visitEnd();
     }
-
-    /** Emits a call that fails the class's initialization with {@code message}. */
-    static void emitRefusal(MethodVisitor code, String message) {
-        code.visitLdcInsn(message);
-        code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, "refuse", "(Ljava/lang/String;)V", false);
-    }
 }

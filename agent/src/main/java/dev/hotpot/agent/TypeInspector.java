@@ -132,7 +132,7 @@ final class TypeInspector {
                 }
                 if (problem != null) {
                     refusal = "class " + javaName + ", field '" + field.getName() + "': type "
-                            + field.getType().asErasure().getName() + " cannot be stored in a persistent heap; " + problem;
+                            + field.getType().asErasure().getActualName() + " cannot be stored in a persistent heap; " + problem;
                     break;
                 }
                 fields.add(new PersistentField(internalName, field.getName(), field.getDescriptor(), kind, field.getModifiers()));

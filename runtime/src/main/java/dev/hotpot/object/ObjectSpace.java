@@ -134,6 +134,7 @@ public final class ObjectSpace {
             int classId = classIdFor(binding);
             long block = heap.allocateObject(binding.layout.size());
             heap.putInt(block + ObjectHeader.CLASS_ID, classId);
+            heap.putInt(block + ObjectHeader.IDENTITY, java.util.concurrent.ThreadLocalRandom.current().nextInt());
             heap.onRollback(() -> handles.remove(block, handle));
             return block;
         });
@@ -148,9 +149,7 @@ public final class ObjectSpace {
         }
         Object known = handles.get(address);
         if (known == null) {
-            int classId = heap.getInt(address + ObjectHeader.CLASS_ID);
-            TypeBinding binding = bindingOf(classId, address, declared);
-            known = handles.intern(address, binding.materialize(address));
+            known = heap.transaction(() -> materialize(address, declared));
         }
         if (!declared.isInstance(known)) {
             throw new SchemaMismatchException("the object at address=" + address + " is a " + known.getClass().getName()
@@ -160,20 +159,46 @@ public final class ObjectSpace {
         return known;
     }
 
-    private TypeBinding bindingOf(int classId, long address, Class<?> declared) {
-        TypeBinding binding = byClassId.get(classId);
-        if (binding != null) {
-            return binding;
+    /**
+     * Makes the handle of the object stored at {@code stored}: follows forwarders of objects that
+     * moved, and moves an object stored with an earlier layout version of its class to a block
+     * of the current layout (new fields read as their defaults). Runs in a transaction.
+     */
+    private Object materialize(long stored, Class<?> declared) {
+        long address = heap.resolveForwarding(stored);
+        Object known = handles.get(address);
+        if (known != null) {
+            return known;
         }
-        SchemaRegistry.Entry entry;
+        int classId = heap.getInt(address + ObjectHeader.CLASS_ID);
+        TypeBinding binding = byClassId.get(classId);
+        if (binding == null) {
+            SchemaRegistry.Entry entry = storedClass(classId, address);
+            binding = boundClass(entry.layout().className(), address, declared);
+            if (binding.committedClassId() != classId) {
+                address = migrate(address, entry, binding);
+            }
+        }
+        Object handle = binding.materialize(address);
+        Object winner = handles.intern(address, handle);
+        if (winner == handle) {
+            long at = address;
+            heap.onRollback(() -> handles.remove(at, handle));
+        }
+        return winner;
+    }
+
+    private SchemaRegistry.Entry storedClass(int classId, long address) {
         try {
-            entry = heap.schema().lookup(classId);
+            return heap.schema().lookup(classId);
         } catch (IllegalArgumentException e) {
             throw new dev.hotpot.HeapCorruptException("no persistent object at address=" + address + " of heap="
                     + heap.name() + " (its header names class id " + classId + ", which the schema does not hold);"
                     + " a freed or never-committed object was referenced", e);
         }
-        String className = entry.layout().className();
+    }
+
+    private TypeBinding boundClass(String className, long address, Class<?> declared) {
         Class<?> type;
         try {
             type = Class.forName(className, true, declared.getClassLoader());
@@ -181,18 +206,37 @@ public final class ObjectSpace {
             throw new HotpotException("the object at address=" + address + " is a " + className
                     + ", which the class loader of " + declared.getName() + " cannot find; put it on the class path", e);
         }
-        binding = byClass.get(type);
+        TypeBinding binding = byClass.get(type);
         if (binding == null) {
             throw new HotpotException("class " + className + " holds objects in heap=" + heap.name()
                     + " but is not bound: annotate it @Persistent and run with -javaagent:hotpot.jar");
         }
-        if (binding.committedClassId() != classId) {
-            throw new SchemaMismatchException("the object at address=" + address + " of class " + className
-                    + " was stored with layout version " + entry.version() + " " + entry.layout().fields()
-                    + ", and this JVM binds the class to " + binding.layout.fields()
-                    + "; objects of an earlier layout version cannot be read yet: keep the class as it was stored");
-        }
         return binding;
+    }
+
+    /**
+     * Moves the object at {@code address}, stored with the earlier layout {@code stored}, to a new
+     * block of the binding's layout and leaves a forwarder behind. Stored fields keep their
+     * offsets (see {@link LayoutPlanner}), so their bytes are copied as they are.
+     */
+    private long migrate(long address, SchemaRegistry.Entry stored, TypeBinding binding) {
+        for (FieldLayout old : stored.layout().fields()) {
+            if (!binding.layout.fields().contains(old)) {
+                throw new SchemaMismatchException("the object at address=" + address + " of class "
+                        + binding.type.getName() + " was stored with layout version " + stored.version()
+                        + " whose field " + old + " the class's current layout " + binding.layout.fields()
+                        + " does not keep; keep the class as it was stored");
+            }
+        }
+        long moved = heap.allocateObject(binding.layout.size());
+        heap.putInt(moved + ObjectHeader.CLASS_ID, classIdFor(binding));
+        heap.putInt(moved + ObjectHeader.IDENTITY, heap.getInt(address + ObjectHeader.IDENTITY));
+        int fieldBytes = stored.layout().size() - ObjectHeader.SIZE;
+        if (fieldBytes > 0) {
+            heap.putBytes(moved + ObjectHeader.SIZE, heap.getBytes(address + ObjectHeader.SIZE, fieldBytes));
+        }
+        heap.forward(address, moved);
+        return moved;
     }
 
     /** The address of persistent object {@code value}, 0 for null. */

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * transaction. Any Java string round-trips exactly, unpaired surrogates included.
  *
  * <pre>
- * blob: int length (chars); int coder (0: Latin-1, one byte per char; 1: UTF-16BE, two bytes per char); bytes
+ * blob: int length (chars); int coder (0: Latin-1, one byte per char; 1: UTF-16 big-endian code units,
+ *       two bytes per char, unpaired surrogates kept as they are); bytes
  * </pre>
  *
  * <p>Threading: stateless; every method runs in (or joins) a transaction of the heap.
@@ -27,7 +28,7 @@ final class StringBlobs {
 
     static long write(Heap heap, String value) {
         boolean latin1 = value.chars().allMatch(c -> c < 256);
-        byte[] bytes = value.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16BE);
+        byte[] bytes = latin1 ? value.getBytes(StandardCharsets.ISO_8859_1) : utf16(value);
         return heap.transaction(() -> {
             long blob = heap.allocate(BYTES + Math.max(1, bytes.length));
             heap.putInt(blob + LENGTH, value.length());
@@ -46,7 +47,26 @@ final class StringBlobs {
                         + " has length=" + length + " coder=" + coder + "; the heap is damaged: restore it from a copy");
             }
             byte[] bytes = heap.getBytes(blob + BYTES, coder == LATIN1 ? length : 2 * length);
-            return new String(bytes, coder == LATIN1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16BE);
+            return coder == LATIN1 ? new String(bytes, StandardCharsets.ISO_8859_1) : fromUtf16(bytes);
         });
+    }
+
+    /** Code units as they are: a charset encoder would replace unpaired surrogates. */
+    private static byte[] utf16(String value) {
+        byte[] bytes = new byte[2 * value.length()];
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            bytes[2 * i] = (byte) (c >>> 8);
+            bytes[2 * i + 1] = (byte) c;
+        }
+        return bytes;
+    }
+
+    private static String fromUtf16(byte[] bytes) {
+        char[] chars = new char[bytes.length / 2];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) ((bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF);
+        }
+        return new String(chars);
     }
 }

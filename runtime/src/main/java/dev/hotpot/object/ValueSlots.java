@@ -142,13 +142,14 @@ public final class ValueSlots {
 
     /**
      * A hash of {@code value} that is the same in every JVM: {@code hashCode()} of strings, boxed
-     * primitives and enum names (all specified by Java), the address for persistent objects
-     * (which compare by identity in collections).
+     * primitives and enum names (all specified by Java), and the identity hash stored in the
+     * header of persistent objects (which compare by identity in collections; the hash survives
+     * the object moving to a new layout).
      */
     public static int stableHash(Object value) {
         return switch (value) {
             case null -> 0;
-            case PersistentObject object -> Long.hashCode(object.hotpot$address * 0x9E3779B97F4A7C15L);
+            case PersistentObject object -> ObjectRuntime.heap().getInt(object.hotpot$address + ObjectHeader.IDENTITY);
             case Enum<?> e -> e.getDeclaringClass().getName().hashCode() * 31 + e.name().hashCode();
             case String s -> s.hashCode();
             case Number n -> n.hashCode();

@@ -30,16 +30,23 @@ public final class ChildJvm implements AutoCloseable {
         pump.setUncaughtExceptionHandler((t, e) -> lines.add(EOF));
     }
 
-    /** Starts {@code mainClass} with {@code args} in a new JVM. */
+    /** Starts {@code mainClass} with {@code args} in a new JVM on this JVM's class path. */
     public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+        return start(List.of(), System.getProperty("java.class.path"), mainClass.getName(), args);
+    }
+
+    /** Starts {@code mainClass} with {@code args} in a new JVM with extra {@code jvmOptions} and {@code classPath}. */
+    public static ChildJvm start(List<String> jvmOptions, String classPath, String mainClass, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.add(classPath);
+        command.add(mainClass);
         command.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

@@ -1,0 +1,74 @@
+package dev.hotpot.it;
+
+import dev.hotpot.UnsupportedFieldException;
+import dev.hotpot.it.refused.ArrayField;
+import dev.hotpot.it.refused.BoxedField;
+import dev.hotpot.it.refused.EarlyAssignment;
+import dev.hotpot.it.refused.ListField;
+import dev.hotpot.it.refused.MapField;
+import dev.hotpot.it.refused.ObjectField;
+import dev.hotpot.it.refused.Outer;
+import dev.hotpot.it.refused.PlainClassField;
+import dev.hotpot.it.refused.PlainSuperclass;
+import dev.hotpot.it.support.AgentHeap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Each kind of class the heap cannot hold fails at first use with a message naming class, field and remedy. */
+class RefusalIT {
+    @BeforeAll
+    static void heap() {
+        AgentHeap.ensureOpen();
+    }
+
+    private static void assertRefused(Executable firstUse, String... mentions) {
+        ExceptionInInitializerError error = assertThrows(ExceptionInInitializerError.class, firstUse);
+        Throwable cause = error.getCause();
+        assertInstanceOf(UnsupportedFieldException.class, cause);
+        for (String mention : mentions) {
+            assertTrue(cause.getMessage().contains(mention), "message names '" + mention + "': " + cause.getMessage());
+        }
+        assertThrows(NoClassDefFoundError.class, firstUse, "the class stays unusable, never half-persistent");
+    }
+
+    @Test
+    void javaArrays() {
+        assertRefused(ArrayField::new, "ArrayField", "'values'", "long[]", "PersistentLongArray");
+    }
+
+    @Test
+    void javaUtilCollections() {
+        assertRefused(ListField::new, "ListField", "'names'", "java.util.List", "PersistentList");
+        assertRefused(MapField::new, "MapField", "'index'", "java.util.HashMap", "PersistentMap");
+    }
+
+    @Test
+    void objectsOfNonPersistentClasses() {
+        assertRefused(ObjectField::new, "ObjectField", "'anything'", "java.lang.Object", "@Persistent", "transient");
+        assertRefused(PlainClassField::new, "PlainClassField", "'buffer'", "java.lang.StringBuilder", "@Persistent");
+    }
+
+    @Test
+    void boxedPrimitives() {
+        assertRefused(BoxedField::new, "BoxedField", "'count'", "java.lang.Long", "long");
+    }
+
+    @Test
+    void aNonPersistentSuperclass() {
+        assertRefused(PlainSuperclass::new, "PlainSuperclass", "PlainBase", "@Persistent");
+    }
+
+    @Test
+    void innerClassesWithAHiddenOuterReference() {
+        Outer outer = new Outer();
+        assertRefused(() -> outer.new Inner(), "Outer$Inner", "static nested");
+    }
+
+    @Test
+    void aPersistentFieldAssignedBeforeSuper() {
+        assertRefused(() -> new EarlyAssignment(1), "EarlyAssignment", "'value'", "before super()");
+    }
+}

@@ -1,0 +1,5 @@
+package dev.hotpot.it.model;
+
+public enum Color {
+    RED, GREEN, BLUE
+}

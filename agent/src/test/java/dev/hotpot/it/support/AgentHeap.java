@@ -1,0 +1,35 @@
+package dev.hotpot.it.support;
+
+import dev.hotpot.Hotpot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The default heap of a test JVM that runs with the agent: a fresh folder per JVM, set before
+ * anything opens the heap. Test classes call {@link #ensureOpen()} first and use root names of
+ * their own.
+ */
+public final class AgentHeap {
+    private static Path directory;
+
+    private AgentHeap() {
+    }
+
+    public static synchronized Path ensureOpen() {
+        if (directory == null) {
+            try {
+                directory = Files.createTempDirectory("hotpot-it-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.setProperty("hotpot.dir", directory.toString());
+            System.setProperty("hotpot.heap", "it");
+            System.setProperty("hotpot.size", "64m");
+            Hotpot.heap();
+        }
+        return directory;
+    }
+}
