@@ -25,6 +25,7 @@ public final class ObjectSpace {
     private final EnumTable enums;
     private final ConcurrentHashMap<Class<?>, TypeBinding> byClass = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, TypeBinding> byClassId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TypeBinding> byName = new ConcurrentHashMap<>();
 
     public ObjectSpace(Heap heap) {
         this.heap = heap;
@@ -95,6 +96,7 @@ public final class ObjectSpace {
 
     private void add(TypeBinding binding) {
         byClass.put(binding.type, binding);
+        byName.put(binding.type.getName(), binding);
         int id = binding.committedClassId();
         if (id != 0) {
             byClassId.put(id, binding);
@@ -198,15 +200,28 @@ public final class ObjectSpace {
         }
     }
 
+    /**
+     * The binding of the class named {@code className}: one already bound, else the class as the
+     * loader of {@code declared} (or, for JDK types such as {@code Object}, the context class
+     * loader) finds it, which binds it as it initializes.
+     */
     private TypeBinding boundClass(String className, long address, Class<?> declared) {
+        TypeBinding binding = byName.get(className);
+        if (binding != null) {
+            return binding;
+        }
+        ClassLoader loader = declared.getClassLoader();
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
         Class<?> type;
         try {
-            type = Class.forName(className, true, declared.getClassLoader());
+            type = Class.forName(className, true, loader == null ? ClassLoader.getSystemClassLoader() : loader);
         } catch (ClassNotFoundException e) {
             throw new HotpotException("the object at address=" + address + " is a " + className
                     + ", which the class loader of " + declared.getName() + " cannot find; put it on the class path", e);
         }
-        TypeBinding binding = byClass.get(type);
+        binding = byClass.get(type);
         if (binding == null) {
             throw new HotpotException("class " + className + " holds objects in heap=" + heap.name()
                     + " but is not bound: annotate it @Persistent and run with -javaagent:hotpot.jar");

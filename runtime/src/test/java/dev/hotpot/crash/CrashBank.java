@@ -4,15 +4,12 @@ import dev.hotpot.Durability;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 
+import dev.hotpot.testing.TransferPlan;
+
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 /**
- * The bank that crash tests kill and check. Each worker thread {@code t} runs transactions
- * {@code k = 1, 2, ...}; transaction {@code k} of thread {@code t} is a deterministic function of
- * (seed, t, k): a few unconditional transfers, plus a receipt block allocated and pushed on the
- * thread's receipt list, whose fifth entry is freed. So the exact state after any set of committed
- * transactions is computable from each thread's last applied {@code k}.
+ * The {@link TransferPlan} bank on the runtime API, which crash tests kill and check.
  *
  * <pre>
  * bank block: long accounts; long threads; ...; account i at 64 + 512 i (8 per page);
@@ -22,9 +19,8 @@ import java.util.SplittableRandom;
  */
 final class CrashBank {
     static final String ROOT = "crash-bank";
-    static final int ACCOUNTS = 64;
-    static final long INITIAL = 1_000_000;
-    static final int RECEIPTS_KEPT = 4;
+    static final int ACCOUNTS = TransferPlan.ACCOUNTS;
+    private static final int RECEIPTS_KEPT = TransferPlan.RECEIPTS_KEPT;
     private static final long ACCOUNT_BASE = 64;
     private static final long ACCOUNT_STRIDE = 512;
     private static final long THREAD_BASE = ACCOUNT_BASE + ACCOUNTS * ACCOUNT_STRIDE;
@@ -58,33 +54,12 @@ final class CrashBank {
                 heap.putLong(bank, ACCOUNTS);
                 heap.putLong(bank + 8, threads);
                 for (int i = 0; i < ACCOUNTS; i++) {
-                    heap.putLong(account(bank, i), INITIAL);
+                    heap.putLong(account(bank, i), TransferPlan.INITIAL);
                 }
                 heap.setRoot(ROOT, bank);
             }
             return bank;
         });
-    }
-
-    /** One transfer of transaction (t, k): accounts and amount. */
-    record Transfer(int from, int to, long amount) {
-    }
-
-    static Transfer[] transfers(long seed, int t, long k) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + t * 0xBF58476D1CE4E5B9L + k);
-        Transfer[] transfers = new Transfer[1 + random.nextInt(3)];
-        for (int i = 0; i < transfers.length; i++) {
-            transfers[i] = new Transfer(random.nextInt(ACCOUNTS), random.nextInt(ACCOUNTS), 1 + random.nextLong(1000));
-        }
-        return transfers;
-    }
-
-    static long amountSum(Transfer[] transfers) {
-        long sum = 0;
-        for (Transfer transfer : transfers) {
-            sum += transfer.amount();
-        }
-        return sum;
     }
 
     /** Runs transaction k of thread t: must be called with lastApplied == k - 1. */
@@ -95,8 +70,8 @@ final class CrashBank {
             if (last != k - 1) {
                 throw new IllegalStateException("thread " + t + " applies " + k + " after " + last);
             }
-            Transfer[] transfers = transfers(seed, t, k);
-            for (Transfer transfer : transfers) {
+            TransferPlan.Transfer[] transfers = TransferPlan.transfers(seed, t, k);
+            for (TransferPlan.Transfer transfer : transfers) {
                 long from = account(bank, transfer.from());
                 long to = account(bank, transfer.to());
                 heap.putLong(from, heap.getLong(from) - transfer.amount());
@@ -105,7 +80,7 @@ final class CrashBank {
             long receipt = heap.allocate(24);
             heap.putLong(receipt, heap.getLong(slot + RECEIPT_HEAD));
             heap.putLong(receipt + 8, k);
-            heap.putLong(receipt + 16, amountSum(transfers));
+            heap.putLong(receipt + 16, TransferPlan.amountSum(transfers));
             heap.putLong(slot + RECEIPT_HEAD, receipt);
             long count = heap.getLong(slot + RECEIPT_COUNT) + 1;
             if (count > RECEIPTS_KEPT) {

@@ -2,17 +2,19 @@ package dev.hotpot.crash;
 
 import dev.hotpot.Durability;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.testing.BankState;
 import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.CrashExpectations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,7 @@ class CrashRecoveryTest {
         long seed = Long.getLong("hotpot.crash.seed", System.nanoTime());
         System.out.println("crash test: kills=" + kills + " seed=" + seed + " (rerun with -Dhotpot.crash.seed=" + seed + ")");
         Random random = new Random(seed);
-        Expected expected = new Expected(seed);
+        CrashExpectations expected = new CrashExpectations(seed, THREADS);
         int checkpointKills = 0;
         for (int cycle = 0; cycle < kills; cycle++) {
             boolean inCheckpoint = cycle % 10 == 9;
@@ -59,98 +61,52 @@ class CrashRecoveryTest {
                 child.kill();
             }
             String context = "cycle=" + cycle + " durability=" + durability + " inCheckpoint=" + inCheckpoint + " seed=" + seed;
-            expected.verify(dir, readAcks(ackFile), durability == Durability.SYNC, context);
+            long[] acked = CrashExpectations.readAcks(ackFile, THREADS);
+            try (Heap heap = Heap.open(CrashBank.config(dir, Durability.SYNC))) {
+                heap.transaction(() -> expected.verify(new HeapBankState(heap), acked, durability == Durability.SYNC, context));
+            }
         }
         System.out.println("crash test: " + kills + " kills (" + checkpointKills + " inside a checkpoint), "
                 + expected.totalApplied() + " transactions verified");
         assertTrue(expected.totalApplied() > kills, "the workload made progress: " + expected.totalApplied());
     }
 
-    private static long[] readAcks(Path ackFile) throws IOException {
-        long[] acked = new long[THREADS];
-        for (String line : Files.readAllLines(ackFile, StandardCharsets.US_ASCII)) {
-            String[] parts = line.split(" ");
-            if (parts.length == 2 && !parts[1].isEmpty()) {
-                int t = Integer.parseInt(parts[0]);
-                acked[t] = Math.max(acked[t], Long.parseLong(parts[1]));
-            }
-        }
-        return acked;
-    }
-
-    /** The state the heap must hold: last applied k per thread and the balances they imply. */
-    private static final class Expected {
-        private final long seed;
-        private final long[] lastApplied = new long[THREADS];
-        private final long[] balances = new long[CrashBank.ACCOUNTS];
-
-        Expected(long seed) {
-            this.seed = seed;
-            java.util.Arrays.fill(balances, CrashBank.INITIAL);
+    /** The {@link CrashBank} as the checks read it; its receipts must be distinct allocated blocks. */
+    private record HeapBankState(Heap heap) implements BankState {
+        private long bank() {
+            return heap.root(CrashBank.ROOT);
         }
 
-        long totalApplied() {
-            long sum = 0;
-            for (long k : lastApplied) {
-                sum += k;
-            }
-            return sum;
+        @Override
+        public boolean exists() {
+            return bank() != 0;
         }
 
-        void verify(Path dir, long[] acked, boolean acksAreDurable, String context) {
-            try (Heap heap = Heap.open(CrashBank.config(dir, Durability.SYNC))) {
-                long bank = heap.root(CrashBank.ROOT);
-                if (bank == 0) {
-                    assertEquals(0, totalApplied() + acked[0] + acked[1] + acked[2], "bank vanished: " + context);
-                    return;
-                }
-                heap.transaction(() -> {
-                    for (int t = 0; t < THREADS; t++) {
-                        long slot = CrashBank.thread(bank, t);
-                        long last = heap.getLong(slot + CrashBank.LAST_APPLIED);
-                        assertTrue(last >= lastApplied[t], "thread " + t + " lost committed transactions: had "
-                                + lastApplied[t] + " now " + last + " " + context);
-                        if (acksAreDurable) {
-                            assertTrue(last >= acked[t], "thread " + t + " lost acknowledged transaction " + acked[t]
-                                    + ", heap has " + last + " " + context);
-                        }
-                        assertTrue(last <= Math.max(lastApplied[t], acked[t]) + 1, "thread " + t + " has " + last
-                                + " but at most one unacknowledged commit can exist after " + acked[t] + " " + context);
-                        for (long k = lastApplied[t] + 1; k <= last; k++) {
-                            for (CrashBank.Transfer transfer : CrashBank.transfers(seed, t, k)) {
-                                balances[transfer.from()] -= transfer.amount();
-                                balances[transfer.to()] += transfer.amount();
-                            }
-                        }
-                        lastApplied[t] = last;
-                        checkReceipts(heap, slot, t, last, context);
-                    }
-                    long total = 0;
-                    for (int i = 0; i < CrashBank.ACCOUNTS; i++) {
-                        long balance = heap.getLong(CrashBank.account(bank, i));
-                        assertEquals(balances[i], balance, "account " + i + " is not the replay of the committed transfers " + context);
-                        total += balance;
-                    }
-                    assertEquals(CrashBank.INITIAL * CrashBank.ACCOUNTS, total, "money created or destroyed " + context);
-                });
-            }
+        @Override
+        public long lastApplied(int thread) {
+            return heap.getLong(CrashBank.thread(bank(), thread) + CrashBank.LAST_APPLIED);
         }
 
-        private void checkReceipts(Heap heap, long slot, int t, long last, String context) {
+        @Override
+        public long balance(int account) {
+            return heap.getLong(CrashBank.account(bank(), account));
+        }
+
+        @Override
+        public List<long[]> receipts(int thread) {
+            long slot = CrashBank.thread(bank(), thread);
             long count = heap.getLong(slot + CrashBank.RECEIPT_COUNT);
-            assertEquals(Math.min(last, CrashBank.RECEIPTS_KEPT), count, "receipt count of thread " + t + " " + context);
+            List<long[]> receipts = new ArrayList<>();
             Set<Long> seen = new HashSet<>();
             long receipt = heap.getLong(slot + CrashBank.RECEIPT_HEAD);
             for (long i = 0; i < count; i++) {
-                long k = last - i;
-                assertTrue(receipt != 0 && seen.add(receipt), "receipt list of thread " + t + " broken at " + i + " " + context);
-                assertTrue(heap.usableSize(receipt) >= 24, "receipt is an allocated block " + context);
-                assertEquals(k, heap.getLong(receipt + 8), "receipt k of thread " + t + " " + context);
-                assertEquals(CrashBank.amountSum(CrashBank.transfers(seed, t, k)), heap.getLong(receipt + 16),
-                        "receipt amount of thread " + t + " k=" + k + " " + context);
+                assertTrue(receipt != 0 && seen.add(receipt), "receipt list of thread " + thread + " broken at " + i);
+                assertTrue(heap.usableSize(receipt) >= 24, "receipt is an allocated block");
+                receipts.add(new long[]{heap.getLong(receipt + 8), heap.getLong(receipt + 16)});
                 receipt = heap.getLong(receipt);
             }
-            assertEquals(0, receipt, "receipt list of thread " + t + " longer than " + count + " " + context);
+            assertEquals(0, receipt, "receipt list of thread " + thread + " longer than its count " + count);
+            return receipts;
         }
     }
 }

@@ -3,10 +3,9 @@ package dev.hotpot.crash;
 import dev.hotpot.Durability;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.testing.AckLog;
 import dev.hotpot.testing.ChildJvm;
 
-import java.io.FileOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class TransferWorkload {
                 }).build() : base;
         Heap heap = Heap.open(config);
         long bank = CrashBank.openOrCreate(heap, threads);
-        try (FileOutputStream acks = new FileOutputStream(ackFile.toFile(), true)) {
+        try (AckLog acks = new AckLog(ackFile)) {
             System.out.println("READY");
             System.out.flush();
             List<Thread> workers = new ArrayList<>();
@@ -55,14 +54,7 @@ public final class TransferWorkload {
                     while (true) {
                         k++;
                         CrashBank.apply(heap, bank, seed, thread, k);
-                        byte[] line = (thread + " " + k + "\n").getBytes(StandardCharsets.US_ASCII);
-                        synchronized (acks) {
-                            try {
-                                acks.write(line);
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }
+                        acks.acknowledge(thread, k);
                     }
                 }));
             }

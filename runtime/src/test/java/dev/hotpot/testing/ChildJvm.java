@@ -66,6 +66,23 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Returns the lines printed before a line equal to {@code marker}; fails after {@code timeout}. */
+    public List<String> linesUntil(String marker, Duration timeout) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals(EOF)) {
+                throw new AssertionError("child " + process.pid() + " did not print '" + marker + "' within " + timeout
+                        + (line == null ? "" : " (it exited)") + "; output so far:\n" + transcript());
+            }
+            if (line.equals(marker)) {
+                return seen;
+            }
+            seen.add(line);
+        }
+    }
+
     /** Kills the child with SIGKILL and waits for it to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,115 @@
+package dev.hotpot.it.crash;
+
+import dev.hotpot.Durability;
+import dev.hotpot.it.support.AgentJvm;
+import dev.hotpot.testing.BankState;
+import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.CrashExpectations;
+import dev.hotpot.testing.TransferPlan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The crash test of the heap, through annotated classes and {@code @Transactional}: a child JVM
+ * running the agent makes concurrent transfers on a {@link Vault} and is killed with
+ * {@code kill -9} at random moments; the next child prints the recovered state, which must be
+ * exactly the committed transactions. {@code -Dhotpot.agent.crash.kills=N} sets the number of
+ * kills (default 30).
+ */
+class AgentCrashIT {
+    private static final int THREADS = 3;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void annotatedClassesRecoverExactlyTheCommittedTransactionsAfterEveryKill() throws Exception {
+        int kills = Integer.getInteger("hotpot.agent.crash.kills", 30);
+        long seed = Long.getLong("hotpot.crash.seed", System.nanoTime());
+        System.out.println("agent crash test: kills=" + kills + " seed=" + seed + " (rerun with -Dhotpot.crash.seed=" + seed + ")");
+        Random random = new Random(seed);
+        CrashExpectations expected = new CrashExpectations(seed, THREADS);
+        long[] acked = new long[THREADS];
+        boolean acksDurable = true;
+        for (int cycle = 0; cycle <= kills; cycle++) {
+            boolean last = cycle == kills;
+            Durability durability = cycle % 6 == 4 ? Durability.ASYNC : Durability.SYNC;
+            Path ackFile = dir.resolve("acks-" + cycle);
+            Files.createFile(ackFile);
+            String context = "cycle=" + cycle + " seed=" + seed;
+            try (ChildJvm child = AgentJvm.start("dir=" + dir + ",heap=vault,size=32m,durability=" + durability.name(),
+                    VaultWorkload.class, Long.toString(seed), Integer.toString(THREADS), last ? "-" : ackFile.toString())) {
+                List<String> state = child.linesUntil("END-STATE", Duration.ofSeconds(60));
+                expected.verify(PrintedState.parse(state, context), acked, acksDurable, context);
+                if (last) {
+                    assertTrue(child.awaitExit(Duration.ofSeconds(30)) == 0, "final check exits cleanly");
+                    break;
+                }
+                child.await("READY", Duration.ofSeconds(60));
+                Thread.sleep(random.nextInt(300));
+                child.kill();
+            }
+            acked = CrashExpectations.readAcks(ackFile, THREADS);
+            acksDurable = durability == Durability.SYNC;
+        }
+        System.out.println("agent crash test: " + kills + " kills, " + expected.totalApplied() + " transactions verified");
+        assertTrue(expected.totalApplied() > kills, "the workload made progress: " + expected.totalApplied());
+    }
+
+    /** The state a {@link VaultWorkload} printed. */
+    private record PrintedState(boolean exists, long[] lastApplied, long[] balances, Map<Integer, List<long[]>> receipts)
+            implements BankState {
+
+        static PrintedState parse(List<String> lines, String context) {
+            long[] lastApplied = new long[THREADS];
+            long[] balances = new long[TransferPlan.ACCOUNTS];
+            Map<Integer, List<long[]>> receipts = new HashMap<>();
+            boolean exists = false;
+            for (String line : lines) {
+                String[] p = line.split(" ");
+                switch (p[0]) {
+                    case "STATE" -> exists = p[1].equals("1");
+                    case "LAST" -> lastApplied[Integer.parseInt(p[1])] = Long.parseLong(p[2]);
+                    case "BALANCE" -> balances[Integer.parseInt(p[1])] = Long.parseLong(p[2]);
+                    case "RECEIPT" -> receipts.computeIfAbsent(Integer.parseInt(p[1]), t -> new ArrayList<>())
+                            .add(new long[]{Long.parseLong(p[2]), Long.parseLong(p[3])});
+                    case "BROKEN" -> fail(line + " " + context);
+                    default -> {
+                        // log lines of the child (heap opened, recovery report)
+                    }
+                }
+            }
+            return new PrintedState(exists, lastApplied, balances, receipts);
+        }
+
+        @Override
+        public long lastApplied(int thread) {
+            return lastApplied[thread];
+        }
+
+        @Override
+        public long balance(int account) {
+            return balances[account];
+        }
+
+        @Override
+        public List<long[]> receipts(int thread) {
+            return receipts.getOrDefault(thread, List.of());
+        }
+    }
+}
