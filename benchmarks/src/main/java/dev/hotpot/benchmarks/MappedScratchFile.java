@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Threading: the mapping may be written and forced from any thread on disjoint ranges; close it
  * only after every user stopped.
  */
-final class MappedScratchFile implements AutoCloseable {
+public final class MappedScratchFile implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment memory;
 
@@ -26,7 +26,7 @@ final class MappedScratchFile implements AutoCloseable {
         this.memory = memory;
     }
 
-    static MappedScratchFile create(Path file, int bytes) {
+    public static MappedScratchFile create(Path file, int bytes) {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
@@ -42,7 +42,7 @@ final class MappedScratchFile implements AutoCloseable {
         }
     }
 
-    MemorySegment memory() {
+    public MemorySegment memory() {
         return memory;
     }
 

@@ -46,6 +46,8 @@ public final class Transaction {
 
     int depth;
     private long readVersion;
+    /** The page most recently added to the read set: runs of reads on one page skip the map. */
+    private int lastReadPage;
     private boolean doomed;
 
     Transaction(TransactionManager manager, int slot) {
@@ -59,6 +61,7 @@ public final class Transaction {
         depth = 1;
         doomed = false;
         readVersion = manager.clock();
+        lastReadPage = -1;
     }
 
     boolean isActive() {
@@ -90,7 +93,7 @@ public final class Transaction {
             long bits = Bits.load(working, address, size);
             VarHandle.loadLoadFence();
             if (versions.get(page) == word) {
-                readSet.putIfAbsent(page, 0);
+                recordRead(page);
                 return bits;
             }
         }
@@ -116,9 +119,16 @@ public final class Transaction {
             MemorySegment.copy(working, address, target, targetOffset, length);
             VarHandle.loadLoadFence();
             if (versions.get(page) == word) {
-                readSet.putIfAbsent(page, 0);
+                recordRead(page);
                 return;
             }
+        }
+    }
+
+    private void recordRead(int page) {
+        if (page != lastReadPage) {
+            readSet.putIfAbsent(page, 0);
+            lastReadPage = page;
         }
     }
 
