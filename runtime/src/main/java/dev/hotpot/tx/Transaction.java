@@ -38,6 +38,9 @@ public final class Transaction {
     /** page -> index into the write-set arrays. */
     private final PageMap writeSet = new PageMap();
     private MemorySegment[] preImages = new MemorySegment[16];
+    /** Per write-set index: the byte range of the page written so far, [low, high); only it is diffed. */
+    private int[] dirtyLow = new int[16];
+    private int[] dirtyHigh = new int[16];
     private final RecordBuffer record = new RecordBuffer();
     private final ConflictAbort conflict = new ConflictAbort();
     /** Actions on the outcome, run by the owning thread after the pages are unlocked. */
@@ -135,19 +138,30 @@ public final class Transaction {
     // ---- writes -----------------------------------------------------------------------------
 
     void writeBits(long address, int size, long bits) {
-        lockForWrite(Pages.pageOf(address));
+        markDirty(lockForWrite(Pages.pageOf(address)), address, size);
         Bits.store(working, address, size, bits);
     }
 
     void writePage(long address, MemorySegment source, long sourceOffset, int length) {
-        lockForWrite(Pages.pageOf(address));
+        markDirty(lockForWrite(Pages.pageOf(address)), address, length);
         MemorySegment.copy(source, sourceOffset, working, address, length);
     }
 
-    /** Locks {@code page} for this transaction and saves its pre-image, unless already done. */
-    private void lockForWrite(int page) {
-        if (writeSet.contains(page)) {
-            return;
+    private void markDirty(int index, long address, int length) {
+        int offset = (int) (address & Pages.OFFSET_MASK);
+        dirtyLow[index] = Math.min(dirtyLow[index], offset);
+        dirtyHigh[index] = Math.max(dirtyHigh[index], offset + length);
+    }
+
+    /**
+     * Locks {@code page} for this transaction and saves its pre-image, unless already done.
+     *
+     * @return the page's index in the write set
+     */
+    private int lockForWrite(int page) {
+        int known = writeSet.get(page);
+        if (known >= 0) {
+            return known;
         }
         while (true) {
             long word = versions.get(page);
@@ -166,7 +180,9 @@ public final class Transaction {
                 VarHandle.storeStoreFence();
                 MemorySegment.copy(working, Pages.addressOf(page), preImages[index], 0, Pages.SIZE);
                 writeSet.putIfAbsent(page, index);
-                return;
+                dirtyLow[index] = Pages.SIZE;
+                dirtyHigh[index] = 0;
+                return index;
             }
         }
     }
@@ -257,7 +273,8 @@ public final class Transaction {
         }
         record.reset();
         for (int i = 0; i < written; i++) {
-            appendDiff(writeSet.pageAt(i), preImages[writeSet.get(writeSet.pageAt(i))]);
+            int page = writeSet.pageAt(i);
+            appendDiff(page, writeSet.get(page));
         }
         if (record.bodyLength() > 0) {
             long lsn;
@@ -318,6 +335,8 @@ public final class Transaction {
         if (preImages.length > RETAINED_PRE_IMAGES) {
             // A huge transaction's pre-image buffers are not kept alive by the thread afterwards.
             preImages = new MemorySegment[16];
+            dirtyLow = new int[16];
+            dirtyHigh = new int[16];
         }
         if (committed) {
             onRollback.clear();
@@ -339,12 +358,17 @@ public final class Transaction {
         }
     }
 
-    /** Appends the byte runs where {@code page} differs from its pre-image, merging close runs. */
-    private void appendDiff(int page, MemorySegment preImage) {
+    /**
+     * Appends the byte runs where {@code page} differs from its pre-image, merging close runs.
+     * Only the range written by this transaction can differ, so only it is compared.
+     */
+    private void appendDiff(int page, int index) {
+        MemorySegment preImage = preImages[index];
         long base = Pages.addressOf(page);
         int runStart = -1;
         int runEnd = -1;
-        for (int offset = 0; offset < Pages.SIZE; offset += 8) {
+        int end = (dirtyHigh[index] + 7) & ~7;
+        for (int offset = dirtyLow[index] & ~7; offset < end; offset += 8) {
             if (preImage.get(LONG, offset) != working.get(LONG, base + offset)) {
                 if (runStart < 0) {
                     runStart = offset;
@@ -362,7 +386,10 @@ public final class Transaction {
 
     private void ensureWriteCapacity(int needed) {
         if (needed > preImages.length) {
-            preImages = Arrays.copyOf(preImages, Math.max(needed, preImages.length * 2));
+            int capacity = Math.max(needed, preImages.length * 2);
+            preImages = Arrays.copyOf(preImages, capacity);
+            dirtyLow = Arrays.copyOf(dirtyLow, capacity);
+            dirtyHigh = Arrays.copyOf(dirtyHigh, capacity);
         }
         for (int i = needed - 1; i >= 0 && preImages[i] == null; i--) {
             preImages[i] = MemorySegment.ofArray(new byte[Pages.SIZE]);
