@@ -3,21 +3,16 @@ package dev.hotpot.agent;
 import dev.hotpot.HotpotSettings;
 
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code -javaagent} entry point: {@code java -javaagent:hotpot.jar[=dir=...,heap=...,size=...,durability=...]}.
  * Arguments become {@code hotpot.*} system properties (an argument wins over a property set on the
  * command line); the heap itself opens when the first persistent class is used.
  *
- * <p>Classes already loaded when the agent starts (possible when it is attached to a running JVM)
- * are not rewritten; persistent ones among them are reported.
+ * <p>Classes already loaded when the agent starts (when it is attached to a running JVM) are
+ * handled by {@link LoadedBeforeAgent}.
  */
 public final class HotpotAgent {
-    private static final System.Logger LOG = System.getLogger(HotpotAgent.class.getName());
-
     private HotpotAgent() {
     }
 
@@ -36,8 +31,8 @@ public final class HotpotAgent {
         PersistenceTransformer transformer = new PersistenceTransformer(location);
         // Load the rewriting machinery now, so its own class loading never runs inside a transform.
         transformer.rewrite(HotpotAgent.class.getClassLoader(), "dev/hotpot/agent/Warmup", Warmup.classFile());
-        instrumentation.addTransformer(transformer, false);
-        reportLoadedPersistentClasses(instrumentation);
+        instrumentation.addTransformer(transformer, true);
+        LoadedBeforeAgent.handle(instrumentation, transformer, location);
     }
 
     /** Applies {@code key=value,key=value} agent arguments as {@code hotpot.key} system properties. */
@@ -54,20 +49,6 @@ public final class HotpotAgent {
                         + "; example: -javaagent:hotpot.jar=dir=data,heap=bank,durability=sync");
             }
             System.setProperty(HotpotSettings.PREFIX + key, pair.substring(eq + 1).trim());
-        }
-    }
-
-    private static void reportLoadedPersistentClasses(Instrumentation instrumentation) {
-        List<String> loaded = new ArrayList<>();
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.isAnnotationPresent(dev.hotpot.Persistent.class)) {
-                loaded.add(type.getName());
-            }
-        }
-        if (!loaded.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT, "hotpot agent: %d @Persistent classes were"
-                    + " loaded before the agent started and stay ordinary Java objects (start the JVM with"
-                    + " -javaagent to make them persistent): %s", loaded.size(), String.join(", ", loaded)));
         }
     }
 }

@@ -31,17 +31,34 @@ final class PersistenceTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain domain, byte[] bytes) {
-        if (loader == null || className == null || classBeingRedefined != null || TypeInspector.isPlatformName(className)
+        if (loader == null || className == null || TypeInspector.isPlatformName(className)
                 || className.startsWith("dev/hotpot/shaded/") || isAgentClass(domain)) {
             return null;
         }
         try {
-            return rewrite(loader, className, bytes);
+            return classBeingRedefined == null ? rewrite(loader, className, bytes) : rewriteFieldAccess(loader, className, bytes);
         } catch (Throwable failure) {
             String message = "hotpot agent: cannot rewrite class " + className.replace('/', '.') + ": " + failure;
             LOG.log(System.Logger.Level.ERROR, message, failure);
             return refuse(bytes, message);
         }
+    }
+
+    /** Records classes that were loaded, unrewritten, before the agent started; see {@link TypeInspector}. */
+    void markLoadedBeforeAgent(Class<?> type) {
+        inspector.markLoadedBeforeAgent(type.getClassLoader(), type.getName().replace('.', '/'));
+    }
+
+    /**
+     * A class loaded before the agent started, retransformed: only its field accesses are
+     * rewritten (a retransformation may not add members). Frames already running keep the old code.
+     */
+    byte[] rewriteFieldAccess(ClassLoader loader, String className, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        Rewrite rewrite = new Rewrite(loader, className, inspector);
+        reader.accept(new FieldAccessRewriter(writer, rewrite), 0);
+        return rewrite.isChanged() ? writer.toByteArray() : null;
     }
 
     /** The rewritten class, or null when nothing in it concerns the heap. */

@@ -47,6 +47,19 @@ final class TypeInspector {
         }
     }
 
+    /**
+     * Records that {@code internalName} was loaded, unrewritten, before the agent started: it
+     * stays an ordinary class, accesses to its fields stay field accesses, and persistent
+     * subclasses of it are refused.
+     */
+    void markLoadedBeforeAgent(ClassLoader loader, String internalName) {
+        if (loader != null) {
+            view(loader).classes.put(internalName, Optional.of(new PersistentClass(internalName, null, List.of(),
+                    "class " + internalName.replace('/', '.') + " was loaded before the hotpot agent started, so it stays"
+                            + " an ordinary Java class; start the JVM with -javaagent:hotpot.jar to make it persistent")));
+        }
+    }
+
     /** The {@code @Persistent} class {@code internalName} as seen from {@code loader}, or null if it is not one. */
     PersistentClass persistentClass(ClassLoader loader, String internalName) {
         if (loader == null || isPlatformName(internalName)) {
