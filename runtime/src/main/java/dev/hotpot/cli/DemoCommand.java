@@ -33,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = "hotpot-data")
     Path dir;
-    @Option(names = "--heap", description = "heap name (default: ${DEFAULT-VALUE})", defaultValue = "bank")
+    @Option(names = "--heap", description = "heap name (default: ${DEFAULT-VALUE})", defaultValue = "bank-api")
     String heapName;
     @Option(names = "--accounts", description = "accounts in a new bank (default: ${DEFAULT-VALUE})", defaultValue = "4096")
     int accounts;
