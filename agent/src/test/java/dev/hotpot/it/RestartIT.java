@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,14 @@ class RestartIT {
                 assertEquals(0, reader.awaitExit(Duration.ofSeconds(60)), reader.transcript());
                 assertTrue(reader.transcript().contains("VERIFIED"), reader.transcript());
             }
+        }
+        try (ChildJvm inspect = ChildJvm.start(List.of(), AgentJvm.agentJar().toString(), "dev.hotpot.cli.HotpotCommand",
+                "inspect", "roundtrip", "--dir", dir.toString())) {
+            assertEquals(0, inspect.awaitExit(Duration.ofSeconds(60)), inspect.transcript());
+            String out = inspect.transcript();
+            assertTrue(out.contains("root chain") && out.contains("root catalog"), out);
+            assertTrue(out.contains("class dev.hotpot.it.model.Everything id=") && out.contains("objects=5"),
+                    "the command line counts the stored objects of each class: " + out);
         }
     }
 }

@@ -2,16 +2,19 @@ package dev.hotpot.cli;
 
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.object.ObjectHeader;
 import dev.hotpot.object.SchemaRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** Opens a heap (recovering it if needed) and prints its size, roots and registered classes. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a heap's roots and classes.")
+/** Opens a heap (recovering it if needed) and prints its size, roots, registered classes and object counts. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a heap's roots, classes and objects.")
 final class InspectCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = "hotpot-data")
     Path dir;
@@ -30,9 +33,12 @@ final class InspectCommand implements Callable<Integer> {
             for (String root : heap.rootNames()) {
                 System.out.println("root " + root + " -> " + heap.root(root));
             }
+            Map<Integer, Long> objects = new TreeMap<>();
+            heap.forEachObject(address -> objects.merge(heap.getInt(address + ObjectHeader.CLASS_ID), 1L, Long::sum));
             for (SchemaRegistry.Entry entry : heap.schema().entries()) {
                 System.out.println("class " + entry.layout().className() + " id=" + entry.classId() + " version="
-                        + entry.version() + " size=" + entry.layout().size() + " fields=" + entry.layout().fields().size());
+                        + entry.version() + " size=" + entry.layout().size() + " fields=" + entry.layout().fields().size()
+                        + " objects=" + objects.getOrDefault(entry.classId(), 0L));
             }
         }
         return 0;

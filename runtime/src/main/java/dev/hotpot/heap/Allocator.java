@@ -90,6 +90,35 @@ final class Allocator {
         });
     }
 
+    /**
+     * Calls {@code visitor} with the address of every object block, in address order, in one
+     * transaction. The heap below {@code top} is a sequence of blocks, each starting with its
+     * header, and of never-used chunk tails, which are zero.
+     */
+    void forEachObject(java.util.function.LongConsumer visitor) {
+        heap.transaction(() -> {
+            long top = heap.getLong(Superblock.TOP);
+            for (long at = Superblock.FIRST_DATA_ADDRESS; at < top; ) {
+                long header = heap.getLong(at);
+                if (header == 0) {
+                    at += 8;
+                    continue;
+                }
+                long tag = header & ~SIZE_MASK;
+                long size = header & SIZE_MASK;
+                if ((tag != TAG_ALLOCATED && tag != TAG_OBJECT && tag != TAG_FREE && tag != TAG_FORWARD)
+                        || size < 16 || (size & 7) != 0 || at + size > top) {
+                    throw new dev.hotpot.HeapCorruptException("heap=" + heap.name() + ": no valid block header at address="
+                            + at + " (word " + Long.toHexString(header) + "); the heap is damaged: restore it from a copy");
+                }
+                if (tag == TAG_OBJECT) {
+                    visitor.accept(at + HEADER);
+                }
+                at += size;
+            }
+        });
+    }
+
     /** Usable bytes of the allocated block at {@code address}. */
     long usableSize(long address) {
         return heap.transaction(() -> sizeOfAllocated(address) - HEADER);

@@ -252,6 +252,11 @@ public final class Heap implements AutoCloseable {
         allocator.free(address);
     }
 
+    /** Calls {@code visitor} with the address of every persistent object, in one transaction. */
+    public void forEachObject(java.util.function.LongConsumer visitor) {
+        allocator.forEachObject(visitor);
+    }
+
     /** Turns object block {@code address} into a forwarder to {@code target} (the object moved there). */
     public void forward(long address, long target) {
         allocator.forward(address, target);

@@ -36,8 +36,26 @@ public final class ValueSlots {
     private ValueSlots() {
     }
 
-    /** Stores {@code value} in the slot at {@code slot}, freeing the string the slot owned before. */
+    /** Whether a slot can hold {@code value}. */
+    public static boolean isStorable(Object value) {
+        return switch (value) {
+            case null -> true;
+            case PersistentObject _, String _, Enum<?> _, Boolean _, Character _ -> true;
+            case Byte _, Short _, Integer _, Long _, Float _, Double _ -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Stores {@code value} in the slot at {@code slot}, freeing the string the slot owned before.
+     * A value that cannot be stored is refused before anything changes.
+     */
     public static void write(long slot, Object value) {
+        if (!isStorable(value)) {
+            throw new IllegalArgumentException("a " + value.getClass().getName()
+                    + " cannot be stored in a persistent collection; store null, a String, a boxed primitive,"
+                    + " an enum, a @Persistent object or a dev.hotpot persistent collection");
+        }
         ObjectSpace space = ObjectRuntime.objects();
         Heap heap = space.heap();
         heap.transaction(() -> {
@@ -93,9 +111,7 @@ public final class ValueSlots {
                     payload = space.enumId(e);
                     kind = ENUM | ((long) space.enumTableId(e.getDeclaringClass()) << 8);
                 }
-                default -> throw new IllegalArgumentException("a " + value.getClass().getName()
-                        + " cannot be stored in a persistent collection; store null, a String, a boxed primitive,"
-                        + " an enum, a @Persistent object or a dev.hotpot persistent collection");
+                default -> throw new IllegalStateException("isStorable admitted " + value.getClass());
             }
             heap.putLong(slot, kind);
             heap.putLong(slot + 8, payload);
