@@ -5,6 +5,7 @@ import dev.hotpot.heap.Heap;
 import dev.hotpot.testing.BankState;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.CrashExpectations;
+import dev.hotpot.testing.CrashPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +39,10 @@ class CrashRecoveryTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void recoversExactlyTheCommittedTransfersAfterEveryKill() throws Exception {
-        int kills = Integer.getInteger("hotpot.crash.kills", 80);
-        long seed = Long.getLong("hotpot.crash.seed", System.nanoTime());
-        System.out.println("crash test: kills=" + kills + " seed=" + seed + " (rerun with -Dhotpot.crash.seed=" + seed + ")");
-        Random random = new Random(seed);
+        CrashPlan plan = CrashPlan.fromProperties("crash test", "hotpot.crash.kills", 80);
+        int kills = plan.kills();
+        long seed = plan.seed();
+        Random random = plan.random();
         CrashExpectations expected = new CrashExpectations(seed, THREADS);
         int checkpointKills = 0;
         for (int cycle = 0; cycle < kills; cycle++) {

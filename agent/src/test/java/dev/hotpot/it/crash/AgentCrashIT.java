@@ -5,6 +5,7 @@ import dev.hotpot.it.support.AgentJvm;
 import dev.hotpot.testing.BankState;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.CrashExpectations;
+import dev.hotpot.testing.CrashPlan;
 import dev.hotpot.testing.TransferPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,10 +40,10 @@ class AgentCrashIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void annotatedClassesRecoverExactlyTheCommittedTransactionsAfterEveryKill() throws Exception {
-        int kills = Integer.getInteger("hotpot.agent.crash.kills", 30);
-        long seed = Long.getLong("hotpot.crash.seed", System.nanoTime());
-        System.out.println("agent crash test: kills=" + kills + " seed=" + seed + " (rerun with -Dhotpot.crash.seed=" + seed + ")");
-        Random random = new Random(seed);
+        CrashPlan plan = CrashPlan.fromProperties("agent crash test", "hotpot.agent.crash.kills", 30);
+        int kills = plan.kills();
+        long seed = plan.seed();
+        Random random = plan.random();
         CrashExpectations expected = new CrashExpectations(seed, THREADS);
         long[] acked = new long[THREADS];
         boolean acksDurable = true;
