@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * <p>Threading: safe from any thread. The heap is closed (and checkpointed) at JVM shutdown.
  */
 public final class Hotpot {
-    private static ObjectSpace objects;
+    /** Written once, under the class lock; read without it on every transaction. */
+    private static volatile ObjectSpace objects;
 
     private Hotpot() {
     }
@@ -89,12 +90,23 @@ public final class Hotpot {
     }
 
     /** The objects of the default heap (runtime use). */
-    public static synchronized ObjectSpace objects() {
+    public static ObjectSpace objects() {
+        ObjectSpace current = objects;
+        return current != null ? current : open();
+    }
+
+    private static synchronized ObjectSpace open() {
         if (objects == null) {
             Heap heap = Heap.open(HotpotSettings.heapConfig(System.getProperties()));
-            objects = new ObjectSpace(heap);
-            dev.hotpot.object.BuiltIns.bind(objects);
+            ObjectSpace opened = new ObjectSpace(heap);
+            try {
+                dev.hotpot.object.BuiltIns.bind(opened);
+            } catch (RuntimeException e) {
+                heap.close();
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hotpot-close").unstarted(heap::close));
+            objects = opened;
         }
         return objects;
     }

@@ -7,7 +7,10 @@ import org.objectweb.asm.Opcodes;
 /**
  * Replaces every {@code GETFIELD}/{@code PUTFIELD} of a persistent field, in any method of any
  * class, with a call of the static accessor the declaring class gets. The stack effect is the
- * same, so stack map frames stay valid.
+ * same, so stack map frames stay valid. The call names the class the instruction named (static
+ * method resolution finds the accessor in its superclass), so access checks see the same class
+ * as for the field: a public field of a package-private superclass stays reachable through a
+ * public subclass. A private field's accessor is named on its declaring class.
  */
 final class FieldAccessRewriter extends ClassVisitor {
     private final Rewrite rewrite;
@@ -27,7 +30,8 @@ final class FieldAccessRewriter extends ClassVisitor {
                     PersistentField field = rewrite.inspector.resolveField(rewrite.loader, owner, fieldName, fieldDescriptor);
                     if (field != null) {
                         boolean read = opcode == Opcodes.GETFIELD;
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, field.owner(),
+                        boolean isPrivate = (field.access() & Opcodes.ACC_PRIVATE) != 0;
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, isPrivate ? field.owner() : owner,
                                 read ? Names.getter(fieldName) : Names.setter(fieldName),
                                 read ? field.getterDescriptor() : field.setterDescriptor(), false);
                         rewrite.changed();

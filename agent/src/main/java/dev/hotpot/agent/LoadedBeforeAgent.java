@@ -31,9 +31,9 @@ final class LoadedBeforeAgent {
                 continue;
             }
             retransform.add(type);
+            transformer.markLoadedBeforeAgent(type);
             if (type.isAnnotationPresent(Persistent.class)) {
                 persistent.add(type.getName());
-                transformer.markLoadedBeforeAgent(type);
             }
             for (Method method : type.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Transactional.class)) {

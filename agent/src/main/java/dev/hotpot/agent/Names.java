@@ -11,7 +11,6 @@ final class Names {
     static final String OBJECT_RUNTIME = "dev/hotpot/object/ObjectRuntime";
     static final String MATERIALIZER = "dev/hotpot/object/Materializer";
     static final String HOTPOT = "dev/hotpot/Hotpot";
-    static final String ADDRESS_FIELD = "hotpot$address";
     static final String HANDLE_CONSTRUCTOR = "(Ldev/hotpot/object/Materializer;J)V";
 
     private Names() {

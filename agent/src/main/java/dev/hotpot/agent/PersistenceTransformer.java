@@ -22,6 +22,9 @@ final class PersistenceTransformer implements ClassFileTransformer {
 
     private final TypeInspector inspector = new TypeInspector();
     private final String agentLocation;
+    /** Classes loaded, unrewritten, before the agent started: a retransformation may only touch their code. */
+    private final java.util.Set<Class<?>> loadedBeforeAgent =
+            java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
 
     /** @param agentLocation code source location of the agent jar, whose classes are never rewritten */
     PersistenceTransformer(String agentLocation) {
@@ -36,7 +39,9 @@ final class PersistenceTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            return classBeingRedefined == null ? rewrite(loader, className, bytes) : rewriteFieldAccess(loader, className, bytes);
+            // Another agent's retransformation hands over the original class file: rewrite it the same way again.
+            return classBeingRedefined != null && loadedBeforeAgent.contains(classBeingRedefined)
+                    ? rewriteFieldAccess(loader, className, bytes) : rewrite(loader, className, bytes);
         } catch (Throwable failure) {
             String message = "hotpot agent: cannot rewrite class " + className.replace('/', '.') + ": " + failure;
             LOG.log(System.Logger.Level.ERROR, message, failure);
@@ -46,7 +51,10 @@ final class PersistenceTransformer implements ClassFileTransformer {
 
     /** Records classes that were loaded, unrewritten, before the agent started; see {@link TypeInspector}. */
     void markLoadedBeforeAgent(Class<?> type) {
-        inspector.markLoadedBeforeAgent(type.getClassLoader(), type.getName().replace('.', '/'));
+        loadedBeforeAgent.add(type);
+        if (type.isAnnotationPresent(dev.hotpot.Persistent.class)) {
+            inspector.markLoadedBeforeAgent(type.getClassLoader(), type.getName().replace('.', '/'));
+        }
     }
 
     /**
@@ -65,19 +73,35 @@ final class PersistenceTransformer implements ClassFileTransformer {
     byte[] rewrite(ClassLoader loader, String className, byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         ClassFacts facts = ClassFacts.scan(reader);
-        PersistentClass persistent = facts.persistent ? inspector.persistentClass(loader, className) : null;
-        if (persistent != null && persistent.refused()) {
-            LOG.log(System.Logger.Level.ERROR, "hotpot agent: " + persistent.refusal());
-            return refuse(bytes, persistent.refusal());
+        PersistentClass persistent = null;
+        if (facts.persistent) {
+            inspector.remember(loader, className, bytes);
+            persistent = inspector.persistentClass(loader, className);
+            if (persistent == null) {
+                return refused(bytes, "class " + className.replace('/', '.') + " is annotated @Persistent but the agent"
+                        + " cannot read its class file or a supertype's through its class loader " + loader
+                        + "; define the classes through a loader that serves them as resources");
+            }
+            if (persistent.refused()) {
+                return refused(bytes, persistent.refusal());
+            }
+        } else if (isPersistent(loader, reader.getSuperName())) {
+            return refused(bytes, "class " + className.replace('/', '.') + " extends the persistent class "
+                    + reader.getSuperName().replace('/', '.') + " but is not @Persistent itself; annotate it @Persistent"
+                    + " (an anonymous or local class cannot be: make it a named static nested or top-level class)");
         }
         Rewrite rewrite = new Rewrite(loader, className, inspector);
         byte[] rewritten = rewrite(reader, facts, persistent, rewrite);
         if (rewrite.violation() != null) {
             // The rewritten code would not even verify; keep the class as compiled, failing at first use.
-            LOG.log(System.Logger.Level.ERROR, "hotpot agent: " + rewrite.violation());
-            return refuse(bytes, rewrite.violation());
+            return refused(bytes, rewrite.violation());
         }
         return rewrite.isChanged() ? rewritten : null;
+    }
+
+    private boolean isPersistent(ClassLoader loader, String internalName) {
+        PersistentClass type = internalName == null ? null : inspector.persistentClass(loader, internalName);
+        return type != null && !type.refused();
     }
 
     private static byte[] rewrite(ClassReader reader, ClassFacts facts, PersistentClass persistent, Rewrite rewrite) {
@@ -92,6 +116,12 @@ final class PersistenceTransformer implements ClassFileTransformer {
         chain = new FieldAccessRewriter(chain, rewrite);
         reader.accept(chain, 0);
         return writer.toByteArray();
+    }
+
+    /** Logs {@code message} now and returns the class, failing its initialization with it. */
+    private static byte[] refused(byte[] bytes, String message) {
+        LOG.log(System.Logger.Level.ERROR, "hotpot agent: " + message);
+        return refuse(bytes, message);
     }
 
     private static byte[] refuse(byte[] bytes, String message) {

@@ -93,20 +93,24 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
         super.visitEnd();
     }
 
+    private static final String SELF_AND_OFFSET = "(L" + Names.PERSISTENT_OBJECT + ";J";
+
     private void emitGetter(PersistentField field) {
         MethodVisitor code = accessor(field, Names.getter(field.name()), field.getterDescriptor());
-        emitFieldAddress(code, field);
+        emitSelfAndOffset(code, field);
         Type type = Type.getType(field.descriptor());
         switch (field.kind()) {
-            case STRING -> code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, "getString", "(J)Ljava/lang/String;", false);
+            case STRING -> code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, "getString",
+                    SELF_AND_OFFSET + ")Ljava/lang/String;", false);
             case ENUM, REFERENCE -> {
                 code.visitLdcInsn(type);
                 code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME,
-                        field.kind() == FieldKind.ENUM ? "getEnum" : "getReference", "(JLjava/lang/Class;)Ljava/lang/Object;", false);
+                        field.kind() == FieldKind.ENUM ? "getEnum" : "getReference",
+                        SELF_AND_OFFSET + "Ljava/lang/Class;)Ljava/lang/Object;", false);
                 code.visitTypeInsn(Opcodes.CHECKCAST, type.getInternalName());
             }
             default -> code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, "get" + primitiveName(field.kind()),
-                    "(J)" + field.descriptor(), false);
+                    SELF_AND_OFFSET + ")" + field.descriptor(), false);
         }
         code.visitInsn(type.getOpcode(Opcodes.IRETURN));
         finish(code);
@@ -114,30 +118,30 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
 
     private void emitSetter(PersistentField field) {
         MethodVisitor code = accessor(field, Names.setter(field.name()), field.setterDescriptor());
-        emitFieldAddress(code, field);
+        emitSelfAndOffset(code, field);
         Type type = Type.getType(field.descriptor());
         code.visitVarInsn(type.getOpcode(Opcodes.ILOAD), 1);
         String method;
-        String descriptor;
+        String valueDescriptor;
         switch (field.kind()) {
             case STRING -> {
                 method = "putString";
-                descriptor = "(JLjava/lang/String;)V";
+                valueDescriptor = "Ljava/lang/String;";
             }
             case ENUM -> {
                 method = "putEnum";
-                descriptor = "(JLjava/lang/Enum;)V";
+                valueDescriptor = "Ljava/lang/Enum;";
             }
             case REFERENCE -> {
                 method = "putReference";
-                descriptor = "(JLjava/lang/Object;)V";
+                valueDescriptor = "Ljava/lang/Object;";
             }
             default -> {
                 method = "put" + primitiveName(field.kind());
-                descriptor = "(J" + field.descriptor() + ")V";
+                valueDescriptor = field.descriptor();
             }
         }
-        code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, method, descriptor, false);
+        code.visitMethodInsn(Opcodes.INVOKESTATIC, Names.OBJECT_RUNTIME, method, SELF_AND_OFFSET + valueDescriptor + ")V", false);
         code.visitInsn(Opcodes.RETURN);
         finish(code);
     }
@@ -149,12 +153,10 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
         return code;
     }
 
-    /** Pushes {@code self.hotpot$address + offset} (self is local 0). */
-    private void emitFieldAddress(MethodVisitor code, PersistentField field) {
+    /** Pushes the object (local 0) and the field's offset constant. */
+    private void emitSelfAndOffset(MethodVisitor code, PersistentField field) {
         code.visitVarInsn(Opcodes.ALOAD, 0);
-        code.visitFieldInsn(Opcodes.GETFIELD, Names.PERSISTENT_OBJECT, Names.ADDRESS_FIELD, "J");
         code.visitFieldInsn(Opcodes.GETSTATIC, persistent.name(), Names.offset(field.name()), "J");
-        code.visitInsn(Opcodes.LADD);
     }
 
     private void emitHandleConstructor() {

@@ -23,6 +23,8 @@ final class TransactionalRewriter extends ClassVisitor {
             + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
             + "Ljava/lang/invoke/CallSite;", false);
 
+    private static final System.Logger LOG = System.getLogger(TransactionalRewriter.class.getName());
+
     private final Set<String> transactional;
     private final Rewrite rewrite;
     private final boolean isInterface;
@@ -44,9 +46,10 @@ final class TransactionalRewriter extends ClassVisitor {
             return super.visitMethod(access, name, descriptor, signature, exceptions);
         }
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
-            throw new IllegalStateException("@Transactional on abstract or native method " + name + " of "
-                    + rewrite.className.replace('/', '.') + " has no code to run in a transaction; annotate the"
-                    + " implementing methods instead");
+            // Annotations are not inherited: the implementations run as they are annotated.
+            LOG.log(System.Logger.Level.WARNING, "hotpot agent: @Transactional on abstract or native method " + name
+                    + " of " + rewrite.className.replace('/', '.') + " has no effect; annotate the implementing methods");
+            return super.visitMethod(access, name, descriptor, signature, exceptions);
         }
         rewrite.changed();
         MethodVisitor wrapper = super.visitMethod(access, name, descriptor, signature, exceptions);

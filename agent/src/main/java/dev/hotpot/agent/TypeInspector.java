@@ -29,15 +29,39 @@ final class TypeInspector {
 
     private final Map<ClassLoader, LoaderView> views = new WeakHashMap<>();
 
-    /** The cached view of one class loader's classes. */
+    /**
+     * The cached view of one class loader's classes: class files come from the bytes the JVM
+     * handed to the transformer (for classes defined without a resource) or else from the
+     * loader's resources. The loader is held weakly, so the view never keeps it alive.
+     */
     private static final class LoaderView {
         final TypePool pool;
+        final Map<String, byte[]> definedBytes = new ConcurrentHashMap<>();
         final Map<String, Optional<PersistentClass>> classes = new ConcurrentHashMap<>();
         final Map<String, Optional<PersistentField>> fieldRefs = new ConcurrentHashMap<>();
 
         LoaderView(ClassLoader loader) {
+            ClassFileLocator defined = new ClassFileLocator() {
+                @Override
+                public Resolution locate(String name) {
+                    byte[] bytes = definedBytes.get(name);
+                    return bytes == null ? new Resolution.Illegal(name) : new Resolution.Explicit(bytes);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
             pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
-                    ClassFileLocator.ForClassLoader.of(loader), TypePool.Default.ReaderMode.FAST);
+                    new ClassFileLocator.Compound(defined, ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader)),
+                    TypePool.Default.ReaderMode.FAST);
+        }
+    }
+
+    /** Remembers the class file of {@code internalName} as the JVM is defining it (before inspecting it). */
+    void remember(ClassLoader loader, String internalName, byte[] bytes) {
+        if (loader != null) {
+            view(loader).definedBytes.putIfAbsent(internalName.replace('/', '.'), bytes);
         }
     }
 
@@ -209,6 +233,10 @@ final class TypeInspector {
         }
         if (type.isPrimitiveWrapper()) {
             return "boxed values are not persistent: use the primitive type " + type.asUnboxed().getName();
+        }
+        if (type.isInterface()) {
+            return "interface types cannot be stored (an interface cannot be @Persistent); use an abstract @Persistent"
+                    + " class as the field type, or mark the field transient to keep it off the heap";
         }
         return "only primitives, String, enums, @Persistent classes and dev.hotpot persistent collections are;"
                 + " annotate " + type.getName() + " @Persistent, or mark the field transient to keep it off the heap";

@@ -51,18 +51,56 @@ class AgentStartupIT {
     @Test
     void persistentClassesOfAChildClassLoaderAreRewritten() throws Exception {
         AgentHeap.ensureOpen();
-        Path classes = SourceApp.compile(dir, "plugin", Map.of("plugin.Box", """
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{plugin("url").toUri().toURL()}, getClass().getClassLoader())) {
+            assertBoxWorks(loader, "plugin-url");
+        }
+    }
+
+    @Test
+    void persistentClassesDefinedFromBytesWithoutResourcesAreRewritten() throws Exception {
+        AgentHeap.ensureOpen();
+        Path classes = plugin("bytes");
+        ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                Path file = classes.resolve(name.replace('.', '/') + ".class");
+                try {
+                    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (java.io.IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+
+            @Override
+            public URL getResource(String name) {
+                return name.startsWith("plugin/") ? null : super.getResource(name);
+            }
+        };
+        assertBoxWorks(loader, "plugin-bytes");
+    }
+
+    private static void assertBoxWorks(ClassLoader loader, String root) throws Exception {
+        Class<?> box = loader.loadClass("plugin.Box");
+        assertTrue(PersistentObject.class.isAssignableFrom(box), "rewritten whatever loader defines it");
+        Object made = box.getMethod("make", String.class, String.class).invoke(null, root, "parcel");
+        Method describe = box.getMethod("describe", Object.class);
+        assertEquals("parcel parcel/inner", describe.invoke(null, made));
+    }
+
+    private Path plugin(String name) throws Exception {
+        return SourceApp.compile(dir, name, Map.of("plugin.Box", """
                 package plugin;
                 @dev.hotpot.Persistent
                 public class Box {
                     public String label;
                     public Box inner;
-                    public static Object make(String label) {
+                    public static Object make(String root, String label) {
                         Box box = new Box();
                         box.label = label;
                         box.inner = new Box();
                         box.inner.label = label + "/inner";
-                        return dev.hotpot.Hotpot.root("plugin-box", Box.class, () -> box);
+                        return dev.hotpot.Hotpot.root(root, Box.class, () -> box);
                     }
                     public static String describe(Object o) {
                         Box box = (Box) o;
@@ -70,12 +108,5 @@ class AgentStartupIT {
                     }
                 }
                 """));
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()}, getClass().getClassLoader())) {
-            Class<?> box = loader.loadClass("plugin.Box");
-            assertTrue(PersistentObject.class.isAssignableFrom(box), "rewritten though its loader is a child loader");
-            Object made = box.getMethod("make", String.class).invoke(null, "parcel");
-            Method describe = box.getMethod("describe", Object.class);
-            assertEquals("parcel parcel/inner", describe.invoke(null, made));
-        }
     }
 }

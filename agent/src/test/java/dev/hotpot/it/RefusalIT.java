@@ -2,8 +2,11 @@ package dev.hotpot.it;
 
 import dev.hotpot.UnsupportedFieldException;
 import dev.hotpot.it.refused.ArrayField;
+import dev.hotpot.it.model.Circle;
 import dev.hotpot.it.refused.BoxedField;
+import dev.hotpot.it.refused.CloneableThing;
 import dev.hotpot.it.refused.EarlyAssignment;
+import dev.hotpot.it.refused.InterfaceField;
 import dev.hotpot.it.refused.ListField;
 import dev.hotpot.it.refused.MapField;
 import dev.hotpot.it.refused.ObjectField;
@@ -65,6 +68,26 @@ class RefusalIT {
     void innerClassesWithAHiddenOuterReference() {
         Outer outer = new Outer();
         assertRefused(() -> outer.new Inner(), "Outer$Inner", "static nested");
+    }
+
+    @Test
+    void interfaceTypedFields() {
+        assertRefused(InterfaceField::new, "InterfaceField", "'task'", "java.lang.Runnable", "abstract @Persistent class");
+    }
+
+    @Test
+    void anonymousSubclassesOfPersistentClasses() {
+        assertRefused(() -> new Circle(1, 1) {
+        }, "extends the persistent class", "dev.hotpot.it.model.Circle", "named static nested");
+    }
+
+    @Test
+    void cloningWouldShareTheHeapObject() {
+        CloneableThing thing = new CloneableThing();
+        thing.value = 1;
+        CloneNotSupportedException e = assertThrows(CloneNotSupportedException.class, thing::clone);
+        assertTrue(e.getMessage().contains("create a new object"), e.getMessage());
+        assertEquals(1, thing.value);
     }
 
     @Test

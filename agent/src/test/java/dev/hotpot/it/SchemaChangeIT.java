@@ -33,6 +33,14 @@ class SchemaChangeIT {
                         Item item = Hotpot.root("item", Item.class, () -> holder.item);
                         System.out.println("SAME " + (item == holder.item));
                         System.out.println("ITEM " + item.describe());
+                        try {
+                            Hotpot.transaction(() -> {
+                                item.update();
+                                throw new IllegalStateException("roll back");
+                            });
+                        } catch (IllegalStateException e) {
+                            System.out.println("ROLLED-BACK " + item.describe() + " same=" + (item == holder.item));
+                        }
                         item.update();
                         System.out.println("UPDATED " + item.describe());
                     } catch (Throwable e) {
@@ -105,6 +113,8 @@ class SchemaChangeIT {
         assertTrue(evolved.contains("SAME true"), "references to a moved object still meet at one handle: " + evolved);
         assertTrue(evolved.contains("ITEM a=42 name=first added=0 note=null self=false"),
                 "stored fields keep their values, added ones read as defaults, after the refused runs changed nothing: " + evolved);
+        assertTrue(evolved.contains("ROLLED-BACK a=42 name=first added=0 note=null self=false same=true"),
+                "a rolled-back first store to added fields leaves the object as stored, and the handle usable: " + evolved);
         assertTrue(evolved.contains("UPDATED a=42 name=first added=5 note=n5 self=true"), evolved);
         String again = run(v2);
         assertTrue(again.contains("ITEM a=42 name=first added=5 note=n5 self=true"), "added fields persist: " + again);

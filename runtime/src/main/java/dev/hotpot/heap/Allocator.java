@@ -18,8 +18,6 @@ import dev.hotpot.HeapFullException;
  *        a free block's payload starts with the address of the next free block of its list.
  *        OBJECT marks blocks that hold a persistent object (an {@code ObjectHeader} first), so a
  *        linear scan of the heap can find every object without trusting payload bytes.
- *        FORWARD marks the old block of an object that moved (its layout grew): the payload starts
- *        with the object's new address; such blocks stay until an offline collection.
  * </pre>
  *
  * <p>Threading: safe from any thread; every method runs in (or joins) a transaction.
@@ -29,7 +27,6 @@ final class Allocator {
     private static final long TAG_ALLOCATED = 0xA10CL << 48;
     private static final long TAG_OBJECT = 0x0B1EL << 48;
     private static final long TAG_FREE = 0xF4EEL << 48;
-    private static final long TAG_FORWARD = 0xF0A2L << 48;
     private static final long SIZE_MASK = (1L << 48) - 1;
     private static final long CHUNK = 64 * 1024;
     private static final long[] CLASS_SIZES = classSizes();
@@ -70,26 +67,6 @@ final class Allocator {
         });
     }
 
-    /** Turns the object block at {@code address} into a forwarder to {@code target}. */
-    void forward(long address, long target) {
-        heap.transaction(() -> {
-            long size = sizeOfAllocated(address);
-            heap.putLong(address - HEADER, TAG_FORWARD | size);
-            heap.putLong(address, target);
-        });
-    }
-
-    /** Where the object at {@code address} moved to, following every forwarder; {@code address} if it did not move. */
-    long resolveForwarding(long address) {
-        return heap.transaction(() -> {
-            long at = address;
-            while ((heap.getLong(at - HEADER) & ~SIZE_MASK) == TAG_FORWARD) {
-                at = heap.getLong(at);
-            }
-            return at;
-        });
-    }
-
     /**
      * Calls {@code visitor} with the address of every object block, in address order, in one
      * transaction. The heap below {@code top} is a sequence of blocks, each starting with its
@@ -106,7 +83,7 @@ final class Allocator {
                 }
                 long tag = header & ~SIZE_MASK;
                 long size = header & SIZE_MASK;
-                if ((tag != TAG_ALLOCATED && tag != TAG_OBJECT && tag != TAG_FREE && tag != TAG_FORWARD)
+                if ((tag != TAG_ALLOCATED && tag != TAG_OBJECT && tag != TAG_FREE)
                         || size < 16 || (size & 7) != 0 || at + size > top) {
                     throw new dev.hotpot.HeapCorruptException("heap=" + heap.name() + ": no valid block header at address="
                             + at + " (word " + Long.toHexString(header) + "); the heap is damaged: restore it from a copy");
@@ -132,8 +109,7 @@ final class Allocator {
         long header = heap.getLong(address - HEADER);
         if ((header & ~SIZE_MASK) != TAG_ALLOCATED && (header & ~SIZE_MASK) != TAG_OBJECT) {
             throw new IllegalArgumentException("address=" + address + " is not an allocated block of heap="
-                    + heap.name() + ((header & ~SIZE_MASK) == TAG_FREE ? " (it was already freed)"
-                    : (header & ~SIZE_MASK) == TAG_FORWARD ? " (its object moved to " + heap.getLong(address) + ")" : ""));
+                    + heap.name() + ((header & ~SIZE_MASK) == TAG_FREE ? " (it was already freed)" : ""));
         }
         return header & SIZE_MASK;
     }

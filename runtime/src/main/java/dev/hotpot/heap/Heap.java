@@ -257,16 +257,6 @@ public final class Heap implements AutoCloseable {
         allocator.forEachObject(visitor);
     }
 
-    /** Turns object block {@code address} into a forwarder to {@code target} (the object moved there). */
-    public void forward(long address, long target) {
-        allocator.forward(address, target);
-    }
-
-    /** The address the object at {@code address} lives at now, following forwarders. */
-    public long resolveForwarding(long address) {
-        return allocator.resolveForwarding(address);
-    }
-
     public long usableSize(long address) {
         return allocator.usableSize(address);
     }

@@ -12,6 +12,7 @@ package dev.hotpot.heap;
  *   16  long  schemaHead       first schema entry, or 0
  *   24  long  nextClassId      last class id handed out
  *   32  long  largeFreeHead    first free block larger than a chunk, or 0
+ *   40  long  extensions       the table of objects' added fields ({@code AddedFields}), or 0
  * pages 2 .. 2+ARENAS-1 (one allocation arena each):
  *    0  long  chunkCursor      next free byte of the arena's current chunk
  *    8  long  chunkEnd         end of the arena's current chunk
@@ -25,6 +26,7 @@ public final class Superblock {
     public static final long SCHEMA_HEAD = ADDRESS + 16;
     public static final long NEXT_CLASS_ID = ADDRESS + 24;
     static final long LARGE_FREE_HEAD = ADDRESS + 32;
+    public static final long EXTENSIONS = ADDRESS + 40;
 
     static final int ARENAS = 8;
     static final long FIRST_ARENA = 2L * Pages.SIZE;

@@ -50,6 +50,12 @@ final class Handles {
         }
     }
 
+    /** Makes {@code handle} the handle of {@code address}, whatever was there (a new object's block). */
+    void replace(long address, Object handle) {
+        expungeCollected();
+        byAddress.put(address, new HandleReference(handle, address, collected));
+    }
+
     /** Forgets {@code handle} as the handle of {@code address} (its object was freed or never committed). */
     void remove(long address, Object handle) {
         HandleReference existing = byAddress.get(address);

@@ -66,97 +66,142 @@ public final class ObjectRuntime {
         return space();
     }
 
-    // ---- primitives -------------------------------------------------------------------------
+    // ---- field access ------------------------------------------------------------------------
+    //
+    // A field's offset is a constant of its class; one with the ObjectSpace.ADDED bit belongs to a
+    // field that objects of an earlier layout version keep outside their block. The JIT folds the
+    // test on the constant away, so ordinary fields pay nothing for it.
 
-    public static boolean getBoolean(long address) {
-        return heap.getBoolean(address);
+    private static long readAddress(PersistentObject self, long offset) {
+        return space.addedFieldAddress(self, offset, false);
     }
 
-    public static byte getByte(long address) {
-        return heap.getByte(address);
+    private static long writeAddress(PersistentObject self, long offset) {
+        return offset >= 0 ? self.hotpot$address + offset : space.addedFieldAddress(self, offset, true);
     }
 
-    public static char getChar(long address) {
-        return heap.getChar(address);
+    public static boolean getBoolean(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getBoolean(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? false : heap.getBoolean(at);
     }
 
-    public static short getShort(long address) {
-        return heap.getShort(address);
+    public static void putBoolean(PersistentObject self, long offset, boolean value) {
+        heap.putBoolean(writeAddress(self, offset), value);
     }
 
-    public static int getInt(long address) {
-        return heap.getInt(address);
+    public static byte getByte(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getByte(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getByte(at);
     }
 
-    public static float getFloat(long address) {
-        return heap.getFloat(address);
+    public static void putByte(PersistentObject self, long offset, byte value) {
+        heap.putByte(writeAddress(self, offset), value);
     }
 
-    public static long getLong(long address) {
-        return heap.getLong(address);
+    public static char getChar(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getChar(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getChar(at);
     }
 
-    public static double getDouble(long address) {
-        return heap.getDouble(address);
+    public static void putChar(PersistentObject self, long offset, char value) {
+        heap.putChar(writeAddress(self, offset), value);
     }
 
-    public static void putBoolean(long address, boolean value) {
-        heap.putBoolean(address, value);
+    public static short getShort(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getShort(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getShort(at);
     }
 
-    public static void putByte(long address, byte value) {
-        heap.putByte(address, value);
+    public static void putShort(PersistentObject self, long offset, short value) {
+        heap.putShort(writeAddress(self, offset), value);
     }
 
-    public static void putChar(long address, char value) {
-        heap.putChar(address, value);
+    public static int getInt(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getInt(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getInt(at);
     }
 
-    public static void putShort(long address, short value) {
-        heap.putShort(address, value);
+    public static void putInt(PersistentObject self, long offset, int value) {
+        heap.putInt(writeAddress(self, offset), value);
     }
 
-    public static void putInt(long address, int value) {
-        heap.putInt(address, value);
+    public static float getFloat(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getFloat(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getFloat(at);
     }
 
-    public static void putFloat(long address, float value) {
-        heap.putFloat(address, value);
+    public static void putFloat(PersistentObject self, long offset, float value) {
+        heap.putFloat(writeAddress(self, offset), value);
     }
 
-    public static void putLong(long address, long value) {
-        heap.putLong(address, value);
+    public static long getLong(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getLong(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getLong(at);
     }
 
-    public static void putDouble(long address, double value) {
-        heap.putDouble(address, value);
+    public static void putLong(PersistentObject self, long offset, long value) {
+        heap.putLong(writeAddress(self, offset), value);
     }
 
-    // ---- strings, enums, references -----------------------------------------------------------
-
-    public static String getString(long address) {
-        return space.readString(address);
+    public static double getDouble(PersistentObject self, long offset) {
+        if (offset >= 0) {
+            return heap.getDouble(self.hotpot$address + offset);
+        }
+        long at = readAddress(self, offset);
+        return at == 0 ? 0 : heap.getDouble(at);
     }
 
-    public static void putString(long address, String value) {
-        space.writeString(address, value);
+    public static void putDouble(PersistentObject self, long offset, double value) {
+        heap.putDouble(writeAddress(self, offset), value);
+    }
+
+    public static String getString(PersistentObject self, long offset) {
+        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
+        return at == 0 ? null : space.readString(at);
+    }
+
+    public static void putString(PersistentObject self, long offset, String value) {
+        space.writeString(writeAddress(self, offset), value);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Object getEnum(long address, Class<?> type) {
-        return space.enumConstant((Class) type, heap.getInt(address));
+    public static Object getEnum(PersistentObject self, long offset, Class<?> type) {
+        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
+        return at == 0 ? null : space.enumConstant((Class) type, heap.getInt(at));
     }
 
-    public static void putEnum(long address, Enum<?> value) {
+    public static void putEnum(PersistentObject self, long offset, Enum<?> value) {
         int id = space.enumId(value);
-        heap.putInt(address, id);
+        heap.putInt(writeAddress(self, offset), id);
     }
 
-    public static Object getReference(long address, Class<?> declared) {
-        return space.handle(heap.getLong(address), declared);
+    public static Object getReference(PersistentObject self, long offset, Class<?> declared) {
+        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
+        return at == 0 ? null : space.readReference(at, declared);
     }
 
-    public static void putReference(long address, Object value) {
-        heap.putLong(address, space.addressOf(value));
+    public static void putReference(PersistentObject self, long offset, Object value) {
+        heap.putLong(writeAddress(self, offset), space.addressOf(value));
     }
 }

@@ -9,27 +9,41 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The objects of one heap as this JVM sees them: which Java class each stored layout belongs to,
- * the identity map of handles, and the enum tables.
+ * the identity map of handles, the enum tables, and the fields that objects of earlier layouts
+ * keep outside their block ({@link AddedFields}).
+ *
+ * <p>Invariants: binding a class reads no heap page (it may run in a static initializer inside a
+ * transaction, where a wait for a page lock could fail the initialization for good); a handle's
+ * address never changes; the identity map holds a handle for an address only while the heap
+ * (as this thread's transaction sees it) has that object there.
  *
  * <p>Threading: safe from any thread.
  */
 public final class ObjectSpace {
+    /** Marks the offset of a field that objects of an earlier layout version of its class lack. */
+    static final long ADDED = Long.MIN_VALUE;
     private static final MethodType FACTORY = MethodType.methodType(void.class, Materializer.class, long.class);
+    private static final MethodType FACTORY_ERASED = MethodType.methodType(Object.class, Materializer.class, long.class);
 
     private final Heap heap;
     private final Handles handles = new Handles();
     private final EnumTable enums;
+    private final AddedFields addedFields;
     private final ConcurrentHashMap<Class<?>, TypeBinding> byClass = new ConcurrentHashMap<>();
+    /** Committed class ids, of the current and of earlier layout versions, to the class that reads them. */
     private final ConcurrentHashMap<Integer, TypeBinding> byClassId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, TypeBinding> byName = new ConcurrentHashMap<>();
 
+    /** Call outside any transaction: loads the committed schema. */
     public ObjectSpace(Heap heap) {
         this.heap = heap;
         this.enums = new EnumTable(heap);
+        this.addedFields = new AddedFields(heap, this);
+        heap.schema().loadCommitted();
     }
 
     public Heap heap() {
@@ -41,7 +55,9 @@ public final class ObjectSpace {
     /**
      * Binds the class of {@code lookup} (a {@link PersistentObject} subclass) with its own
      * persistent fields {@code own} to a layout compatible with what the heap stores, and returns
-     * the offsets of {@code own} in order. Called once per class, from its static initializer.
+     * the offsets of {@code own} in order; an offset has the {@link #ADDED} bit when objects of
+     * an earlier stored layout lack the field. Called once per class, from its static
+     * initializer; reads only the committed schema snapshot, never a heap page.
      *
      * @throws SchemaMismatchException if the stored layout cannot hold the class's fields
      */
@@ -57,13 +73,13 @@ public final class ObjectSpace {
             }
             superLayout = parentBinding.layout;
         }
-        SchemaRegistry.Entry stored = heap.schema().latest(type.getName());
+        List<SchemaRegistry.Entry> versions = heap.schema().committedVersions(type.getName());
+        SchemaRegistry.Entry stored = versions.isEmpty() ? null : versions.getLast();
         ClassLayout layout = LayoutPlanner.plan(type.getName(), superLayout, own, stored == null ? null : stored.layout());
         MethodHandle factory = null;
         if (!Modifier.isAbstract(type.getModifiers())) {
             try {
-                factory = lookup.findConstructor(type, FACTORY).asType(
-                        MethodType.methodType(Object.class, Materializer.class, long.class));
+                factory = lookup.findConstructor(type, FACTORY).asType(FACTORY_ERASED);
             } catch (ReflectiveOperationException e) {
                 throw new HotpotException("class " + type.getName() + " has no handle constructor; it was not rewritten"
                         + " by this version of the hotpot agent", e);
@@ -72,7 +88,18 @@ public final class ObjectSpace {
         boolean alreadyStored = stored != null && stored.layout().equals(layout);
         TypeBinding binding = new TypeBinding(type, layout, factory, alreadyStored ? stored.classId() : 0);
         add(binding);
-        return LayoutPlanner.offsetsOf(layout, own);
+        long[] offsets = LayoutPlanner.offsetsOf(layout, own);
+        for (SchemaRegistry.Entry earlier : versions) {
+            if (!earlier.layout().equals(layout) && layout.fields().containsAll(earlier.layout().fields())) {
+                byClassId.put(earlier.classId(), binding);
+                for (int i = 0; i < own.size(); i++) {
+                    if (earlier.layout().field(own.get(i).name()).isEmpty()) {
+                        offsets[i] |= ADDED;
+                    }
+                }
+            }
+        }
+        return offsets;
     }
 
     /** Binds a runtime class whose layout is fixed (the persistent collections). */
@@ -80,15 +107,15 @@ public final class ObjectSpace {
         if (byClass.containsKey(type)) {
             return;
         }
-        SchemaRegistry.Entry stored = heap.schema().latest(type.getName());
+        List<SchemaRegistry.Entry> versions = heap.schema().committedVersions(type.getName());
+        SchemaRegistry.Entry stored = versions.isEmpty() ? null : versions.getLast();
         if (stored != null && !stored.layout().equals(layout)) {
             throw new SchemaMismatchException("heap=" + heap.name() + " stores " + type.getName() + " with another"
                     + " layout than this runtime (" + stored.layout() + "); open it with the hotpot version that made it");
         }
         try {
-            MethodHandle factory = lookup.findConstructor(type, FACTORY)
-                    .asType(MethodType.methodType(Object.class, Materializer.class, long.class));
-            add(new TypeBinding(type, layout, factory, stored == null ? 0 : stored.classId()));
+            add(new TypeBinding(type, layout, lookup.findConstructor(type, FACTORY).asType(FACTORY_ERASED),
+                    stored == null ? 0 : stored.classId()));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(type + " lacks its handle constructor", e);
         }
@@ -96,7 +123,6 @@ public final class ObjectSpace {
 
     private void add(TypeBinding binding) {
         byClass.put(binding.type, binding);
-        byName.put(binding.type.getName(), binding);
         int id = binding.committedClassId();
         if (id != 0) {
             byClassId.put(id, binding);
@@ -113,8 +139,12 @@ public final class ObjectSpace {
         return binding;
     }
 
-    /** The class id of {@code binding}, storing its layout in the calling transaction if needed. */
-    private int classIdFor(TypeBinding binding) {
+    /**
+     * The class id of {@code binding}, storing its layout in the calling transaction if needed.
+     * Every byte written in the shape of a layout (an object, an extension block) is preceded by
+     * this, so a stored layout is never reinterpreted by a later class version.
+     */
+    int classIdFor(TypeBinding binding) {
         int id = binding.committedClassId();
         if (id != 0) {
             return id;
@@ -127,21 +157,42 @@ public final class ObjectSpace {
         return fresh;
     }
 
+    /** Bytes of the object at {@code address} that its own block holds (its layout version's size). */
+    long inlineSize(long address) {
+        return heap.schema().lookup(heap.getInt(address + ObjectHeader.CLASS_ID)).layout().size();
+    }
+
     // ---- objects ----------------------------------------------------------------------------
 
     /** Allocates the object of a new handle, in the open or its own transaction, and returns its address. */
     long allocate(PersistentObject handle) {
         TypeBinding binding = binding(handle.getClass());
-        long address = heap.transaction(() -> {
+        return heap.transaction(() -> {
             int classId = classIdFor(binding);
             long block = heap.allocateObject(binding.layout.size());
             heap.putInt(block + ObjectHeader.CLASS_ID, classId);
-            heap.putInt(block + ObjectHeader.IDENTITY, java.util.concurrent.ThreadLocalRandom.current().nextInt());
+            heap.putInt(block + ObjectHeader.IDENTITY, ThreadLocalRandom.current().nextInt());
+            handles.replace(block, handle);
             heap.onRollback(() -> handles.remove(block, handle));
             return block;
         });
-        handles.intern(address, handle);
-        return address;
+    }
+
+    /**
+     * The object a reference field at {@code field} points to. A known handle is found without a
+     * transaction; otherwise the field and the object's header are read in one, so an object freed
+     * in between is never mistaken for a damaged heap.
+     */
+    Object readReference(long field, Class<?> declared) {
+        long address = heap.getLong(field);
+        if (address == 0) {
+            return null;
+        }
+        Object known = handles.get(address);
+        if (known != null && declared.isInstance(known)) {
+            return known;
+        }
+        return heap.transaction(() -> handle(heap.getLong(field), declared));
     }
 
     /** The handle of the object at {@code address} (0 gives null), made if this JVM has none yet. */
@@ -155,61 +206,38 @@ public final class ObjectSpace {
         }
         if (!declared.isInstance(known)) {
             throw new SchemaMismatchException("the object at address=" + address + " is a " + known.getClass().getName()
-                    + " but is read as a " + declared.getName() + " in heap=" + heap.name()
+                    + " (class loader " + known.getClass().getClassLoader() + ") but is read as a " + declared.getName()
+                    + " (class loader " + declared.getClassLoader() + ") in heap=" + heap.name()
                     + "; a field or root changed its type: keep the stored type or migrate the data");
         }
         return known;
     }
 
-    /**
-     * Makes the handle of the object stored at {@code stored}: follows forwarders of objects that
-     * moved, and moves an object stored with an earlier layout version of its class to a block
-     * of the current layout (new fields read as their defaults). Runs in a transaction.
-     */
-    private Object materialize(long stored, Class<?> declared) {
-        long address = heap.resolveForwarding(stored);
+    /** Makes the handle of the committed object at {@code address}; runs in a transaction. */
+    private Object materialize(long address, Class<?> declared) {
         Object known = handles.get(address);
         if (known != null) {
             return known;
         }
         int classId = heap.getInt(address + ObjectHeader.CLASS_ID);
         TypeBinding binding = byClassId.get(classId);
-        if (binding == null) {
-            SchemaRegistry.Entry entry = storedClass(classId, address);
-            binding = boundClass(entry.layout().className(), address, declared);
-            if (binding.committedClassId() != classId) {
-                address = migrate(address, entry, binding);
-            }
+        if (binding == null || !declared.isAssignableFrom(binding.type)) {
+            binding = bindingOf(classId, address, declared);
         }
-        Object handle = binding.materialize(address);
-        Object winner = handles.intern(address, handle);
-        if (winner == handle) {
-            long at = address;
-            heap.onRollback(() -> handles.remove(at, handle));
-        }
-        return winner;
+        return handles.intern(address, binding.materialize(address));
     }
 
-    private SchemaRegistry.Entry storedClass(int classId, long address) {
+    /** The binding that reads objects of {@code classId}, loading their class through {@code declared}'s loader. */
+    private TypeBinding bindingOf(int classId, long address, Class<?> declared) {
+        SchemaRegistry.Entry entry;
         try {
-            return heap.schema().lookup(classId);
+            entry = heap.schema().lookup(classId);
         } catch (IllegalArgumentException e) {
             throw new dev.hotpot.HeapCorruptException("no persistent object at address=" + address + " of heap="
                     + heap.name() + " (its header names class id " + classId + ", which the schema does not hold);"
                     + " a freed or never-committed object was referenced", e);
         }
-    }
-
-    /**
-     * The binding of the class named {@code className}: one already bound, else the class as the
-     * loader of {@code declared} (or, for JDK types such as {@code Object}, the context class
-     * loader) finds it, which binds it as it initializes.
-     */
-    private TypeBinding boundClass(String className, long address, Class<?> declared) {
-        TypeBinding binding = byName.get(className);
-        if (binding != null) {
-            return binding;
-        }
+        String className = entry.layout().className();
         ClassLoader loader = declared.getClassLoader();
         if (loader == null) {
             loader = Thread.currentThread().getContextClassLoader();
@@ -219,39 +247,20 @@ public final class ObjectSpace {
             type = Class.forName(className, true, loader == null ? ClassLoader.getSystemClassLoader() : loader);
         } catch (ClassNotFoundException e) {
             throw new HotpotException("the object at address=" + address + " is a " + className
-                    + ", which the class loader of " + declared.getName() + " cannot find; put it on the class path", e);
+                    + ", which class loader " + loader + " cannot find; put it on the class path", e);
         }
-        binding = byClass.get(type);
+        TypeBinding binding = byClass.get(type);
         if (binding == null) {
             throw new HotpotException("class " + className + " holds objects in heap=" + heap.name()
                     + " but is not bound: annotate it @Persistent and run with -javaagent:hotpot.jar");
         }
+        if (binding.committedClassId() != classId && !binding.layout.fields().containsAll(entry.layout().fields())) {
+            throw new SchemaMismatchException("the object at address=" + address + " of class " + className
+                    + " was stored with layout version " + entry.version() + " " + entry.layout().fields()
+                    + ", whose fields the class's current layout " + binding.layout.fields()
+                    + " does not all keep; keep the class as it was stored");
+        }
         return binding;
-    }
-
-    /**
-     * Moves the object at {@code address}, stored with the earlier layout {@code stored}, to a new
-     * block of the binding's layout and leaves a forwarder behind. Stored fields keep their
-     * offsets (see {@link LayoutPlanner}), so their bytes are copied as they are.
-     */
-    private long migrate(long address, SchemaRegistry.Entry stored, TypeBinding binding) {
-        for (FieldLayout old : stored.layout().fields()) {
-            if (!binding.layout.fields().contains(old)) {
-                throw new SchemaMismatchException("the object at address=" + address + " of class "
-                        + binding.type.getName() + " was stored with layout version " + stored.version()
-                        + " whose field " + old + " the class's current layout " + binding.layout.fields()
-                        + " does not keep; keep the class as it was stored");
-            }
-        }
-        long moved = heap.allocateObject(binding.layout.size());
-        heap.putInt(moved + ObjectHeader.CLASS_ID, classIdFor(binding));
-        heap.putInt(moved + ObjectHeader.IDENTITY, heap.getInt(address + ObjectHeader.IDENTITY));
-        int fieldBytes = stored.layout().size() - ObjectHeader.SIZE;
-        if (fieldBytes > 0) {
-            heap.putBytes(moved + ObjectHeader.SIZE, heap.getBytes(address + ObjectHeader.SIZE, fieldBytes));
-        }
-        heap.forward(address, moved);
-        return moved;
     }
 
     /** The address of persistent object {@code value}, 0 for null. */
@@ -266,32 +275,50 @@ public final class ObjectSpace {
                 + heap.name() + "; store @Persistent objects or the dev.hotpot persistent collections");
     }
 
-    /** Frees {@code value}'s object and what it owns (its strings); its handle must not be used afterwards. */
+    /**
+     * Frees {@code value}'s object and what it owns (its strings, its added fields, a
+     * collection's blocks). Its handle leaves the identity map at once (back on rollback), so
+     * the block can serve a new object in the same transaction.
+     */
     void free(PersistentObject value) {
         TypeBinding binding = binding(value.getClass());
         long address = value.hotpot$address;
         heap.transaction(() -> {
+            long inline = inlineSize(address);
             for (FieldLayout field : binding.layout.fields()) {
                 if (field.descriptor().equals("Ljava/lang/String;")) {
-                    long blob = heap.getLong(address + field.offset());
+                    long at = field.offset() < inline ? address + field.offset() : addedFields.address(value, field.offset(), false);
+                    long blob = at == 0 ? 0 : heap.getLong(at);
                     if (blob != 0) {
                         heap.free(blob);
                     }
                 }
             }
+            if (inline < binding.layout.size()) {
+                addedFields.free(address);
+            }
             if (value instanceof OwnsBlocks owner) {
                 owner.freeOwnedBlocks();
             }
             heap.free(address);
-            heap.afterCommit(() -> handles.remove(address, value));
+            handles.remove(address, value);
+            heap.onRollback(() -> handles.replace(address, value));
         });
+    }
+
+    /** Where field {@code offset} (with the {@link #ADDED} bit) of {@code object} lives; see {@link AddedFields}. */
+    long addedFieldAddress(PersistentObject object, long offset, boolean forWrite) {
+        return addedFields.address(object, offset & ~ADDED, forWrite);
     }
 
     // ---- values -----------------------------------------------------------------------------
 
+    /** The string in the field at {@code field}: the field and its blob are read in one transaction. */
     String readString(long field) {
-        long blob = heap.getLong(field);
-        return blob == 0 ? null : StringBlobs.read(heap, blob);
+        return heap.transaction(() -> {
+            long blob = heap.getLong(field);
+            return blob == 0 ? null : StringBlobs.read(heap, blob);
+        });
     }
 
     void writeString(long field, String value) {

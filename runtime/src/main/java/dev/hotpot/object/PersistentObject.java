@@ -19,6 +19,16 @@ public abstract class PersistentObject {
         this.hotpot$address = ObjectRuntime.allocate(this);
     }
 
+    /**
+     * Refused: a field-by-field copy of a handle would be a second handle of the same object, not
+     * a new object. Create a new object and copy the fields instead.
+     */
+    @Override
+    protected Object clone() throws CloneNotSupportedException {
+        throw new CloneNotSupportedException("a persistent " + getClass().getName() + " cannot be cloned: the copy"
+                + " would share the original's heap object; create a new object and copy its fields");
+    }
+
     /** Makes a handle for the existing object at {@code address}; runs no user code. */
     protected PersistentObject(Materializer token, long address) {
         if (token != Materializer.TOKEN) {

@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * entry block: long next; int classId; int version; int length; byte[length] layout ({@link ClassLayout})
  * </pre>
  *
- * <p>Threading: safe from any thread; registration runs in (or joins) a transaction. The id cache
- * holds only committed entries, which never change.
+ * <p>Threading: safe from any thread; registration runs in (or joins) a transaction. The
+ * committed snapshot ({@link #committed}) holds only committed entries, which never change; it is
+ * loaded by {@link #loadCommitted} and grows after each registering transaction commits, so code
+ * that must not touch heap pages (class initialization) can read it.
  */
 public final class SchemaRegistry {
     private static final long NEXT = 0;
@@ -34,7 +36,7 @@ public final class SchemaRegistry {
     }
 
     private final Heap heap;
-    private final Map<Integer, Entry> byId = new ConcurrentHashMap<>();
+    private final Map<Integer, Entry> committed = new ConcurrentHashMap<>();
 
     public SchemaRegistry(Heap heap) {
         this.heap = heap;
@@ -72,25 +74,51 @@ public final class SchemaRegistry {
             heap.putBytes(block + LAYOUT, encoded);
             heap.putLong(block + NEXT, heap.getLong(Superblock.SCHEMA_HEAD));
             heap.putLong(Superblock.SCHEMA_HEAD, block);
+            Entry entry = new Entry(classId, latest == null ? 1 : latest.version() + 1, layout);
+            heap.afterCommit(() -> committed.put(classId, entry));
             return classId;
         });
     }
 
-    /** The layout stored under {@code classId}. */
+    /** The layout stored under {@code classId}, read in (or joining) a transaction. */
     public Entry lookup(int classId) {
-        Entry cached = byId.get(classId);
-        if (cached != null) {
-            return cached;
+        Entry known = committed.get(classId);
+        if (known != null) {
+            return known;
         }
         for (Entry entry : heap.transaction(this::readAll)) {
             if (entry.classId() == classId) {
-                if (!heap.inTransaction()) {
-                    byId.put(classId, entry);
-                }
                 return entry;
             }
         }
         throw new IllegalArgumentException("no class with id=" + classId + " in heap=" + heap.name());
+    }
+
+    /** Loads the committed snapshot; call outside any transaction, before {@link #committed} is used. */
+    public void loadCommitted() {
+        if (heap.inTransaction()) {
+            throw new IllegalStateException("the committed schema is loaded outside transactions");
+        }
+        for (Entry entry : entries()) {
+            committed.putIfAbsent(entry.classId(), entry);
+        }
+    }
+
+    /** The committed entry {@code classId}, or null; reads no heap page. */
+    public Entry committed(int classId) {
+        return committed.get(classId);
+    }
+
+    /** Every committed version of {@code className}, oldest first; reads no heap page. */
+    public List<Entry> committedVersions(String className) {
+        List<Entry> versions = new ArrayList<>();
+        for (Entry entry : committed.values()) {
+            if (entry.layout().className().equals(className)) {
+                versions.add(entry);
+            }
+        }
+        versions.sort(java.util.Comparator.comparingInt(Entry::version));
+        return versions;
     }
 
     /** The newest stored layout of {@code className}, or null when the heap has none. */
