@@ -85,6 +85,42 @@ class ConcurrentAccessIT {
     }
 
     @Test
+    void otherThreadsNeverSeeTheIdentityChangesOfATransactionThatRollsBack() throws Exception {
+        Everything holder = new Everything();
+        Everything original = new Everything();
+        holder.next = original;
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread changer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 3_000 && !stop.get(); i++) {
+                try {
+                    Hotpot.transaction(() -> {
+                        Hotpot.free(original);
+                        new Everything().text = "in the freed block, maybe";
+                        throw new IllegalStateException("roll back");
+                    });
+                } catch (IllegalStateException expected) {
+                    // never commits
+                }
+            }
+            stop.set(true);
+        });
+        long reads = 0;
+        long mismatches = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!stop.get() && System.nanoTime() < deadline) {
+            if (holder.next != original) {
+                mismatches++;
+            }
+            reads++;
+        }
+        stop.set(true);
+        changer.join();
+        assertEquals(0, mismatches, "reads of the committed reference that found another handle, of " + reads);
+        original.l = 3;
+        assertEquals(3, holder.next.l, "the rolled-back frees left the object alive");
+    }
+
+    @Test
     void aStringReadOutsideATransactionIsAlwaysACommittedValue() throws Exception {
         Everything target = new Everything();
         String first = "first value 0123";

@@ -118,6 +118,17 @@ class SchemaChangeIT {
         assertTrue(evolved.contains("UPDATED a=42 name=first added=5 note=n5 self=true"), evolved);
         String again = run(v2);
         assertTrue(again.contains("ITEM a=42 name=first added=5 note=n5 self=true"), "added fields persist: " + again);
+        Path v3 = version("v3", item("public long a; public String name; public int added; public String note; public Item self;"
+                        + " public long later; public String laterNote;", "",
+                "\"a=\" + a + \" added=\" + added + \" note=\" + note + \" later=\" + later + \" laterNote=\" + laterNote",
+                "later += 7; laterNote = \"ln\" + later; added += 1;"));
+        String grown = run(v3);
+        assertTrue(grown.contains("ITEM a=42 added=10 note=n10 later=0 laterNote=null"), "a second added version reads the first's values: " + grown);
+        assertTrue(grown.contains("ROLLED-BACK a=42 added=10 note=n10 later=0 laterNote=null")
+                && grown.contains("UPDATED a=42 added=11 note=n10 later=7 laterNote=ln7"),
+                "storing a field of the second version grows the extension and keeps the first's: " + grown);
+        assertTrue(run(v3).contains("ITEM a=42 added=11 note=n10 later=7 laterNote=ln7"), "and it persists");
+
         String downgrade = run(v1);
         assertTrue(downgrade.contains("ERROR SchemaMismatchException") && downgrade.contains("no longer declared"),
                 "going back to the older class would drop the added fields: refused: " + downgrade);

@@ -119,6 +119,11 @@ public final class Heap implements AutoCloseable {
         openTransaction().onRollback(action);
     }
 
+    /** Runs {@code action} when the calling thread's open transaction commits, before its pages unlock. */
+    public void beforeUnlock(Runnable action) {
+        openTransaction().beforeUnlock(action);
+    }
+
     /** Runs {@code action} once the calling thread's open transaction has committed. */
     public void afterCommit(Runnable action) {
         openTransaction().afterCommit(action);

@@ -9,8 +9,9 @@ import dev.hotpot.heap.Superblock;
  * and its address (so references, handles and identity are untouched); the fields its layout
  * version lacks live in an extension block, made on the first store to one of them and found
  * through the heap's extension table (address of the object → address of its extension). Until
- * then they read as their default value. An extension block has the size of the current layout
- * and holds each added field at the field's own offset.
+ * then they read as their default value. An extension block has the size of the layout current
+ * when it was made (later class versions grow it) and holds each added field at the field's own
+ * offset; the strings it points to belong to it.
  *
  * <pre>
  * superblock EXTENSIONS: address of a PersistentMap&lt;Long, Long&gt;, or 0 when no object has one
@@ -28,29 +29,34 @@ final class AddedFields {
     }
 
     /**
-     * Where field {@code offset} of {@code object} lives: in its own block when its layout
-     * version has the field, else in its extension block, made when {@code forWrite}.
+     * Where field {@code offset} of {@code object}, which its own block lacks, lives: in its
+     * extension block. An extension made under an earlier class version may be too small for
+     * fields added since; a store then moves it to a block of the current size.
      *
-     * @return the address, or 0 when the field is absent and {@code forWrite} is false
+     * @return the address, or 0 when the field was never stored and {@code forWrite} is false
      */
     long address(PersistentObject object, long offset, boolean forWrite) {
         long address = object.hotpot$address;
         return heap.transaction(() -> {
-            if (objects.inlineSize(address) > offset) {
-                return address + offset;
-            }
             PersistentMap<Long, Long> table = table(forWrite);
             Long extension = table == null ? null : table.get(address);
-            if (extension == null) {
-                if (!forWrite) {
-                    return 0L;
-                }
-                TypeBinding binding = objects.binding(object.getClass());
-                objects.classIdFor(binding);
-                extension = heap.allocate(binding.layout.size());
-                table.put(address, extension);
+            // Fields are naturally aligned and blocks are multiples of 8: a field that starts inside fits inside.
+            if (extension != null && offset < heap.usableSize(extension)) {
+                return extension + offset;
             }
-            return extension + offset;
+            if (!forWrite) {
+                return 0L;
+            }
+            TypeBinding binding = objects.binding(object.getClass());
+            objects.classIdFor(binding);
+            long grown = heap.allocate(binding.layout.size());
+            if (extension != null) {
+                long kept = heap.usableSize(extension);
+                heap.putBytes(grown, heap.getBytes(extension, (int) kept));
+                heap.free(extension);
+            }
+            table.put(address, grown);
+            return grown + offset;
         });
     }
 

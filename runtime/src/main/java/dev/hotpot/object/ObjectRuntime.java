@@ -70,138 +70,151 @@ public final class ObjectRuntime {
     //
     // A field's offset is a constant of its class; one with the ObjectSpace.ADDED bit belongs to a
     // field that objects of an earlier layout version keep outside their block. The JIT folds the
-    // test on the constant away, so ordinary fields pay nothing for it.
+    // tests on the constant offset and size away, so ordinary fields pay nothing for them.
 
-    private static long readAddress(PersistentObject self, long offset) {
-        return space.addedFieldAddress(self, offset, false);
-    }
-
-    private static long writeAddress(PersistentObject self, long offset) {
-        return offset >= 0 ? self.hotpot$address + offset : space.addedFieldAddress(self, offset, true);
-    }
+    private static final long ADDED = ObjectSpace.ADDED;
 
     public static boolean getBoolean(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getBoolean(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? false : heap.getBoolean(at);
-    }
-
-    public static void putBoolean(PersistentObject self, long offset, boolean value) {
-        heap.putBoolean(writeAddress(self, offset), value);
+        return readBits(self, offset, 1) != 0;
     }
 
     public static byte getByte(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getByte(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getByte(at);
-    }
-
-    public static void putByte(PersistentObject self, long offset, byte value) {
-        heap.putByte(writeAddress(self, offset), value);
+        return (byte) readBits(self, offset, 1);
     }
 
     public static char getChar(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getChar(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getChar(at);
-    }
-
-    public static void putChar(PersistentObject self, long offset, char value) {
-        heap.putChar(writeAddress(self, offset), value);
+        return (char) readBits(self, offset, 2);
     }
 
     public static short getShort(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getShort(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getShort(at);
-    }
-
-    public static void putShort(PersistentObject self, long offset, short value) {
-        heap.putShort(writeAddress(self, offset), value);
+        return (short) readBits(self, offset, 2);
     }
 
     public static int getInt(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getInt(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getInt(at);
-    }
-
-    public static void putInt(PersistentObject self, long offset, int value) {
-        heap.putInt(writeAddress(self, offset), value);
+        return (int) readBits(self, offset, 4);
     }
 
     public static float getFloat(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getFloat(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getFloat(at);
-    }
-
-    public static void putFloat(PersistentObject self, long offset, float value) {
-        heap.putFloat(writeAddress(self, offset), value);
+        return Float.intBitsToFloat((int) readBits(self, offset, 4));
     }
 
     public static long getLong(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getLong(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getLong(at);
-    }
-
-    public static void putLong(PersistentObject self, long offset, long value) {
-        heap.putLong(writeAddress(self, offset), value);
+        return readBits(self, offset, 8);
     }
 
     public static double getDouble(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return heap.getDouble(self.hotpot$address + offset);
-        }
-        long at = readAddress(self, offset);
-        return at == 0 ? 0 : heap.getDouble(at);
+        return Double.longBitsToDouble(readBits(self, offset, 8));
+    }
+
+    public static void putBoolean(PersistentObject self, long offset, boolean value) {
+        writeBits(self, offset, 1, value ? 1 : 0);
+    }
+
+    public static void putByte(PersistentObject self, long offset, byte value) {
+        writeBits(self, offset, 1, value);
+    }
+
+    public static void putChar(PersistentObject self, long offset, char value) {
+        writeBits(self, offset, 2, value);
+    }
+
+    public static void putShort(PersistentObject self, long offset, short value) {
+        writeBits(self, offset, 2, value);
+    }
+
+    public static void putInt(PersistentObject self, long offset, int value) {
+        writeBits(self, offset, 4, value);
+    }
+
+    public static void putFloat(PersistentObject self, long offset, float value) {
+        writeBits(self, offset, 4, Float.floatToRawIntBits(value));
+    }
+
+    public static void putLong(PersistentObject self, long offset, long value) {
+        writeBits(self, offset, 8, value);
     }
 
     public static void putDouble(PersistentObject self, long offset, double value) {
-        heap.putDouble(writeAddress(self, offset), value);
+        writeBits(self, offset, 8, Double.doubleToRawLongBits(value));
+    }
+
+    /** The field's {@code size} bytes as bits (sign-extended); an added field never stored reads as 0. */
+    private static long readBits(PersistentObject self, long offset, int size) {
+        if (offset >= 0) {
+            return load(self.hotpot$address + offset, size);
+        }
+        if ((offset & ~ADDED) < self.hotpot$inlineSize) {
+            return load(self.hotpot$address + (offset & ~ADDED), size);
+        }
+        return heap.transaction(() -> {
+            long at = space.fieldAddress(self, offset, false);
+            return at == 0 ? 0L : load(at, size);
+        });
+    }
+
+    private static void writeBits(PersistentObject self, long offset, int size, long bits) {
+        if (offset >= 0) {
+            store(self.hotpot$address + offset, size, bits);
+        } else if ((offset & ~ADDED) < self.hotpot$inlineSize) {
+            store(self.hotpot$address + (offset & ~ADDED), size, bits);
+        } else {
+            heap.transaction(() -> store(space.fieldAddress(self, offset, true), size, bits));
+        }
+    }
+
+    private static long load(long address, int size) {
+        return switch (size) {
+            case 1 -> heap.getByte(address);
+            case 2 -> heap.getShort(address);
+            case 4 -> heap.getInt(address);
+            default -> heap.getLong(address);
+        };
+    }
+
+    private static void store(long address, int size, long bits) {
+        switch (size) {
+            case 1 -> heap.putByte(address, (byte) bits);
+            case 2 -> heap.putShort(address, (short) bits);
+            case 4 -> heap.putInt(address, (int) bits);
+            default -> heap.putLong(address, bits);
+        }
     }
 
     public static String getString(PersistentObject self, long offset) {
-        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
-        return at == 0 ? null : space.readString(at);
+        if (offset >= 0) {
+            return space.readString(self.hotpot$address + offset);
+        }
+        return heap.transaction(() -> {
+            long at = space.fieldAddress(self, offset, false);
+            return at == 0 ? null : space.readString(at);
+        });
     }
 
     public static void putString(PersistentObject self, long offset, String value) {
-        space.writeString(writeAddress(self, offset), value);
+        heap.transaction(() -> space.writeString(space.fieldAddress(self, offset, true), value));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object getEnum(PersistentObject self, long offset, Class<?> type) {
-        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
-        return at == 0 ? null : space.enumConstant((Class) type, heap.getInt(at));
+        return space.enumConstant((Class) type, getInt(self, offset));
     }
 
     public static void putEnum(PersistentObject self, long offset, Enum<?> value) {
         int id = space.enumId(value);
-        heap.putInt(writeAddress(self, offset), id);
+        putInt(self, offset, id);
     }
 
     public static Object getReference(PersistentObject self, long offset, Class<?> declared) {
-        long at = offset >= 0 ? self.hotpot$address + offset : readAddress(self, offset);
-        return at == 0 ? null : space.readReference(at, declared);
+        if (offset >= 0) {
+            return space.readReference(self.hotpot$address + offset, declared);
+        }
+        return heap.transaction(() -> {
+            long at = space.fieldAddress(self, offset, false);
+            return at == 0 ? null : space.readReference(at, declared);
+        });
     }
 
     public static void putReference(PersistentObject self, long offset, Object value) {
-        heap.putLong(writeAddress(self, offset), space.addressOf(value));
+        putLong(self, offset, space.addressOf(value));
     }
 }

@@ -32,6 +32,7 @@ public final class ObjectSpace {
 
     private final Heap heap;
     private final Handles handles = new Handles();
+    private final PendingChanges pending;
     private final EnumTable enums;
     private final AddedFields addedFields;
     private final ConcurrentHashMap<Class<?>, TypeBinding> byClass = new ConcurrentHashMap<>();
@@ -41,6 +42,7 @@ public final class ObjectSpace {
     /** Call outside any transaction: loads the committed schema. */
     public ObjectSpace(Heap heap) {
         this.heap = heap;
+        this.pending = new PendingChanges(heap, this, handles);
         this.enums = new EnumTable(heap);
         this.addedFields = new AddedFields(heap, this);
         heap.schema().loadCommitted();
@@ -149,17 +151,29 @@ public final class ObjectSpace {
         if (id != 0) {
             return id;
         }
+        Integer mine = pending.classId(binding);
+        if (mine != null) {
+            return mine;
+        }
         int fresh = heap.schema().register(binding.layout);
-        heap.afterCommit(() -> {
-            binding.publish(fresh);
-            byClassId.put(fresh, binding);
-        });
+        pending.registered(binding, fresh);
         return fresh;
     }
 
+    /** Makes a class id registered by a committing transaction known to every thread. */
+    void publish(TypeBinding binding, int classId) {
+        binding.publish(classId);
+        byClassId.put(classId, binding);
+    }
+
     /** Bytes of the object at {@code address} that its own block holds (its layout version's size). */
-    long inlineSize(long address) {
+    int inlineSize(long address) {
         return heap.schema().lookup(heap.getInt(address + ObjectHeader.CLASS_ID)).layout().size();
+    }
+
+    /** The size of new objects of {@code type}. */
+    int layoutSize(Class<?> type) {
+        return binding(type).layout.size();
     }
 
     // ---- objects ----------------------------------------------------------------------------
@@ -172,8 +186,7 @@ public final class ObjectSpace {
             long block = heap.allocateObject(binding.layout.size());
             heap.putInt(block + ObjectHeader.CLASS_ID, classId);
             heap.putInt(block + ObjectHeader.IDENTITY, ThreadLocalRandom.current().nextInt());
-            handles.replace(block, handle);
-            heap.onRollback(() -> handles.remove(block, handle));
+            pending.allocated(block, handle);
             return block;
         });
     }
@@ -188,7 +201,7 @@ public final class ObjectSpace {
         if (address == 0) {
             return null;
         }
-        Object known = handles.get(address);
+        Object known = pending.handle(address);
         if (known != null && declared.isInstance(known)) {
             return known;
         }
@@ -200,7 +213,7 @@ public final class ObjectSpace {
         if (address == 0) {
             return null;
         }
-        Object known = handles.get(address);
+        Object known = pending.handle(address);
         if (known == null) {
             known = heap.transaction(() -> materialize(address, declared));
         }
@@ -215,7 +228,7 @@ public final class ObjectSpace {
 
     /** Makes the handle of the committed object at {@code address}; runs in a transaction. */
     private Object materialize(long address, Class<?> declared) {
-        Object known = handles.get(address);
+        Object known = pending.handle(address);
         if (known != null) {
             return known;
         }
@@ -277,38 +290,42 @@ public final class ObjectSpace {
 
     /**
      * Frees {@code value}'s object and what it owns (its strings, its added fields, a
-     * collection's blocks). Its handle leaves the identity map at once (back on rollback), so
-     * the block can serve a new object in the same transaction.
+     * collection's blocks). Its handle leaves the identity map when the transaction commits; the
+     * block may serve a new object in the same transaction.
      */
     void free(PersistentObject value) {
         TypeBinding binding = binding(value.getClass());
         long address = value.hotpot$address;
         heap.transaction(() -> {
-            long inline = inlineSize(address);
             for (FieldLayout field : binding.layout.fields()) {
                 if (field.descriptor().equals("Ljava/lang/String;")) {
-                    long at = field.offset() < inline ? address + field.offset() : addedFields.address(value, field.offset(), false);
+                    long at = fieldAddress(value, field.offset(), false);
                     long blob = at == 0 ? 0 : heap.getLong(at);
                     if (blob != 0) {
                         heap.free(blob);
                     }
                 }
             }
-            if (inline < binding.layout.size()) {
+            if (value.hotpot$inlineSize < binding.layout.size()) {
                 addedFields.free(address);
             }
             if (value instanceof OwnsBlocks owner) {
                 owner.freeOwnedBlocks();
             }
             heap.free(address);
-            handles.remove(address, value);
-            heap.onRollback(() -> handles.replace(address, value));
+            pending.freed(address, value);
         });
     }
 
-    /** Where field {@code offset} (with the {@link #ADDED} bit) of {@code object} lives; see {@link AddedFields}. */
-    long addedFieldAddress(PersistentObject object, long offset, boolean forWrite) {
-        return addedFields.address(object, offset & ~ADDED, forWrite);
+    /**
+     * Where the field at {@code offset} (its {@link #ADDED} bit ignored) of {@code object} lives:
+     * in the object's block, or for a field its layout version lacks, in its extension block
+     * ({@link AddedFields}); 0 when that field was never stored and {@code forWrite} is false.
+     * Call in a transaction; the address is valid in it.
+     */
+    long fieldAddress(PersistentObject object, long offset, boolean forWrite) {
+        long real = offset & ~ADDED;
+        return real < object.hotpot$inlineSize ? object.hotpot$address + real : addedFields.address(object, real, forWrite);
     }
 
     // ---- values -----------------------------------------------------------------------------

@@ -13,10 +13,16 @@ package dev.hotpot.object;
 public abstract class PersistentObject {
     /** Address of this object in the heap; read by generated field accessors. */
     public final long hotpot$address;
+    /**
+     * Bytes of the object that its own block holds: the size of the layout version it was stored
+     * with. Fields beyond it were added to the class later and live in an extension block.
+     */
+    public final int hotpot$inlineSize;
 
     /** Allocates a new object of this handle's class in the heap (in the open or its own transaction). */
     protected PersistentObject() {
         this.hotpot$address = ObjectRuntime.allocate(this);
+        this.hotpot$inlineSize = ObjectRuntime.objects().layoutSize(getClass());
     }
 
     /**
@@ -35,5 +41,6 @@ public abstract class PersistentObject {
             throw new IllegalArgumentException("handles of existing objects are made by the hotpot runtime only");
         }
         this.hotpot$address = address;
+        this.hotpot$inlineSize = ObjectRuntime.objects().inlineSize(address);
     }
 }

@@ -46,6 +46,7 @@ public final class Transaction {
     /** Actions on the outcome, run by the owning thread after the pages are unlocked. */
     private final java.util.ArrayList<Runnable> onRollback = new java.util.ArrayList<>();
     private final java.util.ArrayList<Runnable> afterCommit = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Runnable> beforeUnlock = new java.util.ArrayList<>();
 
     int depth;
     private long readVersion;
@@ -196,6 +197,15 @@ public final class Transaction {
         onRollback.add(action);
     }
 
+    /**
+     * Runs {@code action} when this transaction's commit is decided (its record appended and, with
+     * {@code SYNC}, forced) but its pages are still locked: what it publishes is in place before
+     * any other transaction can read the committed bytes.
+     */
+    public void beforeUnlock(Runnable action) {
+        beforeUnlock.add(action);
+    }
+
     /** Runs {@code action} once this transaction has committed (in order of registration). */
     public void afterCommit(Runnable action) {
         afterCommit.add(action);
@@ -262,6 +272,7 @@ public final class Transaction {
         }
         int written = writeSet.size();
         if (written == 0) {
+            runAndClear(beforeUnlock, false);
             finish(true);
             return;
         }
@@ -289,6 +300,7 @@ public final class Transaction {
                 if (manager.durability() == Durability.SYNC) {
                     manager.log().awaitDurable(lsn);
                 }
+                runAndClear(beforeUnlock, false);
             } catch (RuntimeException forceFailed) {
                 // The record may or may not be durable: nothing may commit after it, and the
                 // caller learns that this commit's outcome is unknown.
@@ -301,6 +313,7 @@ public final class Transaction {
             manager.metrics().commitLatency(System.nanoTime() - start);
             manager.afterLoggedCommit();
         } else {
+            runAndClear(beforeUnlock, false);
             release(commitVersion);
             finish(true);
         }
@@ -338,6 +351,7 @@ public final class Transaction {
             dirtyLow = new int[16];
             dirtyHigh = new int[16];
         }
+        beforeUnlock.clear();
         if (committed) {
             onRollback.clear();
             runAndClear(afterCommit, false);
