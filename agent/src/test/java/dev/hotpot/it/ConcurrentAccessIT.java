@@ -6,12 +6,12 @@ import dev.hotpot.it.model.FirstUseA;
 import dev.hotpot.it.model.FirstUseB;
 import dev.hotpot.it.model.hidden.PublicSub;
 import dev.hotpot.it.support.AgentHeap;
+import dev.hotpot.it.support.HeldTransaction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,30 +26,19 @@ class ConcurrentAccessIT {
 
     @Test
     void aClassFirstUsedInsideATransactionInitializesWhileAnotherThreadHoldsTheSchema() throws Exception {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().start(() -> Hotpot.transaction(() -> {
-            new FirstUseA().value = 1;
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        holding.await();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread user = Thread.ofPlatform().start(() -> {
-            try {
-                Hotpot.transaction(() -> new FirstUseB().value = 2);
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        Thread.sleep(100);
-        release.countDown();
-        holder.join();
-        user.join();
+        try (HeldTransaction schemaHolder = HeldTransaction.start(() -> new FirstUseA().value = 1)) {
+            Thread user = Thread.ofPlatform().start(() -> {
+                try {
+                    Hotpot.transaction(() -> new FirstUseB().value = 2);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            Thread.sleep(100);
+            schemaHolder.close();
+            user.join();
+        }
         assertNull(failure.get(), () -> "first use inside a transaction failed: " + failure.get());
         FirstUseB b = new FirstUseB();
         b.value = 3;

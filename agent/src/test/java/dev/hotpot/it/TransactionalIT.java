@@ -5,6 +5,7 @@ import dev.hotpot.TransactionConflictException;
 import dev.hotpot.it.model.Account;
 import dev.hotpot.it.model.Everything;
 import dev.hotpot.it.support.AgentHeap;
+import dev.hotpot.it.support.HeldTransaction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -118,19 +119,7 @@ class TransactionalIT {
     @Test
     void aTransactionThatKeepsConflictingGivesUpWithAConflictException() throws Exception {
         Everything contended = new Everything();
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = Thread.ofPlatform().start(() -> Hotpot.transaction(() -> {
-            contended.i = 1;
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        holding.await();
-        try {
+        try (HeldTransaction holder = HeldTransaction.start(() -> contended.i = 1)) {
             AtomicInteger attempts = new AtomicInteger();
             TransactionConflictException e = assertThrows(TransactionConflictException.class,
                     () -> Hotpot.transaction(() -> {
@@ -139,9 +128,6 @@ class TransactionalIT {
                     }));
             assertTrue(e.getMessage().contains("maxAttempts"), e.getMessage());
             assertTrue(attempts.get() > 1, "the body was re-run before giving up: " + attempts.get());
-        } finally {
-            release.countDown();
-            holder.join();
         }
         assertEquals(1, contended.i);
     }
