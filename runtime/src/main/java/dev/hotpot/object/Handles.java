@@ -64,11 +64,6 @@ final class Handles {
         }
     }
 
-    int size() {
-        expungeCollected();
-        return byAddress.size();
-    }
-
     private void expungeCollected() {
         for (var r = collected.poll(); r != null; r = collected.poll()) {
             HandleReference dead = (HandleReference) r;

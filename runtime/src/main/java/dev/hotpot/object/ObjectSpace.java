@@ -363,9 +363,4 @@ public final class ObjectSpace {
     Enum<?> enumConstant(int tableId, int id) {
         return enums.constantOf(tableId, id);
     }
-
-    /** Handles this JVM holds (for tests and {@code stats}). */
-    public int liveHandles() {
-        return handles.size();
-    }
 }
