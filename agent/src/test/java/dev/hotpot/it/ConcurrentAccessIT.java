@@ -110,6 +110,64 @@ class ConcurrentAccessIT {
     }
 
     @Test
+    void aReferenceReadNeverReturnsAnObjectTheFieldDidNotHoldEvenWhenBlocksAreReused() throws Exception {
+        Everything root = new Everything();
+        Everything side = new Everything();
+        root.next = new Everything();
+        java.util.Set<Object> neverInNext = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread changer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 5_000 && !stop.get(); i++) {
+                Hotpot.transaction(() -> {
+                    Everything old = root.next;
+                    root.next = null;
+                    Hotpot.free(old);
+                    Everything elsewhere = new Everything();
+                    neverInNext.add(elsewhere);
+                    side.next = elsewhere;
+                });
+                Hotpot.transaction(() -> {
+                    Everything elsewhere = side.next;
+                    side.next = null;
+                    Hotpot.free(elsewhere);
+                    root.next = new Everything();
+                });
+            }
+            stop.set(true);
+        });
+        long wrong = 0;
+        long reads = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!stop.get() && System.nanoTime() < deadline) {
+            Everything seen = root.next;
+            reads++;
+            if (seen != null && neverInNext.contains(seen)) {
+                wrong++;
+            }
+        }
+        stop.set(true);
+        changer.join();
+        assertEquals(0, wrong, "reads of root.next that returned an object only ever stored elsewhere, of " + reads);
+    }
+
+    @Test
+    void transactionsRunByCommitAndRollbackActionsKeepTheirOwnIdentityChanges() {
+        Everything root = new Everything();
+        Everything[] made = new Everything[2];
+        Hotpot.transaction(() -> {
+            new Everything();
+            Hotpot.heap().afterCommit(() -> made[0] = Hotpot.transaction(() -> root.next = new Everything()));
+        });
+        assertSame(made[0], root.next, "an object made by a transaction run after a commit");
+        assertThrows(IllegalStateException.class, () -> Hotpot.transaction(() -> {
+            new Everything();
+            Hotpot.heap().onRollback(() -> made[1] = Hotpot.transaction(() -> root.next = new Everything()));
+            throw new IllegalStateException("roll back");
+        }));
+        assertSame(made[1], root.next, "an object made by a transaction run after a rollback");
+    }
+
+    @Test
     void aStringReadOutsideATransactionIsAlwaysACommittedValue() throws Exception {
         Everything target = new Everything();
         String first = "first value 0123";

@@ -114,6 +114,15 @@ public final class Heap implements AutoCloseable {
         return transactions.current() != null;
     }
 
+    /**
+     * The committed version of the page holding {@code address}, for validating reads made outside
+     * a transaction; see {@link TransactionManager#committedVersion}.
+     */
+    public long committedVersion(long address) {
+        check(address, 1);
+        return transactions.committedVersion(address);
+    }
+
     /** Runs {@code action} if the calling thread's open transaction rolls back (actions run newest first). */
     public void onRollback(Runnable action) {
         openTransaction().onRollback(action);
@@ -122,6 +131,11 @@ public final class Heap implements AutoCloseable {
     /** Runs {@code action} when the calling thread's open transaction commits, before its pages unlock. */
     public void beforeUnlock(Runnable action) {
         openTransaction().beforeUnlock(action);
+    }
+
+    /** Runs {@code action} when the calling thread's open transaction ends, before its commit or rollback actions. */
+    public void onFinish(Runnable action) {
+        openTransaction().onFinish(action);
     }
 
     /** Runs {@code action} once the calling thread's open transaction has committed. */

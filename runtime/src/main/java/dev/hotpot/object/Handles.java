@@ -56,6 +56,11 @@ final class Handles {
         byAddress.put(address, new HandleReference(handle, address, collected));
     }
 
+    /** Forgets whatever handle {@code address} has (its block was freed). */
+    void remove(long address) {
+        byAddress.remove(address);
+    }
+
     /** Forgets {@code handle} as the handle of {@code address} (its object was freed or never committed). */
     void remove(long address, Object handle) {
         HandleReference existing = byAddress.get(address);

@@ -181,8 +181,8 @@ public final class ObjectRuntime {
     }
 
     public static String getString(PersistentObject self, long offset) {
-        if (offset >= 0) {
-            return space.readString(self.hotpot$address + offset);
+        if (offset >= 0 || (offset & ~ADDED) < self.hotpot$inlineSize) {
+            return space.readString(self.hotpot$address + (offset & ~ADDED));
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);
@@ -205,8 +205,8 @@ public final class ObjectRuntime {
     }
 
     public static Object getReference(PersistentObject self, long offset, Class<?> declared) {
-        if (offset >= 0) {
-            return space.readReference(self.hotpot$address + offset, declared);
+        if (offset >= 0 || (offset & ~ADDED) < self.hotpot$inlineSize) {
+            return space.readReference(self.hotpot$address + (offset & ~ADDED), declared);
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);

@@ -192,20 +192,33 @@ public final class ObjectSpace {
     }
 
     /**
-     * The object a reference field at {@code field} points to. A known handle is found without a
-     * transaction; otherwise the field and the object's header are read in one, so an object freed
-     * in between is never mistaken for a damaged heap.
+     * The object a reference field at {@code field} points to. A known handle is taken only if no
+     * commit touched the field's page across the lookup (outside a transaction: the page version
+     * is unchanged; inside one: re-reading the field would abort the transaction): otherwise a
+     * commit in between may have freed the object and published another one at its block, even
+     * if the field now holds the same address again. Unknown objects are materialized with the
+     * field and the object's header read in one transaction.
      */
     Object readReference(long field, Class<?> declared) {
-        long address = heap.getLong(field);
-        if (address == 0) {
-            return null;
+        boolean inTransaction = heap.inTransaction();
+        while (true) {
+            long version = inTransaction ? 0 : heap.committedVersion(field);
+            long address = heap.getLong(field);
+            if (address == 0) {
+                return null;
+            }
+            Object known = pending.handle(address);
+            if (known == null || !declared.isInstance(known)) {
+                return heap.transaction(() -> {
+                    Object made = handle(heap.getLong(field), declared);
+                    heap.getLong(field);
+                    return made;
+                });
+            }
+            if (inTransaction ? heap.getLong(field) == address : heap.committedVersion(field) == version) {
+                return known;
+            }
         }
-        Object known = pending.handle(address);
-        if (known != null && declared.isInstance(known)) {
-            return known;
-        }
-        return heap.transaction(() -> handle(heap.getLong(field), declared));
     }
 
     /** The handle of the object at {@code address} (0 gives null), made if this JVM has none yet. */
@@ -313,7 +326,7 @@ public final class ObjectSpace {
                 owner.freeOwnedBlocks();
             }
             heap.free(address);
-            pending.freed(address, value);
+            pending.freed(address);
         });
     }
 

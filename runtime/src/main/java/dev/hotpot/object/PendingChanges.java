@@ -16,9 +16,8 @@ import java.util.Map;
  * <p>Threading: each thread has its own state, for its own transaction.
  */
 final class PendingChanges {
-    /** A handle this transaction freed: its address holds no object of it any more. */
-    private record Freed(Object handle) {
-    }
+    /** Marks an address whose object this transaction freed. */
+    private static final Object FREED = new Object();
 
     private static final class State {
         final Map<Long, Object> handles = new LinkedHashMap<>();
@@ -41,9 +40,9 @@ final class PendingChanges {
         state().handles.put(address, handle);
     }
 
-    /** Records that the open transaction freed the object of {@code handle}. */
-    void freed(long address, Object handle) {
-        state().handles.put(address, new Freed(handle));
+    /** Records that the open transaction freed the object at {@code address}. */
+    void freed(long address) {
+        state().handles.put(address, FREED);
     }
 
     void registered(TypeBinding binding, int classId) {
@@ -64,7 +63,7 @@ final class PendingChanges {
         State state = current.get();
         Object mine = state == null ? null : state.handles.get(address);
         if (mine != null) {
-            return mine instanceof Freed ? null : mine;
+            return mine == FREED ? null : mine;
         }
         return published.get(address);
     }
@@ -75,8 +74,8 @@ final class PendingChanges {
             State fresh = new State();
             current.set(fresh);
             heap.beforeUnlock(() -> publish(fresh));
-            heap.afterCommit(current::remove);
-            heap.onRollback(current::remove);
+            // Before commit or rollback actions, which may run transactions of their own.
+            heap.onFinish(current::remove);
             state = fresh;
         }
         return state;
@@ -84,8 +83,9 @@ final class PendingChanges {
 
     private void publish(State state) {
         state.handles.forEach((address, handle) -> {
-            if (handle instanceof Freed freed) {
-                published.remove(address, freed.handle());
+            if (handle == FREED) {
+                // The block is free once this commits: any handle for it is stale, whichever object it was made for.
+                published.remove(address);
             } else {
                 published.replace(address, handle);
             }

@@ -47,6 +47,7 @@ public final class Transaction {
     private final java.util.ArrayList<Runnable> onRollback = new java.util.ArrayList<>();
     private final java.util.ArrayList<Runnable> afterCommit = new java.util.ArrayList<>();
     private final java.util.ArrayList<Runnable> beforeUnlock = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Runnable> onFinish = new java.util.ArrayList<>();
 
     int depth;
     private long readVersion;
@@ -206,6 +207,14 @@ public final class Transaction {
         beforeUnlock.add(action);
     }
 
+    /**
+     * Runs {@code action} when this transaction ends, committed or rolled back, before any
+     * {@link #afterCommit} or {@link #onRollback} action (which may start new transactions).
+     */
+    public void onFinish(Runnable action) {
+        onFinish.add(action);
+    }
+
     /** Runs {@code action} once this transaction has committed (in order of registration). */
     public void afterCommit(Runnable action) {
         afterCommit.add(action);
@@ -352,6 +361,7 @@ public final class Transaction {
             dirtyHigh = new int[16];
         }
         beforeUnlock.clear();
+        runAndClear(onFinish, false);
         if (committed) {
             onRollback.clear();
             runAndClear(afterCommit, false);

@@ -147,6 +147,22 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * The version word of the page holding {@code address} once no transaction holds it: two
+     * equal results around a series of reads outside a transaction prove no commit touched the
+     * page in between (versions only grow). Call outside a transaction.
+     */
+    public long committedVersion(long address) {
+        int page = Pages.pageOf(address);
+        for (int spins = 0; ; spins++) {
+            long word = versions.get(page);
+            if (!PageVersions.isLocked(word)) {
+                return word;
+            }
+            Spin.pause(spins);
+        }
+    }
+
     /** Writes {@code size} bytes of {@code bits}: in the open transaction, else as its own auto-committed one. */
     public void write(long address, int size, long bits) {
         Transaction tx = transactions.get();
