@@ -49,6 +49,27 @@ class AgentStartupIT {
     }
 
     @Test
+    void anotherAgentsRetransformationKeepsTheRewrite() throws Exception {
+        Path agentJar = dir.resolve("retransforming-agent.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", RetransformingAgent.class.getName());
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(agentJar), manifest)) {
+            String entry = RetransformingAgent.class.getName().replace('.', '/') + ".class";
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            out.write(java.nio.file.Files.readAllBytes(Path.of(System.getProperty("hotpot.test.classes"), entry)));
+            out.closeEntry();
+        }
+        List<String> options = List.of("-javaagent:" + AgentJvm.agentJar() + "=dir=" + dir + ",heap=other", "-javaagent:" + agentJar);
+        try (ChildJvm child = ChildJvm.start(options, System.getProperty("hotpot.test.classes") + File.pathSeparator
+                + System.getProperty("java.class.path"), OtherAgent.class.getName())) {
+            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.transcript());
+            assertTrue(child.transcript().contains("AFTER-RETRANSFORM l=8 a=6 b=4 rolledBack=true"), child.transcript());
+        }
+    }
+
+    @Test
     void persistentClassesOfAChildClassLoaderAreRewritten() throws Exception {
         AgentHeap.ensureOpen();
         try (URLClassLoader loader = new URLClassLoader(new URL[]{plugin("url").toUri().toURL()}, getClass().getClassLoader())) {
