@@ -61,14 +61,6 @@ final class Handles {
         byAddress.remove(address);
     }
 
-    /** Forgets {@code handle} as the handle of {@code address} (its object was freed or never committed). */
-    void remove(long address, Object handle) {
-        HandleReference existing = byAddress.get(address);
-        if (existing != null && existing.get() == handle) {
-            byAddress.remove(address, existing);
-        }
-    }
-
     private void expungeCollected() {
         for (var r = collected.poll(); r != null; r = collected.poll()) {
             HandleReference dead = (HandleReference) r;

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  *
  * <p>Threading: safe from any thread; registration runs in (or joins) a transaction. The
- * committed snapshot ({@link #committed}) holds only committed entries, which never change; it is
+ * committed snapshot (read by {@link #committedVersions}) holds only committed entries, which never change; it is
  * loaded by {@link #loadCommitted} and grows after each registering transaction commits, so code
  * that must not touch heap pages (class initialization) can read it.
  */
@@ -94,7 +94,7 @@ public final class SchemaRegistry {
         throw new IllegalArgumentException("no class with id=" + classId + " in heap=" + heap.name());
     }
 
-    /** Loads the committed snapshot; call outside any transaction, before {@link #committed} is used. */
+    /** Loads the committed snapshot; call outside any transaction, before the snapshot is read. */
     public void loadCommitted() {
         if (heap.inTransaction()) {
             throw new IllegalStateException("the committed schema is loaded outside transactions");
@@ -102,11 +102,6 @@ public final class SchemaRegistry {
         for (Entry entry : entries()) {
             committed.putIfAbsent(entry.classId(), entry);
         }
-    }
-
-    /** The committed entry {@code classId}, or null; reads no heap page. */
-    public Entry committed(int classId) {
-        return committed.get(classId);
     }
 
     /** Every committed version of {@code className}, oldest first; reads no heap page. */
