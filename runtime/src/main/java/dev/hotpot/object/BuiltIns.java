@@ -11,6 +11,7 @@ import dev.hotpot.PersistentList;
 import dev.hotpot.PersistentLongArray;
 import dev.hotpot.PersistentMap;
 import dev.hotpot.PersistentShortArray;
+import dev.hotpot.PersistentSortedMap;
 
 import java.lang.invoke.MethodHandles;
 
@@ -25,6 +26,7 @@ public final class BuiltIns {
     public static void bind(ObjectSpace objects) {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         objects.bindBuiltIn(PersistentMap.class, PersistentMap.LAYOUT, lookup);
+        objects.bindBuiltIn(PersistentSortedMap.class, PersistentSortedMap.LAYOUT, lookup);
         objects.bindBuiltIn(PersistentList.class, PersistentList.LAYOUT, lookup);
         objects.bindBuiltIn(PersistentArray.class, PersistentArray.LAYOUT, lookup);
         objects.bindBuiltIn(PersistentLongArray.class, PersistentLongArray.LAYOUT, lookup);

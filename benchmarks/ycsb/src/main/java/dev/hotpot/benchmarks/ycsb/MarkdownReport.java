@@ -1,0 +1,174 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Writes {@code results.md}: the setting, the systems, a table per workload (throughput, p50 and
+ * p99 latency per operation kind, operations that did not return OK), the throughput ratios and
+ * every failure with its text.
+ *
+ * <p>Threading: stateless.
+ */
+final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    static String render(Setup setup, List<RunResult> results) {
+        StringBuilder md = new StringBuilder();
+        md.append("# YCSB comparison: Hotpot and peer stores\n\n");
+        md.append("- Date: ").append(setup.date()).append('\n');
+        md.append("- Machine: ").append(setup.cores()).append(" cores, ").append(setup.os()).append('\n');
+        md.append("- JDK: ").append(setup.jdk()).append(" (the harness and every YCSB client JVM)\n");
+        md.append("- Data directory: `").append(setup.dataDir()).append("` on ").append(setup.fileSystem()).append('\n');
+        if (setup.onRamFileSystem()) {
+            md.append("- **Warning: the data directory is on a RAM file system, where a force costs nothing;"
+                    + " the durable figures prove nothing about a disk.**\n");
+        }
+        md.append("- Records: ").append(setup.records()).append(" per run (10 fields × 100 bytes), loaded by a separate"
+                + " load JVM into a fresh directory (not measured)\n");
+        md.append("- Operations per run: ").append(setup.durableOperations()).append(" for durable systems, ")
+                .append(setup.volatileOperations()).append(" for volatile ones (hotpot-none, memory)\n");
+        md.append("- Client threads: ").append(join(setup.threads())).append("; YCSB 0.17.0, latencies in µs from its HdrHistogram;"
+                + " errors counts the operations that did not return OK (ERROR, NOT_FOUND, ...)\n\n");
+
+        md.append("## Systems\n\n| system | store | a write is durable when it returns? |\n|---|---|---|\n");
+        for (StoreSystem system : systems(results)) {
+            md.append("| ").append(system.id).append(" | ").append(system.store).append(" | ")
+                    .append(system.durability).append(" |\n");
+        }
+        md.append('\n');
+
+        for (String workload : workloads(results)) {
+            List<RunResult> rows = results.stream().filter(r -> r.workload().equals(workload)).toList();
+            List<String> kinds = kinds(rows);
+            md.append("## Workload ").append(workload.toUpperCase(Locale.ROOT));
+            String title = setup.workloadTitles().get(workload);
+            if (title != null) {
+                md.append(": ").append(title);
+            }
+            md.append("\n\n| system | threads | throughput (ops/s) |");
+            for (String kind : kinds) {
+                md.append(' ').append(kind).append(" p50 / p99 (µs) |");
+            }
+            md.append(" errors |\n|---|---:|---:|");
+            md.append("---:|".repeat(kinds.size())).append("---:|\n");
+            for (RunResult r : rows) {
+                md.append("| ").append(r.system().id).append(" | ").append(r.threads()).append(" | ")
+                        .append(throughput(r.throughput())).append(" |");
+                for (String kind : kinds) {
+                    YcsbOutput.OperationStats stats = r.operation(kind);
+                    md.append(' ').append(stats == null || stats.count() == 0 ? "–"
+                            : latency(stats.p50Us()) + " / " + latency(stats.p99Us())).append(" |");
+                }
+                md.append(' ').append(r.run() == null ? "–" : String.valueOf(r.notOk()));
+                md.append(r.failed() ? " (failed, see below)" : "").append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## Throughput ratios\n\n");
+        List<Integer> threads = setup.threads();
+        if (workloads(results).contains("a")) {
+            List<String> headline = new ArrayList<>();
+            for (int t : threads) {
+                headline.add(ratio(results, "a", t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC) + " at " + t
+                        + (t == 1 ? " thread" : " threads"));
+            }
+            md.append("Workload A, hotpot-sync / rocksdb-sync: ").append(String.join(", ", headline)).append(".\n\n");
+        }
+        md.append("| workload | threads | hotpot-sync / rocksdb-sync | hotpot-none / memory |\n|---|---:|---:|---:|\n");
+        for (String workload : workloads(results)) {
+            for (int t : threads) {
+                md.append("| ").append(workload.toUpperCase(Locale.ROOT)).append(" | ").append(t).append(" | ")
+                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC)).append(" | ")
+                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_NONE, StoreSystem.MEMORY)).append(" |\n");
+            }
+        }
+        md.append("\nA ratio above 1 means Hotpot did more operations per second; n/a means a run is missing or failed.\n\n");
+
+        List<RunResult> failed = results.stream().filter(RunResult::failed).toList();
+        md.append("## Failures\n\n");
+        if (failed.isEmpty()) {
+            md.append("None: every load and run completed all its operations, every operation returned OK and no"
+                    + " client printed an exception.\n");
+        }
+        for (RunResult r : failed) {
+            md.append("- workload ").append(r.workload()).append(", ").append(r.system().id).append(", ")
+                    .append(r.threads()).append(r.threads() == 1 ? " thread" : " threads");
+            if (r.run() != null) {
+                md.append(" (`raw/").append(r.run().raw().getFileName()).append("`)");
+            }
+            md.append(":\n");
+            for (String failure : r.failures()) {
+                md.append("  - `").append(failure.replace('`', '\'')).append("`\n");
+            }
+        }
+        md.append("\nRaw YCSB output of every client JVM is in `raw/`; the chart is `chart.svg`.\n");
+        return md.toString();
+    }
+
+    /** The throughput ratio numerator / denominator as text, or n/a if either is missing or failed. */
+    static String ratio(List<RunResult> results, String workload, int threads, StoreSystem numerator, StoreSystem denominator) {
+        RunResult n = find(results, workload, threads, numerator);
+        RunResult d = find(results, workload, threads, denominator);
+        if (n == null || d == null || n.failed() || d.failed() || !(d.throughput() > 0)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f×", n.throughput() / d.throughput());
+    }
+
+    static RunResult find(List<RunResult> results, String workload, int threads, StoreSystem system) {
+        for (RunResult r : results) {
+            if (r.workload().equals(workload) && r.threads() == threads && r.system() == system) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The operation kinds any run of these rows reported, in {@link YcsbOutput#OPERATION_ORDER}. */
+    static List<String> kinds(List<RunResult> rows) {
+        List<String> kinds = new ArrayList<>();
+        for (String kind : YcsbOutput.OPERATION_ORDER) {
+            for (RunResult r : rows) {
+                YcsbOutput.OperationStats stats = r.operation(kind);
+                if (stats != null && stats.count() > 0) {
+                    kinds.add(kind);
+                    break;
+                }
+            }
+        }
+        return kinds;
+    }
+
+    static List<String> workloads(List<RunResult> results) {
+        Set<String> workloads = new LinkedHashSet<>();
+        results.forEach(r -> workloads.add(r.workload()));
+        return List.copyOf(workloads);
+    }
+
+    static List<StoreSystem> systems(List<RunResult> results) {
+        Set<StoreSystem> systems = new LinkedHashSet<>();
+        results.forEach(r -> systems.add(r.system()));
+        return List.copyOf(systems);
+    }
+
+    static String throughput(double opsPerSecond) {
+        return Double.isNaN(opsPerSecond) ? "–" : String.format(Locale.ROOT, "%,.0f", opsPerSecond);
+    }
+
+    static String latency(double us) {
+        if (Double.isNaN(us)) {
+            return "–";
+        }
+        return us < 10 && us != Math.rint(us) ? String.format(Locale.ROOT, "%.1f", us) : String.format(Locale.ROOT, "%,.0f", us);
+    }
+
+    private static String join(List<Integer> values) {
+        return String.join(", ", values.stream().map(String::valueOf).toList());
+    }
+}

@@ -1,0 +1,179 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import site.ycsb.ByteIterator;
+import site.ycsb.DB;
+import site.ycsb.DBException;
+import site.ycsb.Status;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.Vector;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * YCSB binding of H2's MVStore, the storage engine under the H2 database, used directly: one
+ * {@code MVMap<String, byte[]>} named {@value #MAP}, a record per key encoded by {@link FieldCodec}.
+ * Written here because no YCSB binding of MVStore is published.
+ *
+ * <p>The store is opened with auto-commit disabled (no background writer thread) and a retention
+ * time of 0, so space of old chunks is reused at once; with the default retention the file grows by
+ * gigabytes under a commit per write. {@code MVStore.commit()} writes a new chunk but does not
+ * fsync, so with {@value #SYNC}{@code =true} (the default) every put and remove is followed by
+ * {@code commit()} and {@code sync()} before it returns. With {@code false} (the harness's unmeasured
+ * load phase) writes are committed every {@value #UNSYNCED_BATCH} writes and at close, never forced.
+ * An update reads, merges and puts the record; concurrent updates of one key are not atomic with
+ * each other.
+ *
+ * <p>Properties: {@value #FILE} (the store file, required), {@value #SYNC}.
+ *
+ * <p>Threading: YCSB makes one client per thread. The clients share one store, opened by the first
+ * {@code init} and closed by the last {@code cleanup}; {@code MVMap} is safe for concurrent use and
+ * {@code commit()} serializes concurrent committers, each commit taking every change made before it.
+ */
+public final class MvStoreClient extends DB {
+    static final String FILE = "mvstore.file";
+    static final String SYNC = "mvstore.sync";
+    static final String MAP = "usertable";
+    static final int UNSYNCED_BATCH = 1000;
+
+    private static final Object LOCK = new Object();
+    private static final AtomicLong UNCOMMITTED_WRITES = new AtomicLong();
+    private static MVStore store;
+    private static MVMap<String, byte[]> records;
+    private static int clients;
+
+    private boolean sync;
+
+    @Override
+    public void init() throws DBException {
+        String file = getProperties().getProperty(FILE);
+        if (file == null) {
+            throw new DBException("mvstore: property " + FILE + " is not set; give it the store file");
+        }
+        sync = Boolean.parseBoolean(getProperties().getProperty(SYNC, "true"));
+        synchronized (LOCK) {
+            if (store == null) {
+                try {
+                    Path parent = Path.of(file).toAbsolutePath().getParent();
+                    Files.createDirectories(parent);
+                    store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
+                    store.setRetentionTime(0);
+                    records = store.openMap(MAP);
+                } catch (IOException | RuntimeException e) {
+                    throw new DBException("mvstore: cannot open file=" + file + ": " + e.getMessage(), e);
+                }
+            }
+            clients++;
+        }
+    }
+
+    @Override
+    public void cleanup() throws DBException {
+        synchronized (LOCK) {
+            if (--clients == 0) {
+                try {
+                    store.close();
+                } catch (RuntimeException e) {
+                    throw new DBException("mvstore: close failed: " + e.getMessage(), e);
+                } finally {
+                    store = null;
+                    records = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
+        try {
+            byte[] record = records.get(key);
+            if (record == null) {
+                return Status.NOT_FOUND;
+            }
+            FieldCodec.decodeInto(record, fields, result);
+            return Status.OK;
+        } catch (RuntimeException e) {
+            BindingErrors.report("mvstore", "read", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status scan(String table, String startKey, int count, Set<String> fields,
+                       Vector<HashMap<String, ByteIterator>> result) {
+        try {
+            Cursor<String, byte[]> cursor = records.cursor(startKey);
+            for (int i = 0; i < count && cursor.hasNext(); i++) {
+                cursor.next();
+                HashMap<String, ByteIterator> values = new HashMap<>();
+                FieldCodec.decodeInto(cursor.getValue(), fields, values);
+                result.add(values);
+            }
+            return Status.OK;
+        } catch (RuntimeException e) {
+            BindingErrors.report("mvstore", "scan", startKey, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status update(String table, String key, Map<String, ByteIterator> values) {
+        Map<String, byte[]> updates = FieldCodec.bytesOf(values);
+        try {
+            byte[] record = records.get(key);
+            if (record == null) {
+                return Status.NOT_FOUND;
+            }
+            records.put(key, FieldCodec.merge(record, updates));
+            committed();
+            return Status.OK;
+        } catch (RuntimeException e) {
+            BindingErrors.report("mvstore", "update", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status insert(String table, String key, Map<String, ByteIterator> values) {
+        byte[] record = FieldCodec.encode(FieldCodec.bytesOf(values));
+        try {
+            records.put(key, record);
+            committed();
+            return Status.OK;
+        } catch (RuntimeException e) {
+            BindingErrors.report("mvstore", "insert", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status delete(String table, String key) {
+        try {
+            if (records.remove(key) == null) {
+                return Status.NOT_FOUND;
+            }
+            committed();
+            return Status.OK;
+        } catch (RuntimeException e) {
+            BindingErrors.report("mvstore", "delete", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    /** Makes the write just done durable (sync) or commits a batch of them (no sync). */
+    private void committed() {
+        if (sync) {
+            store.commit();
+            store.sync();
+        } else if (UNCOMMITTED_WRITES.incrementAndGet() % UNSYNCED_BATCH == 0) {
+            store.commit();
+        }
+    }
+}

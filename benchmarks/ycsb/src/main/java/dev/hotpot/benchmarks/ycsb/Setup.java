@@ -1,0 +1,38 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report says about how the figures were made.
+ *
+ * @param date               when the comparison started (ISO local date-time)
+ * @param cores              processors available to the harness JVM
+ * @param os                 operating system name, version and architecture
+ * @param jdk                version and vendor of the JVM every child runs on
+ * @param dataDir            where the stores' files were
+ * @param fileSystem         type and device of the file system of {@code dataDir}
+ * @param records            records loaded per run
+ * @param durableOperations  operations per run of a durable system
+ * @param volatileOperations operations per run of a volatile system
+ * @param threads            the client thread counts
+ * @param workloadTitles     per workload letter, the description from its workload file
+ */
+record Setup(String date, int cores, String os, String jdk, String dataDir, String fileSystem, long records,
+             long durableOperations, long volatileOperations, List<Integer> threads,
+             Map<String, String> workloadTitles) {
+
+    Setup {
+        threads = List.copyOf(threads);
+        workloadTitles = Map.copyOf(workloadTitles);
+    }
+
+    long operations(StoreSystem system) {
+        return system.durable ? durableOperations : volatileOperations;
+    }
+
+    /** Whether the data directory is on a RAM file system, where a force costs nothing. */
+    boolean onRamFileSystem() {
+        return fileSystem.startsWith("tmpfs") || fileSystem.startsWith("ramfs");
+    }
+}

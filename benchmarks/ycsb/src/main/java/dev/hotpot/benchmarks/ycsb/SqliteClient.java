@@ -1,0 +1,257 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import org.sqlite.SQLiteConfig;
+import site.ycsb.ByteArrayByteIterator;
+import site.ycsb.ByteIterator;
+import site.ycsb.DB;
+import site.ycsb.DBException;
+import site.ycsb.Status;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Vector;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * YCSB binding of SQLite (sqlite-jdbc). Written here because YCSB's published {@code jdbc-binding}
+ * does not resolve from Maven Central for YCSB 0.17.0 with sqlite-jdbc 3.54, and it would batch
+ * and commit differently.
+ *
+ * <p>One table, {@code (YCSB_KEY TEXT PRIMARY KEY, field0 BLOB, ..., fieldN BLOB)}, with the
+ * workload's field names as columns, so an update writes only its fields in SQL. The database is in
+ * WAL mode with {@code synchronous=FULL} (the default of {@value #SYNCHRONOUS}): each statement is
+ * its own transaction (auto-commit) and its commit fsyncs the WAL before it returns. The harness's
+ * unmeasured load phase uses {@code OFF}.
+ *
+ * <p>SQLite allows one writer at a time: a connection that finds the database locked retries for
+ * up to {@value #BUSY_TIMEOUT} milliseconds (default {@value #DEFAULT_BUSY_TIMEOUT_MS}). An operation
+ * that still fails returns {@code Status.ERROR}, which YCSB counts; nothing is retried silently.
+ *
+ * <p>Properties: {@value #FILE} (the database file, required), {@value #SYNCHRONOUS}
+ * ({@code FULL}, {@code NORMAL} or {@code OFF}), {@value #BUSY_TIMEOUT}, and the workload's
+ * {@code table}, {@code fieldcount} and {@code fieldnameprefix}.
+ *
+ * <p>Threading: YCSB makes one client per thread, and each client has its own connection and
+ * statements; a client is used by its thread only.
+ */
+public final class SqliteClient extends DB {
+    static final String FILE = "sqlite.file";
+    static final String SYNCHRONOUS = "sqlite.synchronous";
+    static final String BUSY_TIMEOUT = "sqlite.busytimeout";
+    static final int DEFAULT_BUSY_TIMEOUT_MS = 60_000;
+
+    private static final String KEY = "YCSB_KEY";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Object SCHEMA_LOCK = new Object();
+
+    private Connection connection;
+    private String table;
+    private Set<String> columns;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    @Override
+    public void init() throws DBException {
+        Properties properties = getProperties();
+        String file = properties.getProperty(FILE);
+        if (file == null) {
+            throw new DBException("sqlite: property " + FILE + " is not set; give it the database file");
+        }
+        table = checkName(properties.getProperty("table", "usertable"));
+        int fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));
+        String prefix = properties.getProperty("fieldnameprefix", "field");
+        columns = new TreeSet<>();
+        for (int i = 0; i < fieldCount; i++) {
+            columns.add(checkName(prefix + i));
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(properties.getProperty(SYNCHRONOUS, "FULL")));
+        config.setBusyTimeout(Integer.parseInt(properties.getProperty(BUSY_TIMEOUT, String.valueOf(DEFAULT_BUSY_TIMEOUT_MS))));
+        try {
+            Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
+            connection = config.createConnection("jdbc:sqlite:" + file);
+            connection.setAutoCommit(true);
+            StringBuilder create = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table + " (" + KEY + " TEXT PRIMARY KEY");
+            for (String column : columns) {
+                create.append(", ").append(column).append(" BLOB");
+            }
+            // Clients of one JVM create the table one at a time; other writers wait on busy_timeout.
+            synchronized (SCHEMA_LOCK) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(create.append(')').toString());
+                }
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            throw new DBException("sqlite: cannot open file=" + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cleanup() throws DBException {
+        try {
+            for (PreparedStatement statement : statements.values()) {
+                statement.close();
+            }
+            connection.close();
+        } catch (SQLException e) {
+            throw new DBException("sqlite: close failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
+        List<String> selected = selected(fields);
+        if (selected == null) {
+            return Status.BAD_REQUEST;
+        }
+        try {
+            PreparedStatement read = statement("read:" + selected, () ->
+                    "SELECT " + String.join(", ", selected) + " FROM " + this.table + " WHERE " + KEY + " = ?");
+            read.setString(1, key);
+            try (ResultSet row = read.executeQuery()) {
+                if (!row.next()) {
+                    return Status.NOT_FOUND;
+                }
+                copyRow(row, selected, result);
+                return Status.OK;
+            }
+        } catch (SQLException e) {
+            BindingErrors.report("sqlite", "read", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status scan(String table, String startKey, int count, Set<String> fields,
+                       Vector<HashMap<String, ByteIterator>> result) {
+        List<String> selected = selected(fields);
+        if (selected == null) {
+            return Status.BAD_REQUEST;
+        }
+        try {
+            PreparedStatement scan = statement("scan:" + selected, () ->
+                    "SELECT " + String.join(", ", selected) + " FROM " + this.table + " WHERE " + KEY
+                            + " >= ? ORDER BY " + KEY + " LIMIT ?");
+            scan.setString(1, startKey);
+            scan.setInt(2, count);
+            try (ResultSet rows = scan.executeQuery()) {
+                while (rows.next()) {
+                    HashMap<String, ByteIterator> values = new HashMap<>();
+                    copyRow(rows, selected, values);
+                    result.add(values);
+                }
+            }
+            return Status.OK;
+        } catch (SQLException e) {
+            BindingErrors.report("sqlite", "scan", startKey, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status update(String table, String key, Map<String, ByteIterator> values) {
+        List<String> written = selected(values.keySet());
+        if (written == null) {
+            return Status.BAD_REQUEST;
+        }
+        Map<String, byte[]> bytes = FieldCodec.bytesOf(values);
+        try {
+            PreparedStatement update = statement("update:" + written, () ->
+                    "UPDATE " + this.table + " SET " + String.join(" = ?, ", written) + " = ? WHERE " + KEY + " = ?");
+            int i = 1;
+            for (String column : written) {
+                update.setBytes(i++, bytes.get(column));
+            }
+            update.setString(i, key);
+            return update.executeUpdate() == 0 ? Status.NOT_FOUND : Status.OK;
+        } catch (SQLException e) {
+            BindingErrors.report("sqlite", "update", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status insert(String table, String key, Map<String, ByteIterator> values) {
+        List<String> written = selected(values.keySet());
+        if (written == null) {
+            return Status.BAD_REQUEST;
+        }
+        Map<String, byte[]> bytes = FieldCodec.bytesOf(values);
+        try {
+            PreparedStatement insert = statement("insert:" + written, () ->
+                    "INSERT OR REPLACE INTO " + this.table + " (" + KEY + ", " + String.join(", ", written)
+                            + ") VALUES (?" + ", ?".repeat(written.size()) + ")");
+            insert.setString(1, key);
+            int i = 2;
+            for (String column : written) {
+                insert.setBytes(i++, bytes.get(column));
+            }
+            insert.executeUpdate();
+            return Status.OK;
+        } catch (SQLException e) {
+            BindingErrors.report("sqlite", "insert", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    @Override
+    public Status delete(String table, String key) {
+        try {
+            PreparedStatement delete = statement("delete", () ->
+                    "DELETE FROM " + this.table + " WHERE " + KEY + " = ?");
+            delete.setString(1, key);
+            return delete.executeUpdate() == 0 ? Status.NOT_FOUND : Status.OK;
+        } catch (SQLException e) {
+            BindingErrors.report("sqlite", "delete", key, e);
+            return Status.ERROR;
+        }
+    }
+
+    /** The columns for the requested fields in a stable order (all when null), or null if one is not a column. */
+    private List<String> selected(Set<String> fields) {
+        if (fields == null) {
+            return new ArrayList<>(columns);
+        }
+        List<String> selected = new ArrayList<>(new TreeSet<>(fields));
+        return columns.containsAll(selected) ? selected : null;
+    }
+
+    private PreparedStatement statement(String name, Supplier<String> sql) throws SQLException {
+        PreparedStatement statement = statements.get(name);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql.get());
+            statements.put(name, statement);
+        }
+        return statement;
+    }
+
+    private static void copyRow(ResultSet row, List<String> selected, Map<String, ByteIterator> into) throws SQLException {
+        for (int i = 0; i < selected.size(); i++) {
+            byte[] value = row.getBytes(i + 1);
+            if (value != null) {
+                into.put(selected.get(i), new ByteArrayByteIterator(value));
+            }
+        }
+    }
+
+    private static String checkName(String name) throws DBException {
+        if (!NAME.matcher(name).matches()) {
+            throw new DBException("sqlite: table or field name=" + name + " is not a plain SQL identifier");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The systems the comparison runs, each a YCSB binding with the settings that decide when a write
+ * is durable. The load phase is not measured, so it runs every system without forcing writes; the
+ * data still reaches the files when the load JVM closes the store, and the run phase opens it again.
+ */
+enum StoreSystem {
+    HOTPOT_SYNC("hotpot-sync", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", true, true,
+            "Hotpot `KvStore` sample (a `PersistentSortedMap` of records) through the agent, one transaction per operation",
+            "`hotpot.durability=sync`: the commit is forced to disk before the write returns; concurrent commits share one force"),
+    ROCKSDB_SYNC("rocksdb-sync", RocksDbClient.class.getName(), true, false,
+            "RocksDB (rocksdbjni), one column family, a record per value",
+            "`WriteOptions.sync=true`: the WAL is fsynced before each write returns (group commit across threads)"),
+    MVSTORE_SYNC("mvstore-sync", MvStoreClient.class.getName(), true, false,
+            "H2 MVStore, one `MVMap<String, byte[]>`, no background writer, retention time 0",
+            "`commit()` then `sync()` (fsync) after every write"),
+    SQLITE_FULL("sqlite-full", SqliteClient.class.getName(), true, false,
+            "SQLite (sqlite-jdbc), one table with a BLOB column per field, one connection per thread",
+            "WAL mode, `synchronous=FULL`, auto-commit: each statement's commit fsyncs the WAL"),
+    HOTPOT_NONE("hotpot-none", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", false, true,
+            "The same Hotpot binding as `hotpot-sync`",
+            "`hotpot.durability=none`: never forced on commit; a crash keeps a prefix of the commits"),
+    MEMORY("memory", InMemoryClient.class.getName(), false, false,
+            "A `ConcurrentSkipListMap` in the client JVM: the volatile ceiling, YCSB's own cost",
+            "none: nothing is written; the run JVM loads the records itself (no load JVM)");
+
+    /** The default selection, in report order. */
+    static final List<StoreSystem> ALL = List.of(values());
+
+    final String id;
+    final String dbClass;
+    final boolean durable;
+    final boolean needsAgent;
+    final String store;
+    final String durability;
+
+    StoreSystem(String id, String dbClass, boolean durable, boolean needsAgent, String store, String durability) {
+        this.id = id;
+        this.dbClass = dbClass;
+        this.durable = durable;
+        this.needsAgent = needsAgent;
+        this.store = store;
+        this.durability = durability;
+    }
+
+    static StoreSystem byId(String id) {
+        for (StoreSystem system : values()) {
+            if (system.id.equals(id)) {
+                return system;
+            }
+        }
+        throw new IllegalArgumentException("unknown system=" + id + "; choose from "
+                + Arrays.stream(values()).map(s -> s.id).toList());
+    }
+
+    /** Whether the load happens inside the run JVM instead of a load JVM (the volatile ceiling). */
+    boolean loadsInRunPhase() {
+        return this == MEMORY;
+    }
+
+    /**
+     * The binding's YCSB properties for one phase in a fresh run directory.
+     *
+     * @param hotpotSize size of a new Hotpot heap, for example {@code 512m}
+     */
+    Map<String, String> properties(Path runDir, boolean loadPhase, String hotpotSize) {
+        Map<String, String> p = new LinkedHashMap<>();
+        switch (this) {
+            case HOTPOT_SYNC, HOTPOT_NONE -> {
+                p.put("hotpot.dir", runDir.resolve("hotpot").toString());
+                p.put("hotpot.heap", "kv");
+                p.put("hotpot.size", hotpotSize);
+                p.put("hotpot.durability", loadPhase || this == HOTPOT_NONE ? "none" : "sync");
+            }
+            case ROCKSDB_SYNC -> {
+                p.put(RocksDbClient.DIR, runDir.resolve("rocksdb").toString());
+                p.put(RocksDbClient.SYNC, String.valueOf(!loadPhase));
+            }
+            case MVSTORE_SYNC -> {
+                p.put(MvStoreClient.FILE, runDir.resolve("mvstore").resolve("ycsb.mv.db").toString());
+                p.put(MvStoreClient.SYNC, String.valueOf(!loadPhase));
+            }
+            case SQLITE_FULL -> {
+                p.put(SqliteClient.FILE, runDir.resolve("sqlite").resolve("ycsb.db").toString());
+                p.put(SqliteClient.SYNCHRONOUS, loadPhase ? "OFF" : "FULL");
+            }
+            case MEMORY -> p.put(InMemoryClient.PRELOAD, String.valueOf(!loadPhase));
+        }
+        return p;
+    }
+}
