@@ -489,7 +489,7 @@ final class BPlusTree {
         // Split: an append at the end of the last leaf leaves it full (ascending loads fill leaves);
         // anywhere else the upper half moves to the new right leaf.
         long next = heap.getLong(leaf + NEXT);
-        int keep = next == 0 && index == count ? count : (count + 1) / 2; if (count == LEAF_CAPACITY && index == 7) { heap.putLong(entry(leaf, 3) + 8, 1); }
+        int keep = next == 0 && index == count ? count : (count + 1) / 2;
         long right = newNode(0);
         move(entry(leaf, keep), entry(right, 0), (count - keep) * ENTRY_BYTES);
         zero(entry(leaf, keep), (count - keep) * ENTRY_BYTES);

@@ -199,9 +199,9 @@ public final class Transaction {
     }
 
     /**
-     * Runs {@code action} when this transaction's commit is decided (its record appended and, with
-     * {@code SYNC}, forced) but its pages are still locked: what it publishes is in place before
-     * any other transaction can read the committed bytes.
+     * Runs {@code action} when this transaction's commit is decided (its record appended; with
+     * {@code SYNC} the force follows) but its pages are still locked: what it publishes is in place
+     * before any other transaction can read the committed bytes.
      */
     public void beforeUnlock(Runnable action) {
         beforeUnlock.add(action);
@@ -281,8 +281,12 @@ public final class Transaction {
         }
         int written = writeSet.size();
         if (written == 0) {
-            runAndClear(beforeUnlock, false);
-            finish(true);
+            try {
+                runAndClear(beforeUnlock, false);
+                manager.awaitDurable(newestReadPosition());
+            } finally {
+                finish(true);
+            }
             return;
         }
         long start = System.nanoTime();
@@ -305,27 +309,64 @@ public final class Transaction {
                 rollback();
                 throw e;
             }
+            // Early lock release: the pages unlock once the record is appended, before the force,
+            // so commits to the same pages queue behind this one in the log instead of behind its
+            // force, and share that force. A later writer's record follows this one in the log, so
+            // its durability implies this one's; a transaction that only reads waits at its end
+            // for the commit positions of the pages it read (newestReadPosition).
+            boolean sync = manager.durability() == Durability.SYNC;
+            boolean released = false;
             try {
-                if (manager.durability() == Durability.SYNC) {
+                runAndClear(beforeUnlock, false);
+                if (sync) {
+                    for (int i = 0; i < written; i++) {
+                        versions.setCommitPosition(writeSet.pageAt(i), lsn);
+                    }
+                }
+                release(commitVersion);
+                released = true;
+                if (sync) {
                     manager.log().awaitDurable(lsn);
                 }
-                runAndClear(beforeUnlock, false);
             } catch (RuntimeException forceFailed) {
                 // The record may or may not be durable: nothing may commit after it, and the
                 // caller learns that this commit's outcome is unknown.
                 manager.fail(forceFailed);
                 throw forceFailed;
             } finally {
-                release(commitVersion);
+                if (!released) {
+                    release(commitVersion);
+                }
                 finish(true);
             }
             manager.metrics().commitLatency(System.nanoTime() - start);
             manager.afterLoggedCommit();
         } else {
+            long newestRead = newestReadPosition();
             runAndClear(beforeUnlock, false);
             release(commitVersion);
-            finish(true);
+            try {
+                manager.awaitDurable(newestRead);
+            } finally {
+                finish(true);
+            }
         }
+    }
+
+    /**
+     * The log position up to which the pages this transaction read were written by {@code SYNC}
+     * commits, 0 if none: where the log must be durable before this transaction may show what it
+     * read to its caller (by returning, or by throwing).
+     */
+    long newestReadPosition() {
+        if (manager.durability() != Durability.SYNC) {
+            return 0;
+        }
+        long newest = 0;
+        for (int i = 0; i < readSet.size(); i++) {
+            newest = Math.max(newest, versions.commitPosition(readSet.pageAt(i)));
+        }
+        return newest;
     }
 
     /**

@@ -94,9 +94,12 @@ public final class TransactionManager {
             } catch (Throwable failure) {
                 if (tx.isActive()) {
                     boolean doomed = tx.isDoomed();
+                    long newestRead = doomed ? 0 : tx.newestReadPosition();
                     tx.rollback();
                     if (!doomed) {
                         metrics.abort();
+                        // The exception may carry what the body read: only durable state leaves.
+                        awaitDurable(newestRead);
                         throw failure;
                     }
                     // The body failed after it was told of a conflict (and swallowed it): re-run.
@@ -140,6 +143,9 @@ public final class TransactionManager {
                 long bits = Bits.load(working, address, size);
                 VarHandle.loadLoadFence();
                 if (versions.get(page) == word) {
+                    if (durability == Durability.SYNC) {
+                        awaitDurable(versions.commitPosition(page));
+                    }
                     return bits;
                 }
             }
@@ -210,6 +216,13 @@ public final class TransactionManager {
             int n = (int) Math.min(length - done, Pages.SIZE - (at & Pages.OFFSET_MASK));
             chunk.accept(at, done, n);
             done += n;
+        }
+    }
+
+    /** Returns once the log is durable up to {@code lsn}; at once for 0 or a durable position. */
+    void awaitDurable(long lsn) {
+        if (lsn > 0) {
+            log.awaitDurable(lsn);
         }
     }
 

@@ -54,7 +54,7 @@ public final class Comparison implements Callable<Integer> {
             description = "Client thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--records", paramLabel = "N", defaultValue = "100000", description = "Records loaded per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", paramLabel = "N", defaultValue = "50000", description = "Records loaded per run (default: ${DEFAULT-VALUE}).")
     long records;
 
     @Option(names = "--operations", paramLabel = "N", defaultValue = "20000",
