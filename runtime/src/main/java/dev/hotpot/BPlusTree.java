@@ -5,10 +5,13 @@ import dev.hotpot.object.ClassLayout;
 import dev.hotpot.object.FieldLayout;
 import dev.hotpot.object.ValueSlots;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
+import static dev.hotpot.BPlusNode.ENTRIES;
 import static dev.hotpot.BPlusNode.ENTRY_BYTES;
 import static dev.hotpot.BPlusNode.ENTRY_KEY;
 import static dev.hotpot.BPlusNode.ENTRY_VALUE;
@@ -16,12 +19,14 @@ import static dev.hotpot.BPlusNode.INNER_CAPACITY;
 import static dev.hotpot.BPlusNode.KEY_SLOT;
 import static dev.hotpot.BPlusNode.LEAF_CAPACITY;
 import static dev.hotpot.BPlusNode.NEXT;
+import static dev.hotpot.BPlusNode.ORDER;
 import static dev.hotpot.BPlusNode.SEPARATOR_BYTES;
+import static dev.hotpot.BPlusNode.USED;
 import static dev.hotpot.BPlusNode.child;
 import static dev.hotpot.BPlusNode.count;
-import static dev.hotpot.BPlusNode.entry;
 import static dev.hotpot.BPlusNode.level;
 import static dev.hotpot.BPlusNode.separator;
+import static dev.hotpot.BPlusNode.slot;
 
 /**
  * The storage of one {@link PersistentSortedMap}: a B+-tree of {@link BPlusNode} blocks under the
@@ -56,6 +61,8 @@ final class BPlusTree {
     static final int HIGHER = 3;
 
     private static final byte[] ZEROS = new byte[BPlusNode.BYTES];
+    /** Far above any real tree: a level is added only when a root with 51 children splits. */
+    private static final int MAX_LEVEL = 32;
 
     private final Heap heap;
     private final long map;
@@ -76,15 +83,11 @@ final class BPlusTree {
                 new FieldLayout("keyKind", "J", KEY_KIND)));
     }
 
-    /** A position in a leaf; {@code count} is the leaf's entry count when it was read. */
+    /** A position in a leaf: its {@code index}-th key; {@code count} is the leaf's entry count when it was read. */
     static final class Cursor {
         long leaf;
         int index;
         int count;
-
-        long entry() {
-            return BPlusNode.entry(leaf, index);
-        }
     }
 
     /** The way from the root to a key's leaf: each inner node, the child taken and its child count. */
@@ -136,11 +139,12 @@ final class BPlusTree {
     /** The value of {@code key}, or {@link #ABSENT}. */
     Object get(SortKey key) {
         requireKind(key);
-        if (isEmpty()) {
+        long root = heap.getLong(map + ROOT);
+        if (root == 0) {
             return ABSENT;
         }
-        Path path = locate(key);
-        return path.index < 0 ? ABSENT : ValueSlots.read(entry(path.leaf, path.index) + ENTRY_VALUE);
+        Path path = locate(root, key);
+        return path.index < 0 ? ABSENT : ValueSlots.read(entry(path) + ENTRY_VALUE);
     }
 
     /**
@@ -149,10 +153,11 @@ final class BPlusTree {
      */
     boolean seek(SortKey key, int relation, Cursor cursor) {
         requireKind(key);
-        if (isEmpty()) {
+        long root = heap.getLong(map + ROOT);
+        if (root == 0) {
             return false;
         }
-        Path path = locate(key);
+        Path path = locate(root, key);
         boolean found = path.index >= 0;
         int atOrAfter = found ? path.index : -path.index - 1;
         if (relation == CEILING || relation == HIGHER) {
@@ -213,8 +218,41 @@ final class BPlusTree {
         return next != 0 && place(cursor, next, 0, count(heap.getLong(next)));
     }
 
+    /** The address of the entry (prefix, key slot, value slot) under the cursor. */
+    long entry(Cursor cursor) {
+        return entryAt(cursor.leaf, cursor.index);
+    }
+
+    /** The address of the {@code index}-th entry of {@code leaf} in key order. */
+    private long entryAt(long leaf, int index) {
+        return slot(leaf, heap.getByte(leaf + ORDER + index) & 0xFF);
+    }
+
+    private long entry(Path path) {
+        return entryAt(path.leaf, path.index);
+    }
+
+    /**
+     * The key at {@code entry} (or a separator). Keys are strings and boxed primitives only, so
+     * they are decoded here, without {@code ValueSlots}' general path; a string blob is
+     * {@code { int length (chars); int coder; bytes }} (see StringBlobs and docs/format.md).
+     */
     Object key(long entry) {
-        return ValueSlots.read(entry + ENTRY_KEY);
+        long kind = heap.getLong(entry + ENTRY_KEY);
+        long payload = heap.getLong(entry + ENTRY_KEY + 8);
+        return switch ((int) kind) {
+            case SortKey.STRING -> {
+                long header = heap.getLong(payload);
+                int length = (int) header;
+                if ((int) (header >>> 32) == SortKey.LATIN1 && length >= 0) {
+                    yield new String(heap.getBytes(payload + 8, length), StandardCharsets.ISO_8859_1);
+                }
+                yield ValueSlots.read(entry + ENTRY_KEY);
+            }
+            case SortKey.LONG -> payload;
+            case SortKey.INT -> (int) payload;
+            default -> ValueSlots.read(entry + ENTRY_KEY);
+        };
     }
 
     Object value(long entry) {
@@ -233,21 +271,29 @@ final class BPlusTree {
         return c < 0 || (c == 0 && inclusive);
     }
 
+    /** Part of a count: the keys counted, and the key to go on from (inclusive), or null when the range is done. */
+    record Count(long keys, Object resumeFrom) {
+    }
+
     /**
-     * The number of keys from {@code low} to {@code high} (null: unbounded), reading the count of
-     * each leaf between them and comparing only at the two ends: O(leaves in the range).
+     * Counts the keys from {@code low} to {@code high} (null: unbounded) in at most
+     * {@code maxLeaves} leaves, reading each leaf's count and comparing only at the two ends:
+     * O(leaves in the range).
      */
-    long countRange(SortKey low, boolean lowInclusive, SortKey high, boolean highInclusive) {
+    Count countRange(SortKey low, boolean lowInclusive, SortKey high, boolean highInclusive, int maxLeaves) {
         Cursor cursor = new Cursor();
         if (!(low == null ? first(cursor) : seek(low, lowInclusive ? CEILING : HIGHER, cursor))) {
-            return 0;
+            return new Count(0, null);
         }
         long total = 0;
         long leaf = cursor.leaf;
         int from = cursor.index;
-        while (leaf != 0) {
+        for (int leaves = 0; leaf != 0; leaves++) {
+            if (leaves == maxLeaves) {
+                return new Count(total, key(entryAt(leaf, 0)));
+            }
             int count = count(heap.getLong(leaf));
-            if (high == null || below(entry(leaf, count - 1), high, highInclusive)) {
+            if (high == null || below(entryAt(leaf, count - 1), high, highInclusive)) {
                 total += count - from;
                 leaf = heap.getLong(leaf + NEXT);
                 from = 0;
@@ -258,7 +304,7 @@ final class BPlusTree {
                 break;
             }
         }
-        return total;
+        return new Count(total, null);
     }
 
     // ---- changes ------------------------------------------------------------------------------
@@ -275,15 +321,14 @@ final class BPlusTree {
         changes.increment();
         if (root == 0) {
             long leaf = newNode(0);
-            writeEntry(entry(leaf, 0), key, value);
-            heap.putLong(leaf, BPlusNode.header(1, 0));
+            insertIntoLeaf(leaf, 0, new byte[0], 0, key, value);
             heap.putLong(map + ROOT, leaf);
             heap.putLong(map + KEY_KIND, key.kind);
             return ABSENT;
         }
-        Path path = locate(key);
+        Path path = locate(root, key);
         if (path.index >= 0) {
-            long slot = entry(path.leaf, path.index) + ENTRY_VALUE;
+            long slot = entry(path) + ENTRY_VALUE;
             Object old = ValueSlots.read(slot);
             ValueSlots.write(slot, value);
             return old;
@@ -295,10 +340,11 @@ final class BPlusTree {
     /** Removes the mapping of {@code key}; returns its old value or {@link #ABSENT}. */
     Object remove(SortKey key) {
         requireKind(key);
-        if (isEmpty()) {
+        long root = heap.getLong(map + ROOT);
+        if (root == 0) {
             return ABSENT;
         }
-        Path path = locate(key);
+        Path path = locate(root, key);
         if (path.index < 0) {
             return ABSENT;
         }
@@ -306,17 +352,21 @@ final class BPlusTree {
         long leaf = path.leaf;
         int index = path.index;
         int count = path.count;
-        long entry = entry(leaf, index);
+        int slot = heap.getByte(leaf + ORDER + index) & 0xFF;
+        long entry = slot(leaf, slot);
         Object old = ValueSlots.read(entry + ENTRY_VALUE);
         ValueSlots.release(entry + ENTRY_KEY);
         ValueSlots.release(entry + ENTRY_VALUE);
-        if (count > 1) {
-            move(entry(leaf, index + 1), entry, (count - index - 1) * ENTRY_BYTES);
-            zero(entry(leaf, count - 1), ENTRY_BYTES);
-            heap.putLong(leaf, BPlusNode.header(count - 1, 0));
-        } else {
+        if (count == 1) {
             dropLeaf(path);
+            return old;
         }
+        zero(entry, ENTRY_BYTES);
+        heap.putLong(leaf + USED, heap.getLong(leaf + USED) & ~(1L << slot));
+        byte[] tail = new byte[count - index];
+        heap.getBytes(leaf + ORDER + index + 1, tail, 0, count - index - 1);
+        heap.putBytes(leaf + ORDER + index, tail);
+        heap.putLong(leaf, BPlusNode.header(count - 1, 0));
         return old;
     }
 
@@ -334,10 +384,14 @@ final class BPlusTree {
 
     // ---- descent ------------------------------------------------------------------------------
 
-    private Path locate(SortKey key) {
-        long node = heap.getLong(map + ROOT);
+    private Path locate(long root, SortKey key) {
+        long node = root;
         long header = heap.getLong(node);
         int level = level(header);
+        if (level < 0 || level > MAX_LEVEL) {
+            throw new HeapCorruptException("the root of PersistentSortedMap at address=" + map + " has level=" + level
+                    + "; the heap is damaged: restore it from a copy");
+        }
         Path path = new Path(level);
         for (int j = 0; j < path.depth; j++) {
             int count = checkedCount(node, header, level);
@@ -376,7 +430,7 @@ final class BPlusTree {
         int high = count - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            int c = compare(key, entry(leaf, mid));
+            int c = compare(key, entryAt(leaf, mid));
             if (c > 0) {
                 low = mid + 1;
             } else if (c < 0) {
@@ -480,39 +534,70 @@ final class BPlusTree {
     private void insert(Path path, int index, SortKey key, Object value) {
         long leaf = path.leaf;
         int count = path.count;
+        byte[] order = heap.getBytes(leaf + ORDER, count);
         if (count < LEAF_CAPACITY) {
-            move(entry(leaf, index), entry(leaf, index + 1), (count - index) * ENTRY_BYTES);
-            writeEntry(entry(leaf, index), key, value);
-            heap.putLong(leaf, BPlusNode.header(count + 1, 0));
+            insertIntoLeaf(leaf, count, order, index, key, value);
             return;
         }
         // Split: an append at the end of the last leaf leaves it full (ascending loads fill leaves);
-        // anywhere else the upper half moves to the new right leaf.
+        // anywhere else the upper half of the keys moves to the new right leaf, in order.
         long next = heap.getLong(leaf + NEXT);
         int keep = next == 0 && index == count ? count : (count + 1) / 2;
+        int moved = count - keep;
         long right = newNode(0);
-        move(entry(leaf, keep), entry(right, 0), (count - keep) * ENTRY_BYTES);
-        zero(entry(leaf, keep), (count - keep) * ENTRY_BYTES);
+        if (moved > 0) {
+            byte[] leftSlots = heap.getBytes(leaf + ENTRIES, LEAF_CAPACITY * ENTRY_BYTES);
+            byte[] rightSlots = new byte[moved * ENTRY_BYTES];
+            byte[] rightOrder = new byte[moved];
+            long leftUsed = heap.getLong(leaf + USED);
+            for (int i = 0; i < moved; i++) {
+                int slot = order[keep + i] & 0xFF;
+                System.arraycopy(leftSlots, slot * ENTRY_BYTES, rightSlots, i * ENTRY_BYTES, ENTRY_BYTES);
+                Arrays.fill(leftSlots, slot * ENTRY_BYTES, (slot + 1) * ENTRY_BYTES, (byte) 0);
+                leftUsed &= ~(1L << slot);
+                rightOrder[i] = (byte) i;
+            }
+            heap.putBytes(right + ENTRIES, rightSlots);
+            heap.putBytes(right + ORDER, rightOrder);
+            heap.putLong(right + USED, (1L << moved) - 1);
+            heap.putBytes(leaf + ENTRIES, leftSlots);
+            heap.putBytes(leaf + ORDER + keep, new byte[moved]);
+            heap.putLong(leaf + USED, leftUsed);
+        }
         heap.putLong(right + NEXT, next);
         heap.putLong(leaf + NEXT, right);
-        int leftCount = keep;
-        int rightCount = count - keep;
+        heap.putLong(leaf, BPlusNode.header(keep, 0));
+        heap.putLong(right, BPlusNode.header(moved, 0));
         if (index < keep) {
-            move(entry(leaf, index), entry(leaf, index + 1), (keep - index) * ENTRY_BYTES);
-            writeEntry(entry(leaf, index), key, value);
-            leftCount++;
+            insertIntoLeaf(leaf, keep, order, index, key, value);
         } else {
-            int at = index - keep;
-            move(entry(right, at), entry(right, at + 1), (rightCount - at) * ENTRY_BYTES);
-            writeEntry(entry(right, at), key, value);
-            rightCount++;
+            byte[] rightOrder = new byte[moved];
+            for (int i = 0; i < moved; i++) {
+                rightOrder[i] = (byte) i;
+            }
+            insertIntoLeaf(right, moved, rightOrder, index - keep, key, value);
         }
-        heap.putLong(leaf, BPlusNode.header(leftCount, 0));
-        heap.putLong(right, BPlusNode.header(rightCount, 0));
-        Object leftLast = key(entry(leaf, leftCount - 1));
-        Object rightFirst = key(entry(right, 0));
+        int leftCount = index < keep ? keep + 1 : keep;
+        Object leftLast = key(entryAt(leaf, leftCount - 1));
+        Object rightFirst = key(entryAt(right, 0));
         Object separator = leftLast instanceof String l ? SortKey.shortestSeparator(l, (String) rightFirst) : rightFirst;
         insertChild(path, path.depth - 1, Separator.fresh(separator), right);
+    }
+
+    /**
+     * Puts a new entry into a free slot of a leaf that is not full and makes it the
+     * {@code index}-th key; {@code order} holds the leaf's first {@code count} order bytes.
+     */
+    private void insertIntoLeaf(long leaf, int count, byte[] order, int index, SortKey key, Object value) {
+        long used = heap.getLong(leaf + USED);
+        int slot = Long.numberOfTrailingZeros(~used);
+        writeEntry(slot(leaf, slot), key, value);
+        heap.putLong(leaf + USED, used | 1L << slot);
+        byte[] tail = new byte[count + 1 - index];
+        tail[0] = (byte) slot;
+        System.arraycopy(order, index, tail, 1, count - index);
+        heap.putBytes(leaf + ORDER + index, tail);
+        heap.putLong(leaf, BPlusNode.header(count + 1, 0));
     }
 
     /** Adds {@code child} right after the child taken at level {@code j} of the path, with {@code separator} before it. */
@@ -670,9 +755,10 @@ final class BPlusTree {
         long header = heap.getLong(node);
         int count = checkedCount(node, header, level(header));
         if (level(header) == 0) {
-            for (int i = 0; i < count; i++) {
-                ValueSlots.release(entry(node, i) + ENTRY_KEY);
-                ValueSlots.release(entry(node, i) + ENTRY_VALUE);
+            for (long used = heap.getLong(node + USED); used != 0; used &= used - 1) {
+                long entry = slot(node, Long.numberOfTrailingZeros(used));
+                ValueSlots.release(entry + ENTRY_KEY);
+                ValueSlots.release(entry + ENTRY_VALUE);
             }
         } else {
             for (int i = 0; i < count; i++) {
@@ -728,10 +814,10 @@ final class BPlusTree {
         for (int i = 0; i < leaves.size(); i++) {
             check(leaf == leaves.get(i), "leaf chain reaches address=" + leaf + " where leaf " + i + " of the tree is "
                     + leaves.get(i));
-            Object firstKey = key(entry(leaf, 0));
+            Object firstKey = key(entryAt(leaf, 0));
             check(previous == null || SortKey.compare(previous, firstKey) < 0, "leaf " + i + " starts with " + firstKey
                     + " after " + previous);
-            previous = key(entry(leaf, count(heap.getLong(leaf)) - 1));
+            previous = key(entryAt(leaf, count(heap.getLong(leaf)) - 1));
             leaf = heap.getLong(leaf + NEXT);
         }
         check(leaf == 0, "the last leaf links to address=" + leaf);
@@ -746,16 +832,32 @@ final class BPlusTree {
         String where = "node at address=" + node + " level=" + level;
         if (level == 0) {
             check(count >= 1 && count <= LEAF_CAPACITY, where + " has count=" + count);
+            long used = heap.getLong(node + USED);
+            check(Long.bitCount(used) == count && used >>> LEAF_CAPACITY == 0, where + " has used=" + Long.toHexString(used)
+                    + " for count=" + count);
+            byte[] order = heap.getBytes(node + ORDER, ENTRIES - ORDER);
+            long listed = 0;
             Object previous = null;
             for (int i = 0; i < count; i++) {
-                long entry = entry(node, i);
+                int slot = order[i] & 0xFF;
+                check(slot < LEAF_CAPACITY && (used >>> slot & 1) == 1 && (listed >>> slot & 1) == 0, where + ": order["
+                        + i + "]=" + slot + " is not a used slot listed once");
+                listed |= 1L << slot;
+                long entry = slot(node, slot);
                 Object key = checkedKey(entry, kind, where + " entry " + i);
                 check(previous == null || SortKey.compare(previous, key) < 0, where + ": key " + key + " after " + previous);
                 check(low == null || SortKey.compare(low, key) <= 0, where + ": key " + key + " below separator " + low);
                 check(high == null || SortKey.compare(key, high) < 0, where + ": key " + key + " not below separator " + high);
                 previous = key;
             }
-            checkZero(entry(node, count), (LEAF_CAPACITY - count) * ENTRY_BYTES, where + " past its entries");
+            for (int i = count; i < order.length; i++) {
+                check(order[i] == 0, where + ": order[" + i + "] past count is not 0");
+            }
+            for (int slot = 0; slot < LEAF_CAPACITY; slot++) {
+                if ((used >>> slot & 1) == 0) {
+                    checkZero(slot(node, slot), ENTRY_BYTES, where + " unused slot " + slot);
+                }
+            }
             leaves.add(node);
             counts[1] += count;
             return;

@@ -40,31 +40,36 @@ import static dev.hotpot.BPlusTree.LOWER;
  * cannot be stored. Values are any storable value, null included, as in {@link PersistentMap}.
  *
  * <pre>
- * map object (24 bytes)                        nodes: 2040-byte blocks (see BPlusNode)
- *  0 header                                    inner: { count; level; 0 } children[64] separators[63]
- *  8 long root    ---> inner (level n) ---+--> ...
- * 16 long keyKind      value-slot kind of  |    leaf: { count; level 0; next } entries[50]:
- *                      every key (2 String, +-> leaf --next--> leaf --next--> leaf --> 0
- *                      3..10 the boxed primitives, 0 while empty)  { prefix; key slot; value slot }
+ * map object (24 bytes)            nodes: 2040-byte blocks, one 2 KiB allocator class (layout in BPlusNode)
+ *  0 header
+ *  8 long root  -----------> inner  { count; level n; 0 } children[51] separators[50] (prefix, key slot)
+ * 16 long keyKind                     |            |
+ *    value-slot kind of every key     v            v
+ *    (2 String, 3..10 a boxed    leaf --next--> leaf --next--> leaf --next--> 0
+ *    primitive; 0 while empty)   { count; level 0; next } used bitmap, order[41],
+ *                                slots[41]: { prefix (16 bytes); key slot; value slot }
  * </pre>
- * A put that fills a leaf splits it (the upper half moves to a new right leaf, or, for an append
- * after the greatest key, only the new key) and adds a separator to the parent, splitting inner
- * nodes up to the root as needed. A separator between two string keys is the shortest prefix of
- * the right one that is greater than the left one. A removal frees the key's and the value's
- * strings; a leaf it empties is unlinked from the chain and freed, and its separator is removed
- * from the parent (an emptied inner node goes the same way, and a root left with one child gives
- * way to it). Underfull nodes are not merged. {@link #clear} and {@link Hotpot#free} free every
- * node, but not the persistent objects the map refers to.
+ * Leaf entries stay in the slot they were put in; the order array lists the slots in key order,
+ * so an insert or removal writes one slot and a few order bytes. A put that fills a leaf splits
+ * it (the upper half of its keys moves to a new right leaf, or, for an append after the greatest
+ * key, only the new key) and adds a separator to the parent, splitting inner nodes up to the root
+ * as needed. A separator between two string keys is the shortest prefix of the right one that is
+ * greater than the left one. A removal frees the key's and the value's strings; a leaf it empties
+ * is unlinked from the chain and freed, and its separator is removed from the parent (an emptied
+ * inner node goes the same way, and a root left with one child gives way to it). Underfull nodes
+ * are not merged. {@link #clear} and {@link Hotpot#free} free every node, but not the persistent
+ * objects the map refers to.
  *
- * <p>Each key is stored with an 8-byte order-preserving prefix next to its slot: a lookup
- * compares prefixes, and on a tie compares the probe with the stored string's bytes in place, so
- * it makes no {@code String} per comparison.
+ * <p>Each key is stored with a 16-byte order-preserving prefix next to its slot: a lookup
+ * compares prefixes, and only on a tie compares the probe with the stored string's bytes in
+ * place, so it makes no {@code String} per comparison.
  *
  * <p>Invariants: a map whose fields are all zero is a valid empty map, so a crash between the
  * allocation of a new map and its first put leaves nothing half-made; the map object changes only
  * when the root does. There is no size or modification count in the heap (it would be a page
  * every insert writes, and so a conflict between every two concurrent inserts): {@link #size}
- * walks the leaf chain summing per-leaf counts, O(leaves); {@link #isEmpty} reads the root.
+ * walks the leaf chain summing per-leaf counts, O(leaves), exactly inside a transaction and
+ * weakly consistently (64 leaves per transaction) outside one; {@link #isEmpty} reads the root.
  *
  * <p>Keys: a null key throws {@code NullPointerException}; putting a key of another class than
  * String or a boxed primitive throws {@code IllegalArgumentException}, and using a key of another
@@ -81,7 +86,10 @@ import static dev.hotpot.BPlusTree.LOWER;
  * and return every key that is in the map throughout the iteration, once, in order. Outside a
  * transaction each step that needs entries reads a small batch in a transaction of its own,
  * starting after the last key returned (a batch is read again after any change through this
- * map); inside a transaction the iteration sees the transaction's own state. Returned entries are
+ * map); inside a transaction the iteration sees the transaction's own state. {@code equals},
+ * {@code hashCode}, {@code toString}, {@code putAll} and {@code clear} are one transaction;
+ * {@code size} and {@code containsValue} outside a transaction are weakly consistent, as
+ * iterations are (run them in {@link Hotpot#transaction} for an exact answer). Returned entries are
  * immutable snapshots, except that an iterator's entry writes {@code setValue} through to the map.
  *
  * @param <K> the key class: String or a boxed primitive
@@ -92,6 +100,8 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
 
     /** No key yet (keys and values are never this object). */
     private static final Object NONE = new Object();
+    /** Leaves a count outside a transaction reads per transaction. */
+    private static final int LEAVES_PER_COUNT = 64;
     private static final int KEYS = 0;
     private static final int VALUES = 1;
     private static final int ENTRIES = 2;
@@ -529,12 +539,12 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
 
         private boolean absLowest(BPlusTree.Cursor c) {
             boolean found = fromStart ? tree.first(c) : tree.seek(loKey, loInclusive ? CEILING : HIGHER, c);
-            return found && !aboveHigh(c.entry());
+            return found && !aboveHigh(tree.entry(c));
         }
 
         private boolean absHighest(BPlusTree.Cursor c) {
             boolean found = toEnd ? tree.last(c) : tree.seek(hiKey, hiInclusive ? FLOOR : LOWER, c);
-            return found && !belowLow(c.entry());
+            return found && !belowLow(tree.entry(c));
         }
 
         /** Places the cursor on the entry in absolute {@code relation} to {@code key}, within the bounds. */
@@ -543,12 +553,12 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
                 if (tooLow(key.key)) {
                     return absLowest(c);
                 }
-                return tree.seek(key, relation, c) && !aboveHigh(c.entry());
+                return tree.seek(key, relation, c) && !aboveHigh(tree.entry(c));
             }
             if (tooHigh(key.key)) {
                 return absHighest(c);
             }
-            return tree.seek(key, relation, c) && !belowLow(c.entry());
+            return tree.seek(key, relation, c) && !belowLow(tree.entry(c));
         }
 
         private boolean first(BPlusTree.Cursor c) {
@@ -565,7 +575,7 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
         }
 
         private Map.Entry<K, V> entryAt(BPlusTree.Cursor c) {
-            long entry = c.entry();
+            long entry = tree.entry(c);
             return new SimpleImmutableEntry<>(cast(tree.key(entry)), cast(tree.value(entry)));
         }
 
@@ -581,14 +591,14 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
             SortKey k = probe(key);
             return heap.transaction(() -> {
                 BPlusTree.Cursor c = new BPlusTree.Cursor();
-                return absRelative(absolute(relation), k, c) ? cast(tree.key(c.entry())) : null;
+                return absRelative(absolute(relation), k, c) ? cast(tree.key(tree.entry(c))) : null;
             });
         }
 
         private K endKey(boolean first) {
             Object key = heap.transaction(() -> {
                 BPlusTree.Cursor c = new BPlusTree.Cursor();
-                return (first ? first(c) : last(c)) ? tree.key(c.entry()) : NONE;
+                return (first ? first(c) : last(c)) ? tree.key(tree.entry(c)) : NONE;
             });
             if (key == NONE) {
                 throw new NoSuchElementException("PersistentSortedMap at address=" + hotpot$address
@@ -624,7 +634,7 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
             int n = 0;
             boolean end = !found;
             while (found && n < max) {
-                long entry = c.entry();
+                long entry = tree.entry(c);
                 if (descending ? belowLow(entry) : aboveHigh(entry)) {
                     end = true;
                     break;
@@ -655,10 +665,33 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
 
         // ---- Map ----
 
+        /**
+         * Inside a transaction, the exact count in it. Outside one, a count made in steps of
+         * {@code LEAVES_PER_COUNT} leaves, each a transaction of its own (a single one over a big
+         * map would conflict with every concurrent writer): weakly consistent, like
+         * {@code ConcurrentSkipListMap.size()}.
+         */
         @Override
         public int size() {
-            return heap.transaction(() -> (int) Math.min(Integer.MAX_VALUE,
-                    tree.countRange(loKey, loInclusive, hiKey, hiInclusive)));
+            if (heap.inTransaction()) {
+                return (int) Math.min(Integer.MAX_VALUE,
+                        tree.countRange(loKey, loInclusive, hiKey, hiInclusive, Integer.MAX_VALUE).keys());
+            }
+            long total = 0;
+            SortKey from = loKey;
+            boolean inclusive = loInclusive;
+            while (true) {
+                SortKey start = from;
+                boolean startInclusive = inclusive;
+                BPlusTree.Count part = heap.transaction(
+                        () -> tree.countRange(start, startInclusive, hiKey, hiInclusive, LEAVES_PER_COUNT));
+                total += part.keys();
+                if (part.resumeFrom() == null) {
+                    return (int) Math.min(Integer.MAX_VALUE, total);
+                }
+                from = SortKey.of(part.resumeFrom());
+                inclusive = true;
+            }
         }
 
         @Override
@@ -672,17 +705,15 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
             return inRange(key) && heap.transaction(() -> tree.get(k)) != ABSENT;
         }
 
+        /** A scan of the values: weakly consistent outside a transaction, as iterations are. */
         @Override
         public boolean containsValue(Object value) {
-            return heap.transaction(() -> {
-                BPlusTree.Cursor c = new BPlusTree.Cursor();
-                for (boolean at = absLowest(c); at && !aboveHigh(c.entry()); at = tree.advance(c)) {
-                    if (Objects.equals(tree.value(c.entry()), value)) {
-                        return true;
-                    }
+            for (V v : values()) {
+                if (Objects.equals(v, value)) {
+                    return true;
                 }
-                return false;
-            });
+            }
+            return false;
         }
 
         @Override
@@ -733,7 +764,7 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
                 }
                 BPlusTree.Cursor c = new BPlusTree.Cursor();
                 while (absLowest(c)) {
-                    tree.remove(SortKey.of(tree.key(c.entry())));
+                    tree.remove(SortKey.of(tree.key(tree.entry(c))));
                 }
             });
         }
@@ -1211,13 +1242,14 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
      * transaction and the last key it returned; a batch is used only while no change was made
      * through this map since it was read and, if it was read inside a transaction, only until that
      * transaction ends. Otherwise the next batch starts after the last key returned, so a removed
-     * or moved node is never followed. Batches grow from 8 to 64 entries, so a short scan reads
-     * few values. State changes only after a batch's transaction has committed, so a step re-run
-     * after a conflict starts from the same state.
+     * or moved node is never followed. Batches grow from 8 to 32 entries, so a short scan reads
+     * few keys and values it does not return (a string key is a blob, likely on a page of its own).
+     * State changes only after a batch's transaction has committed, so a step re-run after a
+     * conflict starts from the same state.
      */
     private final class Scan<T> implements Iterator<T> {
         private static final int FIRST_BATCH = 8;
-        private static final int LARGEST_BATCH = 64;
+        private static final int LARGEST_BATCH = 32;
 
         private final View view;
         private final int yield;
@@ -1229,6 +1261,8 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
         private boolean watchingTransaction;
         private Object last = NONE;
         private Object removable = NONE;
+        /** hasNext() said yes: next() returns the batch's current element even if the batch went stale since. */
+        private boolean promised;
 
         /** @param yield what a step returns: {@link #KEYS}, {@link #VALUES} or {@link #ENTRIES} */
         Scan(View view, int yield) {
@@ -1242,8 +1276,12 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
 
         @Override
         public boolean hasNext() {
+            if (promised) {
+                return true;
+            }
             if (batchValid() && (at < batch.count() || batch.end())) {
-                return at < batch.count();
+                promised = at < batch.count();
+                return promised;
             }
             long changes = tree.changes();
             boolean inTransaction = heap.inTransaction();
@@ -1261,7 +1299,8 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
                     watchingTransaction = false;
                 });
             }
-            return at < batch.count();
+            promised = at < batch.count();
+            return promised;
         }
 
         @Override
@@ -1270,6 +1309,7 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
                 throw new NoSuchElementException("the iteration of PersistentSortedMap at address=" + hotpot$address
                         + " is done");
             }
+            promised = false;
             Object key = batch.keys()[at];
             Object value = batch.values() == null ? null : batch.values()[at];
             at++;

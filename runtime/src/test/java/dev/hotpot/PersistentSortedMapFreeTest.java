@@ -206,9 +206,9 @@ class PersistentSortedMapFreeTest {
         long header = heap.getLong(node);
         int count = BPlusNode.count(header);
         if (BPlusNode.level(header) == 0) {
-            for (int i = 0; i < count; i++) {
-                addString(heap, BPlusNode.entry(node, i) + BPlusNode.ENTRY_KEY, blocks);
-                addString(heap, BPlusNode.entry(node, i) + BPlusNode.ENTRY_VALUE, blocks);
+            for (int slot = 0; slot < BPlusNode.LEAF_CAPACITY; slot++) {
+                addString(heap, BPlusNode.slot(node, slot) + BPlusNode.ENTRY_KEY, blocks);
+                addString(heap, BPlusNode.slot(node, slot) + BPlusNode.ENTRY_VALUE, blocks);
             }
             return blocks;
         }

@@ -63,12 +63,12 @@ class PersistentSortedMapPropertiesTest {
         return op.list().ofMinSize(20).ofMaxSize(80);
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
     void stringKeysBehaveLikeTreeMap(@ForAll("operations") List<Op> ops) {
         run(ops, PersistentSortedMapPropertiesTest::stringKey, "string keys");
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
     void longKeysBehaveLikeTreeMap(@ForAll("operations") List<Op> ops) {
         run(ops, PersistentSortedMapPropertiesTest::longKey, "long keys");
     }
@@ -112,7 +112,7 @@ class PersistentSortedMapPropertiesTest {
     }
 
     private static Object value(long seed) {
-        return switch ((int) Math.floorMod(seed, 6)) {
+        return switch (Math.floorMod(seed, 6)) {
             case 0 -> null;
             case 1, 2 -> seed;
             case 3 -> "v" + seed;

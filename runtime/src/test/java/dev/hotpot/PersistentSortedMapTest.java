@@ -117,6 +117,36 @@ class PersistentSortedMapTest {
         }
     }
 
+    /** The worked example of docs/format.md, byte for byte. */
+    @Test
+    void theLeafOfTheFormatDocsWorkedExample() {
+        PersistentSortedMap<String, Long> map = new PersistentSortedMap<>();
+        map.put("b", 2L);
+        map.put("a", 1L);
+        dev.hotpot.heap.Heap heap = Hotpot.heap();
+        Hotpot.transaction(() -> {
+            assertEquals(SortKey.STRING, heap.getLong(map.hotpot$address + BPlusTree.KEY_KIND));
+            long leaf = heap.getLong(map.hotpot$address + BPlusTree.ROOT);
+            assertEquals(BPlusNode.header(2, 0), heap.getLong(leaf));
+            assertEquals(0, heap.getLong(leaf + BPlusNode.NEXT));
+            assertEquals(0b11, heap.getLong(leaf + BPlusNode.USED));
+            assertArrayEquals(new byte[] {1, 0, 0}, heap.getBytes(leaf + BPlusNode.ORDER, 3));
+            for (int slot = 0; slot < 2; slot++) {
+                long at = leaf + 72 + 48 * slot;
+                assertEquals(slot == 0 ? 0x6200000000000000L : 0x6100000000000000L, heap.getLong(at));
+                assertEquals(0, heap.getLong(at + 8));
+                assertEquals(SortKey.STRING, heap.getLong(at + 16));
+                assertEquals(SortKey.LONG, heap.getLong(at + 32));
+                assertEquals(2 - slot, heap.getLong(at + 40));
+            }
+        });
+        for (int i = 0; i < 40; i++) {
+            map.put("c" + i, (long) i);
+        }
+        assertEquals(new BPlusTree.Shape(2, 2, 1, 42), map.checkInvariants(), "the 42nd key split the leaf");
+        Hotpot.free(map);
+    }
+
     @Test
     void growsToDepthThreeAndShrinksBackAsLeavesAndInnerNodesEmpty() {
         PersistentSortedMap<Long, String> map = new PersistentSortedMap<>();
@@ -368,21 +398,24 @@ class PersistentSortedMapTest {
             });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             int iterations = 0;
-            while (System.nanoTime() < deadline || iterations < 6) {
-                boolean descending = iterations % 2 == 1;
-                NavigableMap<Long, String> view = iterations % 3 == 2 ? map.subMap(1000L, true, 7000L, true) : map;
-                List<Long> seen = new ArrayList<>(descending ? view.descendingKeySet() : view.keySet());
-                for (int i = 1; i < seen.size(); i++) {
-                    assertTrue(descending ? seen.get(i - 1) > seen.get(i) : seen.get(i - 1) < seen.get(i),
-                            "order at " + i + ": " + seen.get(i - 1) + ", " + seen.get(i));
+            try {
+                while (System.nanoTime() < deadline || iterations < 6) {
+                    boolean descending = iterations % 2 == 1;
+                    NavigableMap<Long, String> view = iterations % 3 == 2 ? map.subMap(1000L, true, 7000L, true) : map;
+                    List<Long> seen = new ArrayList<>(descending ? view.descendingKeySet() : view.keySet());
+                    for (int i = 1; i < seen.size(); i++) {
+                        assertTrue(descending ? seen.get(i - 1) > seen.get(i) : seen.get(i - 1) < seen.get(i),
+                                "order at " + i + ": " + seen.get(i - 1) + ", " + seen.get(i));
+                    }
+                    java.util.Set<Long> seenSet = new java.util.HashSet<>(seen);
+                    for (long k : stable) {
+                        assertTrue(seenSet.contains(k) || (view != map && (k < 1000 || k > 7000)), "stable key " + k + " missed");
+                    }
+                    iterations++;
                 }
-                java.util.Set<Long> seenSet = new java.util.HashSet<>(seen);
-                for (long k : stable) {
-                    assertTrue(seenSet.contains(k) || (view != map && (k < 1000 || k > 7000)), "stable key " + k + " missed");
-                }
-                iterations++;
+            } finally {
+                done.set(true);
             }
-            done.set(true);
             assertTrue(writer.get(30, TimeUnit.SECONDS) > 0);
         }
         map.checkInvariants();

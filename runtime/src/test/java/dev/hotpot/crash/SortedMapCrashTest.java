@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that the dump holds exactly the committed transactions, decided as {@link CrashExpectations}
  * decides them (every acknowledged one with sync durability, at most one unacknowledged one per
  * thread, none in part), and that the tree's invariants hold. {@code -Dhotpot.sortedmap.crash.kills=N}
- * sets the number of kills (default 16).
+ * sets the number of kills (default 20).
  */
 class SortedMapCrashTest {
     private static final int THREADS = 3;
@@ -40,7 +40,7 @@ class SortedMapCrashTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void recoversExactlyTheCommittedTreeAfterEveryKill() throws Exception {
-        CrashPlan plan = CrashPlan.fromProperties("sorted map crash test", "hotpot.sortedmap.crash.kills", 16);
+        CrashPlan plan = CrashPlan.fromProperties("sorted map crash test", "hotpot.sortedmap.crash.kills", 20);
         long seed = plan.seed();
         Random random = plan.random();
         long[] lastApplied = new long[THREADS];

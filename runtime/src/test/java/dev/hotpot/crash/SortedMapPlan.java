@@ -72,7 +72,7 @@ final class SortedMapPlan {
     }
 
     private static Object value(long v) {
-        return switch ((int) Math.floorMod(v, 4)) {
+        return switch (Math.floorMod(v, 4)) {
             case 0 -> null;
             case 1 -> v;
             case 2 -> "v" + v;
