@@ -50,12 +50,12 @@ final class PageVersions {
 
     /** Records, before the unlock that publishes it, the log position that makes {@code page}'s commit durable. */
     void setCommitPosition(int page, long lsn) {
-        commitPositions.setPlain(page, lsn);
+        commitPositions.setOpaque(page, lsn);
     }
 
     /** The log position that makes {@code page}'s last {@code SYNC} commit durable; read after {@link #get}. */
     long commitPosition(int page) {
-        return commitPositions.getPlain(page);
+        return commitPositions.getOpaque(page);
     }
 
     /** Unlocks {@code page}, publishing its bytes at {@code version}. */

@@ -269,8 +269,8 @@ public final class Transaction {
     // ---- outcome ----------------------------------------------------------------------------
 
     /**
-     * Commits: validates reads, logs the diff of every written page against its pre-image, waits
-     * for durability as configured, then unlocks the pages at the new version.
+     * Commits: validates reads, logs the diff of every written page against its pre-image, unlocks
+     * the pages at the new version, then (with {@code SYNC}) waits until the record is durable.
      *
      * @throws ConflictAbort after rolling back, when validation fails
      */
@@ -283,7 +283,7 @@ public final class Transaction {
         if (written == 0) {
             try {
                 runAndClear(beforeUnlock, false);
-                manager.awaitDurable(newestReadPosition());
+                manager.awaitDurable(newestSeenPosition());
             } finally {
                 finish(true);
             }
@@ -313,26 +313,26 @@ public final class Transaction {
             // so commits to the same pages queue behind this one in the log instead of behind its
             // force, and share that force. A later writer's record follows this one in the log, so
             // its durability implies this one's; a transaction that only reads waits at its end
-            // for the commit positions of the pages it read (newestReadPosition).
+            // for the commit positions of the pages it saw (newestSeenPosition).
             boolean sync = manager.durability() == Durability.SYNC;
+            if (sync) {
+                for (int i = 0; i < written; i++) {
+                    versions.setCommitPosition(writeSet.pageAt(i), lsn);
+                }
+            }
             boolean released = false;
             try {
                 runAndClear(beforeUnlock, false);
-                if (sync) {
-                    for (int i = 0; i < written; i++) {
-                        versions.setCommitPosition(writeSet.pageAt(i), lsn);
-                    }
-                }
                 release(commitVersion);
                 released = true;
                 if (sync) {
                     manager.log().awaitDurable(lsn);
                 }
-            } catch (RuntimeException forceFailed) {
-                // The record may or may not be durable: nothing may commit after it, and the
-                // caller learns that this commit's outcome is unknown.
-                manager.fail(forceFailed);
-                throw forceFailed;
+            } catch (RuntimeException failed) {
+                // The record is appended and may or may not become durable: nothing may commit
+                // after it, and the caller learns that this commit's outcome is unknown.
+                manager.fail(failed);
+                throw failed;
             } finally {
                 if (!released) {
                     release(commitVersion);
@@ -342,11 +342,11 @@ public final class Transaction {
             manager.metrics().commitLatency(System.nanoTime() - start);
             manager.afterLoggedCommit();
         } else {
-            long newestRead = newestReadPosition();
+            long newestSeen = newestSeenPosition();
             runAndClear(beforeUnlock, false);
             release(commitVersion);
             try {
-                manager.awaitDurable(newestRead);
+                manager.awaitDurable(newestSeen);
             } finally {
                 finish(true);
             }
@@ -354,17 +354,22 @@ public final class Transaction {
     }
 
     /**
-     * The log position up to which the pages this transaction read were written by {@code SYNC}
-     * commits, 0 if none: where the log must be durable before this transaction may show what it
-     * read to its caller (by returning, or by throwing).
+     * The newest log position of the {@code SYNC} commits whose pages this transaction read or
+     * wrote, 0 if none: where the log must be durable before a transaction that appends no record
+     * may show what it saw to its caller (by returning, or by throwing). A written page counts
+     * because it may have been read after it was locked; its position is still the previous
+     * writer's, since only a logged commit sets its own.
      */
-    long newestReadPosition() {
+    long newestSeenPosition() {
         if (manager.durability() != Durability.SYNC) {
             return 0;
         }
         long newest = 0;
         for (int i = 0; i < readSet.size(); i++) {
             newest = Math.max(newest, versions.commitPosition(readSet.pageAt(i)));
+        }
+        for (int i = 0; i < writeSet.size(); i++) {
+            newest = Math.max(newest, versions.commitPosition(writeSet.pageAt(i)));
         }
         return newest;
     }

@@ -94,12 +94,16 @@ public final class TransactionManager {
             } catch (Throwable failure) {
                 if (tx.isActive()) {
                     boolean doomed = tx.isDoomed();
-                    long newestRead = doomed ? 0 : tx.newestReadPosition();
+                    long newestSeen = doomed ? 0 : tx.newestSeenPosition();
                     tx.rollback();
                     if (!doomed) {
                         metrics.abort();
                         // The exception may carry what the body read: only durable state leaves.
-                        awaitDurable(newestRead);
+                        try {
+                            awaitDurable(newestSeen);
+                        } catch (RuntimeException notDurable) {
+                            failure.addSuppressed(notDurable);
+                        }
                         throw failure;
                     }
                     // The body failed after it was told of a conflict (and swallowed it): re-run.

@@ -25,14 +25,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Commits unlock their pages before their log force (early lock release), so a transaction can
  * read a commit that is not durable yet. This checks that no read returns such a value: writers
- * increment a counter in {@code SYNC} transactions while readers (in read-only transactions, in
- * transactions that throw, and outside transactions) note each value they were given together
- * with the log's durable position right after the read returned. The log, read back afterwards,
- * tells where the record that wrote each value ends; every value shown must have been durable.
- * (A kill -9 cannot check this: the kernel keeps an appended record even when it was not forced.)
+ * increment a counter in {@code SYNC} transactions while readers note each value they were given
+ * together with the log's durable position right after the read returned. The readers read in
+ * read-only transactions, in transactions that first store the same bytes on the counter's page
+ * (no record, and a page read through this transaction's own lock) and return or throw, and
+ * outside transactions. The log, read back afterwards, tells where the record that wrote each
+ * value ends; every value shown must have been durable. A kill -9 cannot check this (the kernel
+ * keeps an appended record even when it was not forced), and neither can a heap on tmpfs, where a
+ * force is too fast to leave a window: the temporary directory must be on a disk.
  */
 class DurableReadsTest {
     private static final long COUNTER = Pages.SIZE;
+    /** On the counter's page, always 0: storing 0 there changes nothing. */
+    private static final long UNCHANGED = COUNTER + 64;
+    private static final List<String> KINDS = List.of("a read-only transaction", "a transaction that stored no change",
+            "a transaction that threw", "a read outside a transaction");
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     @TempDir
@@ -51,7 +58,7 @@ class DurableReadsTest {
                 TransactionManager manager = new TransactionManager(working, log, Durability.SYNC, metrics, 10_000, 1, () -> { });
                 List<Shown> shown = run(manager, log);
                 Map<Long, Long> durableAt = commitEnds(log);
-                int checked = 0;
+                Map<String, Integer> checked = new HashMap<>();
                 for (Shown read : shown) {
                     if (read.value() == 0) {
                         continue;
@@ -60,9 +67,11 @@ class DurableReadsTest {
                     assertTrue(end != null && end <= read.durableAfter(), read.how() + " returned counter=" + read.value()
                             + " whose commit is durable at log position " + end + ", but the log was durable only to "
                             + read.durableAfter() + " when the read returned");
-                    checked++;
+                    checked.merge(read.how(), 1, Integer::sum);
                 }
-                assertTrue(checked > 100, "the readers saw committed values: " + checked);
+                for (String kind : KINDS) {
+                    assertTrue(checked.getOrDefault(kind, 0) > 100, kind + " saw committed values: " + checked);
+                }
             } finally {
                 log.close();
             }
@@ -71,21 +80,21 @@ class DurableReadsTest {
 
     private static List<Shown> run(TransactionManager manager, RedoLog log) throws InterruptedException {
         List<Shown> shown = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
-            threads.add(Thread.ofPlatform().start(() -> {
+            threads.add(Thread.ofPlatform().start(capturing(failures, () -> {
                 for (int i = 0; i < 20_000 && System.nanoTime() - start < DEADLINE_NANOS; i++) {
                     manager.run(() -> {
                         manager.write(COUNTER, 8, manager.read(COUNTER, 8) + 1);
                         return null;
                     });
                 }
-            }));
+            })));
         }
-        String[] kinds = {"a read-only transaction", "a transaction that threw", "a read outside a transaction"};
-        for (String kind : kinds) {
-            threads.add(Thread.ofPlatform().start(() -> {
+        for (String kind : KINDS) {
+            threads.add(Thread.ofPlatform().start(capturing(failures, () -> {
                 List<Shown> mine = new ArrayList<>();
                 for (int i = 0; i < 200_000 && System.nanoTime() - start < DEADLINE_NANOS; i++) {
                     long value = read(manager, kind);
@@ -94,10 +103,14 @@ class DurableReadsTest {
                 synchronized (shown) {
                     shown.addAll(mine);
                 }
-            }));
+            })));
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!thread.isAlive(), "a test thread is still running after 60 s");
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError("a test thread failed", failures.getFirst());
         }
         return shown;
     }
@@ -105,9 +118,14 @@ class DurableReadsTest {
     private static long read(TransactionManager manager, String kind) {
         return switch (kind) {
             case "a read-only transaction" -> manager.run(() -> manager.read(COUNTER, 8));
+            case "a transaction that stored no change" -> manager.run(() -> {
+                manager.write(UNCHANGED, 8, 0);
+                return manager.read(COUNTER, 8);
+            });
             case "a transaction that threw" -> {
                 try {
                     manager.run(() -> {
+                        manager.write(UNCHANGED, 8, 0);
                         throw new ValueSeen(manager.read(COUNTER, 8));
                     });
                     throw new AssertionError("the body throws");
@@ -116,6 +134,16 @@ class DurableReadsTest {
                 }
             }
             default -> manager.read(COUNTER, 8);
+        };
+    }
+
+    private static Runnable capturing(List<Throwable> failures, Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
         };
     }
 
