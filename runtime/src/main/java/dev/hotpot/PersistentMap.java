@@ -18,9 +18,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -57,7 +54,7 @@ import java.util.function.LongFunction;
  * steps; run them in {@link Hotpot#transaction} to make them atomic. An entry is valid until its
  * mapping is removed.
  */
-public final class PersistentMap<K, V> extends PersistentObject implements Map<K, V>, OwnsBlocks {
+public final class PersistentMap<K, V> extends PersistentObject implements TransactionalMap<K, V>, OwnsBlocks {
     /** The fixed layout the runtime binds this class to. */
     public static final ClassLayout LAYOUT = HashChains.layout(PersistentMap.class.getName());
 
@@ -183,56 +180,12 @@ public final class PersistentMap<K, V> extends PersistentObject implements Map<K
         });
     }
 
-    // ---- Map defaults made atomic -----------------------------------------------------------
+    // ---- Map defaults made atomic (TransactionalMap) ----------------------------------------
 
+    /** The heap this map lives in; the combining {@code Map} defaults run in its transactions. */
     @Override
-    public V putIfAbsent(K key, V value) {
-        return heap.transaction(() -> Map.super.putIfAbsent(key, value));
-    }
-
-    @Override
-    public boolean remove(Object key, Object value) {
-        return heap.transaction(() -> Map.super.remove(key, value));
-    }
-
-    @Override
-    public boolean replace(K key, V oldValue, V newValue) {
-        return heap.transaction(() -> Map.super.replace(key, oldValue, newValue));
-    }
-
-    @Override
-    public V replace(K key, V value) {
-        return heap.transaction(() -> Map.super.replace(key, value));
-    }
-
-    @Override
-    public V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
-        return heap.transaction(() -> Map.super.computeIfAbsent(key, mapping));
-    }
-
-    @Override
-    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-        return heap.transaction(() -> Map.super.computeIfPresent(key, remapping));
-    }
-
-    @Override
-    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-        return heap.transaction(() -> Map.super.compute(key, remapping));
-    }
-
-    @Override
-    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remapping) {
-        return heap.transaction(() -> Map.super.merge(key, value, remapping));
-    }
-
-    @Override
-    public void forEach(BiConsumer<? super K, ? super V> action) {
-        heap.transaction(() -> Map.super.forEach(action));
-    }
-
-    @Override
-    public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-        heap.transaction(() -> Map.super.replaceAll(function));
+    public Heap heap() {
+        return heap;
     }
 
     // ---- views ------------------------------------------------------------------------------

@@ -22,9 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import static dev.hotpot.BPlusTree.ABSENT;
 import static dev.hotpot.BPlusTree.CEILING;
@@ -94,7 +91,8 @@ import static dev.hotpot.BPlusTree.LOWER;
  *
  * @param <K> the key class: String or a boxed primitive
  */
-public final class PersistentSortedMap<K, V> extends PersistentObject implements NavigableMap<K, V>, OwnsBlocks {
+public final class PersistentSortedMap<K, V> extends PersistentObject
+        implements NavigableMap<K, V>, TransactionalMap<K, V>, OwnsBlocks {
     /** The fixed layout the runtime binds this class to. */
     public static final ClassLayout LAYOUT = BPlusTree.layout(PersistentSortedMap.class.getName());
 
@@ -205,54 +203,10 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
         return all.entrySet();
     }
 
+    /** The heap this map lives in; the combining {@code Map} defaults run in its transactions. */
     @Override
-    public V putIfAbsent(K key, V value) {
-        return all.putIfAbsent(key, value);
-    }
-
-    @Override
-    public boolean remove(Object key, Object value) {
-        return all.remove(key, value);
-    }
-
-    @Override
-    public boolean replace(K key, V oldValue, V newValue) {
-        return all.replace(key, oldValue, newValue);
-    }
-
-    @Override
-    public V replace(K key, V value) {
-        return all.replace(key, value);
-    }
-
-    @Override
-    public V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
-        return all.computeIfAbsent(key, mapping);
-    }
-
-    @Override
-    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-        return all.computeIfPresent(key, remapping);
-    }
-
-    @Override
-    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-        return all.compute(key, remapping);
-    }
-
-    @Override
-    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remapping) {
-        return all.merge(key, value, remapping);
-    }
-
-    @Override
-    public void forEach(BiConsumer<? super K, ? super V> action) {
-        all.forEach(action);
-    }
-
-    @Override
-    public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-        all.replaceAll(function);
+    public Heap heap() {
+        return heap;
     }
 
     // ---- NavigableMap -----------------------------------------------------------------------
@@ -460,7 +414,7 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
      * without bounds. Bounds and their checks follow {@code java.util.TreeMap}'s sub-maps; the
      * {@code abs...} positions are in ascending key order whatever the view's direction.
      */
-    private final class View extends AbstractMap<K, V> implements NavigableMap<K, V> {
+    private final class View extends AbstractMap<K, V> implements NavigableMap<K, V>, TransactionalMap<K, V> {
         private final boolean fromStart;
         private final K lo;
         private final boolean loInclusive;
@@ -770,53 +724,8 @@ public final class PersistentSortedMap<K, V> extends PersistentObject implements
         }
 
         @Override
-        public V putIfAbsent(K key, V value) {
-            return heap.transaction(() -> NavigableMap.super.putIfAbsent(key, value));
-        }
-
-        @Override
-        public boolean remove(Object key, Object value) {
-            return heap.transaction(() -> NavigableMap.super.remove(key, value));
-        }
-
-        @Override
-        public boolean replace(K key, V oldValue, V newValue) {
-            return heap.transaction(() -> NavigableMap.super.replace(key, oldValue, newValue));
-        }
-
-        @Override
-        public V replace(K key, V value) {
-            return heap.transaction(() -> NavigableMap.super.replace(key, value));
-        }
-
-        @Override
-        public V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
-            return heap.transaction(() -> NavigableMap.super.computeIfAbsent(key, mapping));
-        }
-
-        @Override
-        public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-            return heap.transaction(() -> NavigableMap.super.computeIfPresent(key, remapping));
-        }
-
-        @Override
-        public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
-            return heap.transaction(() -> NavigableMap.super.compute(key, remapping));
-        }
-
-        @Override
-        public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remapping) {
-            return heap.transaction(() -> NavigableMap.super.merge(key, value, remapping));
-        }
-
-        @Override
-        public void forEach(BiConsumer<? super K, ? super V> action) {
-            heap.transaction(() -> NavigableMap.super.forEach(action));
-        }
-
-        @Override
-        public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
-            heap.transaction(() -> NavigableMap.super.replaceAll(function));
+        public Heap heap() {
+            return heap;
         }
 
         @Override

@@ -9,6 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.Iterator;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -29,111 +31,89 @@ class PersistentSortedMapFreeTest {
     }
 
     enum LetGo {
-        REMOVE_EACH {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, String> map = filled(random);
-                for (String key : new TreeMap<>(map).keySet()) {
-                    map.remove(key);
-                }
-                return freeEmpty(map);
+        REMOVE_EACH(emptying(map -> {
+            for (String key : new TreeMap<>(map).keySet()) {
+                map.remove(key);
             }
-        },
-        REMOVE_THROUGH_DESCENDING_ITERATOR {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, String> map = filled(random);
-                for (Iterator<String> keys = map.descendingKeySet().iterator(); keys.hasNext(); keys.remove()) {
-                    keys.next();
-                }
-                return freeEmpty(map);
+        })),
+        REMOVE_THROUGH_DESCENDING_ITERATOR(emptying(map -> {
+            for (Iterator<String> keys = map.descendingKeySet().iterator(); keys.hasNext(); keys.remove()) {
+                keys.next();
             }
-        },
-        POLL {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, String> map = filled(random);
-                while (map.pollFirstEntry() != null) {
-                    map.pollLastEntry();
-                }
-                return freeEmpty(map);
+        })),
+        POLL(emptying(map -> {
+            while (map.pollFirstEntry() != null) {
+                map.pollLastEntry();
             }
-        },
-        CLEAR_RANGES {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, String> map = filled(random);
-                map.subMap("key040", "key090").clear();
-                map.headMap("key100").clear();
-                map.tailMap("key100").clear();
-                return freeEmpty(map);
+        })),
+        CLEAR_RANGES(emptying(map -> {
+            map.subMap("key040", "key090").clear();
+            map.headMap("key100").clear();
+            map.tailMap("key100").clear();
+        })),
+        CLEAR(emptying(PersistentSortedMap::clear)),
+        FREE_MAP(random -> {
+            Hotpot.free(filled(random));
+            return (long) BIG_VALUES * BIG.length() / 2;
+        }),
+        REPLACE_VALUES(random -> {
+            PersistentSortedMap<Long, String> map = new PersistentSortedMap<>();
+            for (int i = 0; i < BIG_VALUES; i++) {
+                map.put(7L, BIG);
+                map.merge(7L, "!", String::concat);
             }
-        },
-        CLEAR {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, String> map = filled(random);
-                map.clear();
-                return freeEmpty(map);
-            }
-        },
-        FREE_MAP {
-            @Override
-            long round(Random random) {
-                Hotpot.free(filled(random));
-                return (long) BIG_VALUES * BIG.length() / 2;
-            }
-        },
-        REPLACE_VALUES {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<Long, String> map = new PersistentSortedMap<>();
-                for (int i = 0; i < BIG_VALUES; i++) {
-                    map.put(7L, BIG);
-                    map.merge(7L, "!", String::concat);
-                }
-                Hotpot.free(map);
-                return 2L * BIG_VALUES * BIG.length();
-            }
-        },
+            Hotpot.free(map);
+            return 2L * BIG_VALUES * BIG.length();
+        }),
         /** Keys that share 8 KiB: every separator between them is a copy of almost all of a key. */
-        BIG_KEYS_AND_SEPARATORS {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<String, Long> map = new PersistentSortedMap<>();
-                for (int i = 0; i < 90; i++) {
-                    map.put(BIG + (char) ('A' + random.nextInt(50)) + i, (long) i);
-                }
-                assertTrue(map.checkInvariants().leaves() > 1, "separators were made");
-                for (String key : new TreeMap<>(map).keySet()) {
-                    map.remove(key);
-                }
-                freeEmpty(map);
-                return 90L * BIG.length();
+        BIG_KEYS_AND_SEPARATORS(random -> {
+            PersistentSortedMap<String, Long> map = new PersistentSortedMap<>();
+            for (int i = 0; i < 90; i++) {
+                map.put(BIG + (char) ('A' + random.nextInt(50)) + i, (long) i);
             }
-        },
+            assertTrue(map.checkInvariants().leaves() > 1, "separators were made");
+            for (String key : new TreeMap<>(map).keySet()) {
+                map.remove(key);
+            }
+            freeEmpty(map);
+            return 90L * BIG.length();
+        }),
         /** Many small mappings: the nodes themselves are what must come back. */
-        NODES {
-            @Override
-            long round(Random random) {
-                PersistentSortedMap<Long, Long> map = new PersistentSortedMap<>();
-                for (int i = 0; i < 3000; i++) {
-                    map.put(random.nextLong(), null);
-                }
-                long nodes = map.checkInvariants().leaves() * (long) (BPlusNode.BYTES + 8);
-                if (random.nextBoolean()) {
-                    map.headMap(0L).clear();
-                    map.tailMap(0L).clear();
-                    freeEmpty(map);
-                } else {
-                    Hotpot.free(map);
-                }
-                return nodes;
+        NODES(random -> {
+            PersistentSortedMap<Long, Long> map = new PersistentSortedMap<>();
+            for (int i = 0; i < 3000; i++) {
+                map.put(random.nextLong(), null);
             }
-        };
+            long nodes = map.checkInvariants().leaves() * (long) (BPlusNode.BYTES + 8);
+            if (random.nextBoolean()) {
+                map.headMap(0L).clear();
+                map.tailMap(0L).clear();
+                freeEmpty(map);
+            } else {
+                Hotpot.free(map);
+            }
+            return nodes;
+        });
+
+        private final ToLongFunction<Random> round;
+
+        LetGo(ToLongFunction<Random> round) {
+            this.round = round;
+        }
 
         /** Makes and lets go of at least the bytes it returns. */
-        abstract long round(Random random);
+        long round(Random random) {
+            return round.applyAsLong(random);
+        }
+
+        /** A round that fills a map of strings, lets go of every mapping with {@code empty}, then frees the map. */
+        private static ToLongFunction<Random> emptying(Consumer<PersistentSortedMap<String, String>> empty) {
+            return random -> {
+                PersistentSortedMap<String, String> map = filled(random);
+                empty.accept(map);
+                return freeEmpty(map);
+            };
+        }
 
         static PersistentSortedMap<String, String> filled(Random random) {
             PersistentSortedMap<String, String> map = new PersistentSortedMap<>();

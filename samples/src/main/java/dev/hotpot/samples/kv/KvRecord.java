@@ -4,7 +4,6 @@ import dev.hotpot.Hotpot;
 import dev.hotpot.Persistent;
 import dev.hotpot.PersistentByteArray;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,10 +42,8 @@ class KvRecord {
             }
             return;
         }
-        Map<String, byte[]> merged = new LinkedHashMap<>(RecordCodec.decode(stored, null));
-        merged.putAll(values);
         PersistentByteArray old = fields;
-        fields = PersistentByteArray.of(RecordCodec.encode(merged));
+        fields = PersistentByteArray.of(RecordCodec.merge(stored, values));
         Hotpot.free(old);
     }
 

@@ -4,11 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,23 +13,20 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Runs YCSB's core workloads against Hotpot's key-value sample and its peers, and writes
  * {@code results.md}, {@code chart.svg} and every client's raw output under {@code --out}.
  *
- * <p>For each workload, system and thread count, in a fresh data directory: a load JVM
- * ({@code site.ycsb.Client -load}, not measured, writes not forced), then a run JVM
- * ({@code -t}, measured, with the system's durability). A child that fails (killed, nonzero exit,
- * an exception, an operation that did not return OK, fewer operations than asked) is reported with
- * its error text and the comparison goes on; the exit code is then 1.
+ * <p>The command line: it resolves the options' defaults, then runs every workload, system and
+ * thread count as one {@link CellRunner} cell and rewrites the reports after each. A child that fails
+ * (killed, nonzero exit, an exception, an operation that did not return OK, fewer operations than
+ * asked) is reported with its error text and the comparison goes on; the exit code is then 1.
  *
  * <p>Threading: runs one child JVM at a time, from the main thread.
  */
@@ -114,20 +108,23 @@ public final class Comparison implements Callable<Integer> {
     public Integer call() throws Exception {
         List<StoreSystem> selected = systems.stream().map(StoreSystem::byId).toList();
         Path workloadFiles = workloadDir != null ? workloadDir : project.resolve("benchmarks/ycsb/workloads");
+        Map<String, Path> files = new LinkedHashMap<>();
         Map<String, String> titles = new LinkedHashMap<>();
         for (String workload : workloads) {
-            titles.put(workload, title(workloadFile(workloadFiles, workload)));
+            files.put(workload, WorkloadFiles.file(workloadFiles, workload));
+            titles.put(workload, WorkloadFiles.title(files.get(workload)));
         }
         Path outDir = out != null ? out : project.resolve("benchmarks/ycsb/results");
         Path dataDir = (data != null ? data : Path.of(System.getProperty("java.io.tmpdir"), "hotpot-ycsb")).toAbsolutePath();
         Path agentJar = agent != null ? agent : project.resolve("agent/target/hotpot.jar");
-        if (selected.stream().anyMatch(s -> s.needsAgent) && !Files.isRegularFile(agentJar)) {
+        boolean needsAgent = selected.stream().anyMatch(s -> s.needsAgent);
+        if (needsAgent && !Files.isRegularFile(agentJar)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "no Hotpot agent at " + agentJar + "; build it (./hotpot compare does) or pass --agent");
         }
         Files.createDirectories(outDir.resolve("raw"));
         Files.createDirectories(dataDir);
-        String fileSystem = fileSystem(dataDir);
+        String fileSystem = FileSystemType.describe(dataDir);
 
         String childClasspath = classpath != null ? classpath : System.getProperty("java.class.path");
         YcsbLauncher launcher = new YcsbLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
@@ -144,17 +141,17 @@ public final class Comparison implements Callable<Integer> {
             System.out.println("compare: WARNING: the data directory is on a RAM file system, where a force costs"
                     + " nothing; pass --data on a disk to measure durability");
         }
-        if (selected.stream().anyMatch(s -> s.needsAgent) && !hasHotpotBinding(childClasspath)) {
-            System.out.println("compare: WARNING: no dev/hotpot/samples/kv/ycsb/HotpotKvClient.class on the client class"
+        if (needsAgent && !ClassPathScan.contains(childClasspath, StoreSystem.HOTPOT_SYNC.dbClass)) {
+            System.out.println("compare: WARNING: no " + StoreSystem.HOTPOT_SYNC.dbClass + " on the client class"
                     + " path; the hotpot-* runs will fail");
         }
 
+        CellRunner cells = new CellRunner(launcher, setup, dataDir, outDir.resolve("raw"), heapSize, keepData);
         List<RunResult> results = new ArrayList<>();
         for (String workload : workloads) {
-            Path workloadFile = workloadFile(workloadFiles, workload);
             for (StoreSystem system : selected) {
                 for (int t : threads) {
-                    RunResult result = runOne(launcher, setup, system, workload, workloadFile, t, dataDir, outDir, heapSize);
+                    RunResult result = cells.run(workload, files.get(workload), system, t);
                     results.add(result);
                     System.out.println(progressLine(result));
                     writeReports(outDir, setup, results);
@@ -165,34 +162,6 @@ public final class Comparison implements Callable<Integer> {
         System.out.printf("compare: %d runs, %d failed; wrote %s and %s%n", results.size(), failed,
                 outDir.resolve("results.md"), outDir.resolve("chart.svg"));
         return failed == 0 ? 0 : 1;
-    }
-
-    private RunResult runOne(YcsbLauncher launcher, Setup setup, StoreSystem system, String workload, Path workloadFile,
-                             int threadCount, Path dataDir, Path outDir, String heapSize)
-            throws IOException, InterruptedException {
-        String name = workload + "-" + system.id + "-" + threadCount + "t";
-        Path runDir = dataDir.resolve(name);
-        deleteRecursively(runDir);
-        Files.createDirectories(runDir);
-        long operations = setup.operations(system);
-        try {
-            PhaseResult load = null;
-            if (!system.loadsInRunPhase()) {
-                // The load is not measured: as many threads as cores, writes not forced.
-                load = launcher.run(system, true, workloadFile, Math.max(1, setup.cores()), records, operations,
-                        system.properties(runDir, true, heapSize), runDir, outDir.resolve("raw").resolve(name + "-load.txt"));
-                if (load.failed()) {
-                    return new RunResult(workload, system, threadCount, records, operations, load, null);
-                }
-            }
-            PhaseResult run = launcher.run(system, false, workloadFile, threadCount, records, operations,
-                    system.properties(runDir, false, heapSize), runDir, outDir.resolve("raw").resolve(name + "-run.txt"));
-            return new RunResult(workload, system, threadCount, records, operations, load, run);
-        } finally {
-            if (!keepData) {
-                deleteRecursively(runDir);
-            }
-        }
     }
 
     static void writeReports(Path outDir, Setup setup, List<RunResult> results) throws IOException {
@@ -220,62 +189,5 @@ public final class Comparison implements Callable<Integer> {
     static String defaultHotpotSize(long records, long operations) {
         long mib = Math.max(256, ((records + operations / 10) * 4096 + (1 << 20) - 1) >> 20);
         return mib + "m";
-    }
-
-    static Path workloadFile(Path dir, String workload) {
-        Path file = dir.resolve("workload" + workload);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no workload file " + file + " for workload=" + workload
-                    + "; pass --workload-dir or a letter a to f");
-        }
-        return file;
-    }
-
-    /** The description in the workload file's first comment line ("# YCSB core workload a: ..."). */
-    static String title(Path workloadFile) {
-        try (Stream<String> lines = Files.lines(workloadFile)) {
-            return lines.findFirst()
-                    .filter(l -> l.startsWith("#"))
-                    .map(l -> l.contains(": ") ? l.substring(l.indexOf(": ") + 2) : l.substring(1).strip())
-                    .orElse(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String fileSystem(Path dir) throws IOException {
-        FileStore store = Files.getFileStore(dir);
-        return store.type() + " (" + store.name() + ")";
-    }
-
-    private static boolean hasHotpotBinding(String classpath) {
-        String entry = "dev/hotpot/samples/kv/ycsb/HotpotKvClient.class";
-        for (String element : classpath.split(File.pathSeparator)) {
-            Path path = Path.of(element);
-            if (Files.isDirectory(path) && Files.isRegularFile(path.resolve(entry))) {
-                return true;
-            }
-            if (Files.isRegularFile(path) && element.endsWith(".jar")) {
-                try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(path.toFile())) {
-                    if (jar.getEntry(entry) != null) {
-                        return true;
-                    }
-                } catch (IOException e) {
-                    // Not a readable jar: the JVM will skip it as well.
-                }
-            }
-        }
-        return false;
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.hotpot.benchmarks.ycsb;
 
-import site.ycsb.ByteArrayByteIterator;
+import dev.hotpot.samples.kv.ycsb.YcsbValues;
 import site.ycsb.ByteIterator;
 import site.ycsb.Client;
 import site.ycsb.DB;
@@ -92,7 +92,7 @@ public final class InMemoryClient extends DB {
         if (record == null) {
             return Status.NOT_FOUND;
         }
-        copy(record, fields, result);
+        YcsbValues.copyInto(record, fields, result);
         return Status.OK;
     }
 
@@ -105,7 +105,7 @@ public final class InMemoryClient extends DB {
                 break;
             }
             HashMap<String, ByteIterator> values = new HashMap<>();
-            copy(record, fields, values);
+            YcsbValues.copyInto(record, fields, values);
             result.add(values);
         }
         return Status.OK;
@@ -113,7 +113,7 @@ public final class InMemoryClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> updates = FieldCodec.bytesOf(values);
+        Map<String, byte[]> updates = YcsbValues.bytesOf(values);
         Map<String, byte[]> merged = RECORDS.computeIfPresent(key, (k, record) -> {
             Map<String, byte[]> copy = new HashMap<>(record);
             copy.putAll(updates);
@@ -124,20 +124,12 @@ public final class InMemoryClient extends DB {
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        RECORDS.put(key, new HashMap<>(FieldCodec.bytesOf(values)));
+        RECORDS.put(key, YcsbValues.bytesOf(values));
         return Status.OK;
     }
 
     @Override
     public Status delete(String table, String key) {
         return RECORDS.remove(key) == null ? Status.NOT_FOUND : Status.OK;
-    }
-
-    private static void copy(Map<String, byte[]> record, Set<String> fields, Map<String, ByteIterator> into) {
-        for (Map.Entry<String, byte[]> field : record.entrySet()) {
-            if (fields == null || fields.contains(field.getKey())) {
-                into.put(field.getKey(), new ByteArrayByteIterator(field.getValue()));
-            }
-        }
     }
 }

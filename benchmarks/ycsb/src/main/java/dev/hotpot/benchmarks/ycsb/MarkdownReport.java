@@ -33,12 +33,20 @@ final class MarkdownReport {
         md.append("- Operations per run: ").append(setup.durableOperations()).append(" for durable systems, ")
                 .append(setup.volatileOperations()).append(" for volatile ones (hotpot-none, memory)\n");
         md.append("- Client threads: ").append(join(setup.threads())).append("; YCSB 0.17.0, latencies in µs from its HdrHistogram;"
-                + " errors counts the operations that did not return OK (ERROR, NOT_FOUND, ...)\n\n");
+                + " errors counts the operations that did not return OK (ERROR, NOT_FOUND, ...)\n");
+        md.append("- Measured time: YCSB starts the clock before each client thread's `init` and stops it after its"
+                + " `cleanup`, so opening and closing the store are inside every run's measured time, for every system."
+                + " Each load JVM closes its store cleanly (RocksDB flushes its memtables, MVStore commits, SQLite"
+                + " checkpoints its WAL, Hotpot checkpoints at shutdown), so no run replays the load's log; Hotpot's"
+                + " close runs at JVM shutdown, after the clock stops\n");
+        md.append("- `memory` loads its records inside the run JVM before the clock starts, which also warms that JVM's"
+                + " JIT; the run JVMs of the other systems start cold\n\n");
 
-        md.append("## Systems\n\n| system | store | a write is durable when it returns? |\n|---|---|---|\n");
+        md.append("## Systems\n\n| system | store | a write is durable when it returns? | reads and concurrent updates |\n"
+                + "|---|---|---|---|\n");
         for (StoreSystem system : systems(results)) {
             md.append("| ").append(system.id).append(" | ").append(system.store).append(" | ")
-                    .append(system.durability).append(" |\n");
+                    .append(system.durability).append(" | ").append(system.concurrency).append(" |\n");
         }
         md.append('\n');
 

@@ -1,5 +1,7 @@
 package dev.hotpot.benchmarks.ycsb;
 
+import dev.hotpot.samples.kv.RecordCodec;
+import dev.hotpot.samples.kv.ycsb.YcsbValues;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -19,23 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * YCSB binding of H2's MVStore, the storage engine under the H2 database, used directly: one
- * {@code MVMap<String, byte[]>} named {@value #MAP}, a record per key encoded by {@link FieldCodec}.
- * Written here because no YCSB binding of MVStore is published.
+ * {@code MVMap<String, byte[]>} named {@value #MAP}, a record per key encoded by {@link RecordCodec}
+ * as in Hotpot's key-value sample. Written here because no YCSB binding of MVStore is published.
  *
  * <p>The store is opened with auto-commit disabled (no background writer thread) and a retention
  * time of 0, so space of old chunks is reused at once; with the default retention the file grows by
  * gigabytes under a commit per write. {@code MVStore.commit()} writes a new chunk but does not
  * fsync, so with {@value #SYNC}{@code =true} (the default) every put and remove is followed by
  * {@code commit()} and {@code sync()} before it returns. With {@code false} (the harness's unmeasured
- * load phase) writes are committed every {@value #UNSYNCED_BATCH} writes and at close, never forced.
- * An update reads, merges and puts the record; concurrent updates of one key are not atomic with
- * each other.
+ * load phase) writes are committed every {@value #UNSYNCED_BATCH} writes, never forced, and the last
+ * {@code cleanup} closes the store, which commits and writes what is left, so the next JVM opens a
+ * cleanly closed file. Readers may see a put before its {@code commit()} and {@code sync()}. An update
+ * reads, merges and puts the record; concurrent updates of one key are not atomic with each other.
  *
  * <p>Properties: {@value #FILE} (the store file, required), {@value #SYNC}.
  *
  * <p>Threading: YCSB makes one client per thread. The clients share one store, opened by the first
- * {@code init} and closed by the last {@code cleanup}; {@code MVMap} is safe for concurrent use and
- * {@code commit()} serializes concurrent committers, each commit taking every change made before it.
+ * {@code init} and closed by the last {@code cleanup} ({@link SharedStore}); {@code MVMap} is safe
+ * for concurrent use and {@code commit()} serializes concurrent committers, each commit taking every
+ * change made before it.
  */
 public final class MvStoreClient extends DB {
     static final String FILE = "mvstore.file";
@@ -43,13 +47,16 @@ public final class MvStoreClient extends DB {
     static final String MAP = "usertable";
     static final int UNSYNCED_BATCH = 1000;
 
-    private static final Object LOCK = new Object();
+    private static final SharedStore<Store> SHARED = new SharedStore<>();
     private static final AtomicLong UNCOMMITTED_WRITES = new AtomicLong();
-    private static MVStore store;
-    private static MVMap<String, byte[]> records;
-    private static int clients;
 
+    private MVStore store;
+    private MVMap<String, byte[]> records;
     private boolean sync;
+
+    /** An open store and its one map. */
+    private record Store(MVStore store, MVMap<String, byte[]> records) {
+    }
 
     @Override
     public void init() throws DBException {
@@ -58,35 +65,35 @@ public final class MvStoreClient extends DB {
             throw new DBException("mvstore: property " + FILE + " is not set; give it the store file");
         }
         sync = Boolean.parseBoolean(getProperties().getProperty(SYNC, "true"));
-        synchronized (LOCK) {
-            if (store == null) {
-                try {
-                    Path parent = Path.of(file).toAbsolutePath().getParent();
-                    Files.createDirectories(parent);
-                    store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
-                    store.setRetentionTime(0);
-                    records = store.openMap(MAP);
-                } catch (IOException | RuntimeException e) {
-                    throw new DBException("mvstore: cannot open file=" + file + ": " + e.getMessage(), e);
-                }
-            }
-            clients++;
-        }
+        Store shared = SHARED.acquire(() -> open(file));
+        store = shared.store();
+        records = shared.records();
     }
 
     @Override
     public void cleanup() throws DBException {
-        synchronized (LOCK) {
-            if (--clients == 0) {
-                try {
-                    store.close();
-                } catch (RuntimeException e) {
-                    throw new DBException("mvstore: close failed: " + e.getMessage(), e);
-                } finally {
-                    store = null;
-                    records = null;
-                }
-            }
+        store = null;
+        records = null;
+        SHARED.release(MvStoreClient::close);
+    }
+
+    private static Store open(String file) throws DBException {
+        try {
+            Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
+            MVStore store = new MVStore.Builder().fileName(file).autoCommitDisabled().open();
+            store.setRetentionTime(0);
+            return new Store(store, store.openMap(MAP));
+        } catch (IOException | RuntimeException e) {
+            throw new DBException("mvstore: cannot open file=" + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Commits and writes what is not yet in the file, then closes it. */
+    private static void close(Store shared) throws DBException {
+        try {
+            shared.store().close();
+        } catch (RuntimeException e) {
+            throw new DBException("mvstore: close failed: " + e.getMessage(), e);
         }
     }
 
@@ -97,7 +104,7 @@ public final class MvStoreClient extends DB {
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            FieldCodec.decodeInto(record, fields, result);
+            YcsbValues.copyInto(RecordCodec.decode(record, fields), result);
             return Status.OK;
         } catch (RuntimeException e) {
             BindingErrors.report("mvstore", "read", key, e);
@@ -113,7 +120,7 @@ public final class MvStoreClient extends DB {
             for (int i = 0; i < count && cursor.hasNext(); i++) {
                 cursor.next();
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                FieldCodec.decodeInto(cursor.getValue(), fields, values);
+                YcsbValues.copyInto(RecordCodec.decode(cursor.getValue(), fields), values);
                 result.add(values);
             }
             return Status.OK;
@@ -125,13 +132,13 @@ public final class MvStoreClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> updates = FieldCodec.bytesOf(values);
+        Map<String, byte[]> updates = YcsbValues.bytesOf(values);
         try {
             byte[] record = records.get(key);
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            records.put(key, FieldCodec.merge(record, updates));
+            records.put(key, RecordCodec.merge(record, updates));
             committed();
             return Status.OK;
         } catch (RuntimeException e) {
@@ -142,7 +149,7 @@ public final class MvStoreClient extends DB {
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        byte[] record = FieldCodec.encode(FieldCodec.bytesOf(values));
+        byte[] record = RecordCodec.encode(YcsbValues.bytesOf(values));
         try {
             records.put(key, record);
             committed();

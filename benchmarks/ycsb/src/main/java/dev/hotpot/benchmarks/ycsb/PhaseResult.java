@@ -8,7 +8,6 @@ import java.util.Map;
 /**
  * The outcome of one YCSB client JVM: its exit, its parsed output and what went wrong.
  *
- * @param phase              {@code load} or {@code run}
  * @param exitCode           the JVM's exit code, or -1 if it was killed after the timeout
  * @param timedOut           whether the harness killed it
  * @param seconds            wall time of the JVM, start-up included
@@ -16,7 +15,7 @@ import java.util.Map;
  * @param expectedOperations the record count (load) or operation count (run) it was asked for
  * @param raw                file with the JVM's standard output and error
  */
-record PhaseResult(String phase, int exitCode, boolean timedOut, double seconds, YcsbOutput output,
+record PhaseResult(int exitCode, boolean timedOut, double seconds, YcsbOutput output,
                    long expectedOperations, Path raw) {
 
     /**

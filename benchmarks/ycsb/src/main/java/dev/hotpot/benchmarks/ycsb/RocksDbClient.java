@@ -1,5 +1,8 @@
 package dev.hotpot.benchmarks.ycsb;
 
+import dev.hotpot.samples.kv.RecordCodec;
+import dev.hotpot.samples.kv.ycsb.YcsbValues;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -10,10 +13,10 @@ import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,29 +28,35 @@ import java.util.Vector;
  * published binding's options ({@code optimizeLevelStyleCompaction}, parallelism of the core count).
  *
  * <p>One column family (the default one; YCSB's core workloads use a single table, so the table
- * argument is not used). A record is one value, encoded by {@link FieldCodec}. An update reads the
- * record, merges the fields and writes it back; like the published binding, concurrent updates of
- * the same key are not atomic with each other.
+ * argument is not used). A record is one value, encoded by {@link RecordCodec} as in Hotpot's
+ * key-value sample. An update reads the record, merges the fields and writes it back; like the
+ * published binding, concurrent updates of the same key are not atomic with each other.
  *
  * <p>Properties: {@value #DIR} (the database directory, required) and {@value #SYNC} (default
  * {@code true}: every put and delete fsyncs the write-ahead log before it returns; concurrent
  * writers share one fsync through RocksDB's group commit; {@code false}: the log is written but not
  * forced, which the harness uses for the unmeasured load phase).
  *
+ * <p>The last {@code cleanup} flushes the memtables to SST files and waits for the flush before it
+ * closes the database. Without it the next JVM would replay the whole write-ahead log of the load in
+ * {@code RocksDB.open}, and YCSB opens the store inside the measured run time ({@code init} runs on
+ * the client threads after the clock starts).
+ *
  * <p>Threading: YCSB makes one client per thread. The clients share one database, opened by the
- * first {@code init} and closed by the last {@code cleanup} (a reference count, as YCSB's own
- * bindings do).
+ * first {@code init} and closed by the last {@code cleanup} ({@link SharedStore}).
  */
 public final class RocksDbClient extends DB {
     static final String DIR = "rocksdb.dir";
     static final String SYNC = "rocksdb.sync";
 
-    private static final Object LOCK = new Object();
-    private static RocksDB database;
-    private static Options options;
-    private static int clients;
+    private static final SharedStore<Database> SHARED = new SharedStore<>();
 
+    private RocksDB database;
     private WriteOptions writeOptions;
+
+    /** An open database and the options it was opened with, which must outlive it. */
+    private record Database(RocksDB db, Options options) {
+    }
 
     @Override
     public void init() throws DBException {
@@ -56,40 +65,47 @@ public final class RocksDbClient extends DB {
             throw new DBException("rocksdb: property " + DIR + " is not set; give it the database directory");
         }
         boolean sync = Boolean.parseBoolean(getProperties().getProperty(SYNC, "true"));
-        synchronized (LOCK) {
-            if (database == null) {
-                try {
-                    Files.createDirectories(Path.of(dir));
-                    RocksDB.loadLibrary();
-                    options = new Options()
-                            .setCreateIfMissing(true)
-                            .optimizeLevelStyleCompaction()
-                            .setIncreaseParallelism(Runtime.getRuntime().availableProcessors());
-                    database = RocksDB.open(options, dir);
-                } catch (RocksDBException | IOException e) {
-                    throw new DBException("rocksdb: cannot open dir=" + dir + ": " + e.getMessage(), e);
-                }
-            }
-            clients++;
-        }
+        database = SHARED.acquire(() -> open(dir)).db();
         writeOptions = new WriteOptions().setSync(sync);
     }
 
     @Override
     public void cleanup() throws DBException {
         writeOptions.close();
-        synchronized (LOCK) {
-            if (--clients == 0) {
-                try {
-                    database.closeE();
-                } catch (RocksDBException e) {
-                    throw new DBException("rocksdb: close failed: " + e.getMessage(), e);
-                } finally {
-                    options.close();
-                    database = null;
-                    options = null;
-                }
+        database = null;
+        SHARED.release(RocksDbClient::close);
+    }
+
+    private static Database open(String dir) throws DBException {
+        Options options = null;
+        try {
+            Files.createDirectories(Path.of(dir));
+            RocksDB.loadLibrary();
+            options = new Options()
+                    .setCreateIfMissing(true)
+                    .optimizeLevelStyleCompaction()
+                    .setIncreaseParallelism(Runtime.getRuntime().availableProcessors());
+            return new Database(RocksDB.open(options, dir), options);
+        } catch (RocksDBException | IOException e) {
+            if (options != null) {
+                options.close();
             }
+            throw new DBException("rocksdb: cannot open dir=" + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes the memtables, waiting for the SST files, so the next open has no log to replay; then closes. */
+    private static void close(Database database) throws DBException {
+        try {
+            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                database.db().flush(flush);
+            } finally {
+                database.db().closeE();
+            }
+        } catch (RocksDBException e) {
+            throw new DBException("rocksdb: flush or close failed: " + e.getMessage(), e);
+        } finally {
+            database.options().close();
         }
     }
 
@@ -100,7 +116,7 @@ public final class RocksDbClient extends DB {
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            FieldCodec.decodeInto(record, fields, result);
+            YcsbValues.copyInto(RecordCodec.decode(record, fields), result);
             return Status.OK;
         } catch (RocksDBException | RuntimeException e) {
             BindingErrors.report("rocksdb", "read", key, e);
@@ -115,7 +131,7 @@ public final class RocksDbClient extends DB {
             records.seek(keyBytes(startKey));
             for (int i = 0; i < count && records.isValid(); i++, records.next()) {
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                FieldCodec.decodeInto(records.value(), fields, values);
+                YcsbValues.copyInto(RecordCodec.decode(records.value(), fields), values);
                 result.add(values);
             }
             records.status();
@@ -128,14 +144,14 @@ public final class RocksDbClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> updates = FieldCodec.bytesOf(values);
+        Map<String, byte[]> updates = YcsbValues.bytesOf(values);
         try {
             byte[] keyBytes = keyBytes(key);
             byte[] record = database.get(keyBytes);
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            database.put(writeOptions, keyBytes, FieldCodec.merge(record, updates));
+            database.put(writeOptions, keyBytes, RecordCodec.merge(record, updates));
             return Status.OK;
         } catch (RocksDBException | RuntimeException e) {
             BindingErrors.report("rocksdb", "update", key, e);
@@ -145,7 +161,7 @@ public final class RocksDbClient extends DB {
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        byte[] record = FieldCodec.encode(FieldCodec.bytesOf(values));
+        byte[] record = RecordCodec.encode(YcsbValues.bytesOf(values));
         try {
             database.put(writeOptions, keyBytes(key), record);
             return Status.OK;

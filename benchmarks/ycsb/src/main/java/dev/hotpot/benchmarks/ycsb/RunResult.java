@@ -7,13 +7,10 @@ import java.util.List;
  * One cell of the comparison: a workload on a system at a thread count, in a fresh data directory.
  *
  * @param workload   the workload letter, {@code a} to {@code f}
- * @param records    the record count loaded
- * @param operations the operation count of the run phase
  * @param load       the load JVM, or null if the system loads inside the run JVM
  * @param run        the run JVM, or null if it was not started because the load failed
  */
-record RunResult(String workload, StoreSystem system, int threads, long records, long operations,
-                 PhaseResult load, PhaseResult run) {
+record RunResult(String workload, StoreSystem system, int threads, PhaseResult load, PhaseResult run) {
 
     /** The failures of both phases, each prefixed with its phase. */
     List<String> failures() {

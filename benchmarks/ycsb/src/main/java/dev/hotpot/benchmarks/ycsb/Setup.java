@@ -33,6 +33,6 @@ record Setup(String date, int cores, String os, String jdk, String dataDir, Stri
 
     /** Whether the data directory is on a RAM file system, where a force costs nothing. */
     boolean onRamFileSystem() {
-        return fileSystem.startsWith("tmpfs") || fileSystem.startsWith("ramfs");
+        return FileSystemType.isRam(fileSystem);
     }
 }

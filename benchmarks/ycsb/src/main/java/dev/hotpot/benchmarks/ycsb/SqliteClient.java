@@ -1,5 +1,6 @@
 package dev.hotpot.benchmarks.ycsb;
 
+import dev.hotpot.samples.kv.ycsb.YcsbValues;
 import org.sqlite.SQLiteConfig;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
@@ -35,7 +36,9 @@ import java.util.regex.Pattern;
  * workload's field names as columns, so an update writes only its fields in SQL. The database is in
  * WAL mode with {@code synchronous=FULL} (the default of {@value #SYNCHRONOUS}): each statement is
  * its own transaction (auto-commit) and its commit fsyncs the WAL before it returns. The harness's
- * unmeasured load phase uses {@code OFF}.
+ * unmeasured load phase uses {@code OFF}. When the last connection of the JVM closes, SQLite itself
+ * checkpoints the WAL into the database file and deletes it, so the next JVM has no WAL to replay
+ * when it opens the database inside the measured run time.
  *
  * <p>SQLite allows one writer at a time: a connection that finds the database locked retries for
  * up to {@value #BUSY_TIMEOUT} milliseconds (default {@value #DEFAULT_BUSY_TIMEOUT_MS}). An operation
@@ -168,7 +171,7 @@ public final class SqliteClient extends DB {
         if (written == null) {
             return Status.BAD_REQUEST;
         }
-        Map<String, byte[]> bytes = FieldCodec.bytesOf(values);
+        Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
         try {
             PreparedStatement update = statement("update:" + written, () ->
                     "UPDATE " + this.table + " SET " + String.join(" = ?, ", written) + " = ? WHERE " + KEY + " = ?");
@@ -190,7 +193,7 @@ public final class SqliteClient extends DB {
         if (written == null) {
             return Status.BAD_REQUEST;
         }
-        Map<String, byte[]> bytes = FieldCodec.bytesOf(values);
+        Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
         try {
             PreparedStatement insert = statement("insert:" + written, () ->
                     "INSERT OR REPLACE INTO " + this.table + " (" + KEY + ", " + String.join(", ", written)

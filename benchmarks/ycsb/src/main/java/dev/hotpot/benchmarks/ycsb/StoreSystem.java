@@ -14,22 +14,33 @@ import java.util.Map;
 enum StoreSystem {
     HOTPOT_SYNC("hotpot-sync", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", true, true,
             "Hotpot `KvStore` sample (a `PersistentSortedMap` of records) through the agent, one transaction per operation",
-            "`hotpot.durability=sync`: the commit is forced to disk before the write returns; concurrent commits share one force"),
+            "`hotpot.durability=sync`: the commit is forced to disk before the write returns; concurrent commits share one force",
+            StoreSystem.SERIALIZABLE),
     ROCKSDB_SYNC("rocksdb-sync", RocksDbClient.class.getName(), true, false,
             "RocksDB (rocksdbjni), one column family, a record per value",
-            "`WriteOptions.sync=true`: the WAL is fsynced before each write returns (group commit across threads)"),
+            "`WriteOptions.sync=true`: the WAL is fsynced before each write returns (group commit across threads)",
+            "an update is a get, a merge and a put, not atomic across threads (as in YCSB's own binding)"),
     MVSTORE_SYNC("mvstore-sync", MvStoreClient.class.getName(), true, false,
             "H2 MVStore, one `MVMap<String, byte[]>`, no background writer, retention time 0",
-            "`commit()` then `sync()` (fsync) after every write"),
+            "`commit()` then `sync()` (fsync) after every write",
+            "readers may see a put before its `commit()` and `sync()`; an update is a get, a merge and a put, not atomic"
+                    + " across threads"),
     SQLITE_FULL("sqlite-full", SqliteClient.class.getName(), true, false,
             "SQLite (sqlite-jdbc), one table with a BLOB column per field, one connection per thread",
-            "WAL mode, `synchronous=FULL`, auto-commit: each statement's commit fsyncs the WAL"),
+            "WAL mode, `synchronous=FULL`, auto-commit: each statement's commit fsyncs the WAL",
+            "each statement is a transaction; one writer at a time, so with several threads writers wait in turn in"
+                    + " SQLite's busy handler"),
     HOTPOT_NONE("hotpot-none", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", false, true,
             "The same Hotpot binding as `hotpot-sync`",
-            "`hotpot.durability=none`: never forced on commit; a crash keeps a prefix of the commits"),
+            "`hotpot.durability=none`: never forced on commit; a crash keeps a prefix of the commits",
+            StoreSystem.SERIALIZABLE),
     MEMORY("memory", InMemoryClient.class.getName(), false, false,
             "A `ConcurrentSkipListMap` in the client JVM: the volatile ceiling, YCSB's own cost",
-            "none: nothing is written; the run JVM loads the records itself (no load JVM)");
+            "none: nothing is written; the run JVM loads the records itself (no load JVM)",
+            "an update replaces the record's map at once (`computeIfPresent`)");
+
+    /** Hotpot's concurrency (a constant, so the constants above may name it before its declaration). */
+    private static final String SERIALIZABLE = "each operation is a serializable transaction, re-run on a conflict";
 
     /** The default selection, in report order. */
     static final List<StoreSystem> ALL = List.of(values());
@@ -40,14 +51,18 @@ enum StoreSystem {
     final boolean needsAgent;
     final String store;
     final String durability;
+    /** What readers see and whether concurrent updates of one record are atomic, for the report. */
+    final String concurrency;
 
-    StoreSystem(String id, String dbClass, boolean durable, boolean needsAgent, String store, String durability) {
+    StoreSystem(String id, String dbClass, boolean durable, boolean needsAgent, String store, String durability,
+                String concurrency) {
         this.id = id;
         this.dbClass = dbClass;
         this.durable = durable;
         this.needsAgent = needsAgent;
         this.store = store;
         this.durability = durability;
+        this.concurrency = concurrency;
     }
 
     static StoreSystem byId(String id) {

@@ -95,10 +95,11 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
             process.waitFor();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String text = Files.readString(childOutput, StandardCharsets.UTF_8);
+        // Not Files.readString: it throws on malformed UTF-8, and a crashing child may print anything.
+        String text = new String(Files.readAllBytes(childOutput), StandardCharsets.UTF_8);
         Files.writeString(raw, "# " + String.join(" ", command) + System.lineSeparator() + text, StandardCharsets.UTF_8);
         Files.delete(childOutput);
-        return new PhaseResult(loadPhase ? "load" : "run", finished ? process.exitValue() : -1, !finished, seconds,
+        return new PhaseResult(finished ? process.exitValue() : -1, !finished, seconds,
                 YcsbOutput.parse(text), loadPhase ? records : operations, raw);
     }
 

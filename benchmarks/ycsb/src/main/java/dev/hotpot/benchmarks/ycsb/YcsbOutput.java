@@ -25,12 +25,11 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * @param throughput   {@code [OVERALL] Throughput(ops/sec)}, or NaN if YCSB did not print it
- * @param runtimeMs    {@code [OVERALL] RunTime(ms)}, or NaN
  * @param operations   per measured name ({@code READ}, {@code READ-FAILED}, {@code READ-MODIFY-WRITE},
  *                     {@code CLEANUP}, ...), in the order YCSB printed them
  * @param exceptions   lines that name an exception or error, in order
  */
-record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStats> operations, List<String> exceptions) {
+record YcsbOutput(double throughput, Map<String, OperationStats> operations, List<String> exceptions) {
     /** The operation kinds a core workload issues, in the order the report shows them. */
     static final List<String> OPERATION_ORDER = List.of("READ", "UPDATE", "INSERT", "SCAN", "READ-MODIFY-WRITE", "DELETE");
 
@@ -49,7 +48,7 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
      *
      * @param returns count per YCSB status name ({@code OK}, {@code NOT_FOUND}, {@code ERROR}, ...)
      */
-    record OperationStats(String name, long count, double averageUs, double p50Us, double p99Us, Map<String, Long> returns) {
+    record OperationStats(String name, long count, double p50Us, double p99Us, Map<String, Long> returns) {
         OperationStats {
             returns = Collections.unmodifiableMap(new LinkedHashMap<>(returns));
         }
@@ -73,7 +72,6 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
     /** Parses the combined standard output and error of one YCSB client JVM. */
     static YcsbOutput parse(String text) {
         double throughput = Double.NaN;
-        double runtime = Double.NaN;
         Map<String, Builder> builders = new LinkedHashMap<>();
         List<String> exceptions = new ArrayList<>();
         for (String line : text.split("\\R")) {
@@ -85,8 +83,6 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
                 if (name.equals("OVERALL")) {
                     if (metric.equals("Throughput(ops/sec)")) {
                         throughput = number(value);
-                    } else if (metric.equals("RunTime(ms)")) {
-                        runtime = number(value);
                     }
                 } else if (!name.startsWith("TOTAL_GC")) {
                     builders.computeIfAbsent(name, Builder::new).accept(metric, value);
@@ -97,7 +93,7 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
         }
         Map<String, OperationStats> operations = new LinkedHashMap<>();
         builders.forEach((name, b) -> operations.put(name, b.build()));
-        return new YcsbOutput(throughput, runtime, operations, exceptions);
+        return new YcsbOutput(throughput, operations, exceptions);
     }
 
     /** The figures of a measured name, or null if YCSB did not report it. */
@@ -165,7 +161,6 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
     private static final class Builder {
         private final String name;
         private long count;
-        private double average = Double.NaN;
         private double p50 = Double.NaN;
         private double p99 = Double.NaN;
         private final Map<String, Long> returns = new LinkedHashMap<>();
@@ -177,7 +172,6 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
         void accept(String metric, String value) {
             switch (metric) {
                 case "Operations" -> count = (long) number(value);
-                case "AverageLatency(us)" -> average = number(value);
                 case "50thPercentileLatency(us)" -> p50 = number(value);
                 case "99thPercentileLatency(us)" -> p99 = number(value);
                 default -> {
@@ -189,7 +183,7 @@ record YcsbOutput(double throughput, double runtimeMs, Map<String, OperationStat
         }
 
         OperationStats build() {
-            return new OperationStats(name, count, average, p50, p99, returns);
+            return new OperationStats(name, count, p50, p99, returns);
         }
     }
 }

@@ -97,10 +97,10 @@ final class CannedOutput {
                 + "[UPDATE], 50thPercentileLatency(us), " + updateP50 + "\n"
                 + "[UPDATE], 99thPercentileLatency(us), " + updateP99 + "\n"
                 + "[UPDATE], Return=OK, " + updates + "\n";
-        return new PhaseResult("run", 0, false, 1.5, YcsbOutput.parse(text), operations, Path.of("raw", "x-run.txt"));
+        return new PhaseResult(0, false, 1.5, YcsbOutput.parse(text), operations, Path.of("raw", "x-run.txt"));
     }
 
-    static PhaseResult phase(String phase, String text, long expected, String rawName) {
-        return new PhaseResult(phase, 0, false, 1.0, YcsbOutput.parse(text), expected, Path.of("raw", rawName));
+    static PhaseResult phase(String text, long expected, String rawName) {
+        return new PhaseResult(0, false, 1.0, YcsbOutput.parse(text), expected, Path.of("raw", rawName));
     }
 }

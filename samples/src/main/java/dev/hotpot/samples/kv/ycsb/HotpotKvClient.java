@@ -3,14 +3,12 @@ package dev.hotpot.samples.kv.ycsb;
 import dev.hotpot.Hotpot;
 import dev.hotpot.HotpotSettings;
 import dev.hotpot.samples.kv.KvStore;
-import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -59,7 +57,7 @@ public final class HotpotKvClient extends DB {
             if (found == null) {
                 return Status.NOT_FOUND;
             }
-            copyInto(found, result);
+            YcsbValues.copyInto(found, result);
             return Status.OK;
         });
     }
@@ -70,7 +68,7 @@ public final class HotpotKvClient extends DB {
         return attempt("scan", startKey, () -> {
             for (Map.Entry<String, Map<String, byte[]>> record : store(table).scan(startKey, count, fields)) {
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                copyInto(record.getValue(), values);
+                YcsbValues.copyInto(record.getValue(), values);
                 result.add(values);
             }
             return Status.OK;
@@ -79,13 +77,13 @@ public final class HotpotKvClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> bytes = bytesOf(values);
+        Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
         return attempt("update", key, () -> store(table).update(key, bytes) ? Status.OK : Status.NOT_FOUND);
     }
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> bytes = bytesOf(values);
+        Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
         return attempt("insert", key, () -> {
             store(table).insert(key, bytes);
             return Status.OK;
@@ -128,19 +126,5 @@ public final class HotpotKvClient extends DB {
 
     private static KvStore store(String table) {
         return STORES.computeIfAbsent(table, name -> Hotpot.root(name, KvStore.class, KvStore::new));
-    }
-
-    private static Map<String, byte[]> bytesOf(Map<String, ByteIterator> values) {
-        Map<String, byte[]> bytes = new LinkedHashMap<>();
-        for (Map.Entry<String, ByteIterator> value : values.entrySet()) {
-            bytes.put(value.getKey(), value.getValue().toArray());
-        }
-        return bytes;
-    }
-
-    private static void copyInto(Map<String, byte[]> fields, Map<String, ByteIterator> result) {
-        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
-            result.put(field.getKey(), new ByteArrayByteIterator(field.getValue()));
-        }
     }
 }

@@ -1,0 +1,42 @@
+package dev.hotpot.samples.kv.ycsb;
+
+import site.ycsb.ByteArrayByteIterator;
+import site.ycsb.ByteIterator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Field values between YCSB's types and plain byte arrays, for {@link HotpotKvClient} and the
+ * peer bindings of the YCSB comparison, so that every binding pays the same conversions.
+ *
+ * <p>Threading: stateless.
+ */
+public final class YcsbValues {
+    private YcsbValues() {
+    }
+
+    /** Copies the values out of YCSB's iterators, which may be read only once; keeps their order. */
+    public static Map<String, byte[]> bytesOf(Map<String, ByteIterator> values) {
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        for (Map.Entry<String, ByteIterator> value : values.entrySet()) {
+            bytes.put(value.getKey(), value.getValue().toArray());
+        }
+        return bytes;
+    }
+
+    /** Puts every field into YCSB's result map; the iterators wrap the arrays, which must not change afterwards. */
+    public static void copyInto(Map<String, byte[]> fields, Map<String, ByteIterator> result) {
+        copyInto(fields, null, result);
+    }
+
+    /** Puts the fields named in {@code names} (every field when it is null) into YCSB's result map, as {@link #copyInto(Map, Map)}. */
+    public static void copyInto(Map<String, byte[]> fields, Set<String> names, Map<String, ByteIterator> result) {
+        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+            if (names == null || names.contains(field.getKey())) {
+                result.put(field.getKey(), new ByteArrayByteIterator(field.getValue()));
+            }
+        }
+    }
+}
