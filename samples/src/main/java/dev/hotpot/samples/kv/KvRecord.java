@@ -24,7 +24,12 @@ class KvRecord {
 
     /** The fields named in {@code names}, or all of them when it is null. */
     Map<String, byte[]> read(Set<String> names) {
-        return RecordCodec.decode(fields.toArray(), names);
+        return RecordCodec.decode(encoded(), names);
+    }
+
+    /** A copy of the record's encoded fields ({@link RecordCodec}). */
+    byte[] encoded() {
+        return fields.toArray();
     }
 
     /**

@@ -67,12 +67,29 @@ public class KvStore {
     /** Up to {@code count} records from {@code startKey} on (inclusive), in key order, read in one transaction. */
     @Transactional
     public List<Map.Entry<String, Map<String, byte[]>>> scan(String startKey, int count, Set<String> names) {
-        List<Map.Entry<String, Map<String, byte[]>>> found = new ArrayList<>(Math.max(0, Math.min(count, 1024)));
+        List<Map.Entry<String, Map<String, byte[]>>> found = new ArrayList<>();
+        for (Map.Entry<String, byte[]> record : scanEncoded(startKey, count)) {
+            found.add(Map.entry(record.getKey(), RecordCodec.decode(record.getValue(), names)));
+        }
+        return found;
+    }
+
+    /** The encoded fields ({@link RecordCodec}) of the record under {@code key}, or null if there is none. */
+    @Transactional
+    public byte[] readEncoded(String key) {
+        KvRecord record = records.get(key);
+        return record == null ? null : record.encoded();
+    }
+
+    /** As {@link #scan}, with each record's fields still encoded ({@link RecordCodec}). */
+    @Transactional
+    public List<Map.Entry<String, byte[]>> scanEncoded(String startKey, int count) {
+        List<Map.Entry<String, byte[]>> found = new ArrayList<>(Math.max(0, Math.min(count, 1024)));
         for (Map.Entry<String, KvRecord> entry : records.tailMap(startKey, true).entrySet()) {
             if (found.size() >= count) {
                 break;
             }
-            found.add(Map.entry(entry.getKey(), entry.getValue().read(names)));
+            found.add(Map.entry(entry.getKey(), entry.getValue().encoded()));
         }
         return found;
     }

@@ -78,11 +78,18 @@ public final class RecordCodec {
     record ValuePosition(int offset, int length) {
     }
 
-    private interface FieldVisitor {
+    /** Receives one field of an encoded record: its name and where its value lies in the record. */
+    @FunctionalInterface
+    public interface FieldVisitor {
         void visit(String name, int valueOffset, int valueLength);
     }
 
-    private static void forEachField(byte[] record, FieldVisitor visitor) {
+    /**
+     * Visits the fields of {@code record} in stored order without copying their values.
+     *
+     * @throws IllegalArgumentException if the record is truncated or corrupt
+     */
+    public static void forEachField(byte[] record, FieldVisitor visitor) {
         ByteBuffer in = ByteBuffer.wrap(record);
         int count = checkLength("field count", header(in, Integer.BYTES, record).getInt(), in.remaining() / FIELD_HEADER, record);
         for (int i = 0; i < count; i++) {

@@ -2,7 +2,9 @@ package dev.hotpot.benchmarks.ycsb;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,16 +26,22 @@ import java.util.concurrent.Callable;
  * {@code results.md}, {@code chart.svg} and every client's raw output under {@code --out}.
  *
  * <p>The command line: it resolves the options' defaults, then runs every workload, system and
- * thread count as one {@link CellRunner} cell and rewrites the reports after each. A child that fails
- * (killed, nonzero exit, an exception, an operation that did not return OK, fewer operations than
- * asked) is reported with its error text and the comparison goes on; the exit code is then 1.
+ * thread count as one {@link CellRunner} cell and rewrites the reports after each. Every run phase
+ * lasts {@code --seconds} (YCSB's {@code maxexecutiontime}) unless it reaches the operation cap first.
+ * A child that fails (killed, nonzero exit, an exception, an operation that did not return OK, a load
+ * that inserted fewer records than asked, a run that stopped well before its time) is reported with
+ * its error text and the comparison goes on; the exit code is then 1.
  *
  * <p>Threading: runs one child JVM at a time, from the main thread.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs YCSB workloads against Hotpot and peer stores, each phase in its own JVM, and writes"
-                + " results.md, chart.svg and raw/ into --out.")
+                + " results.md, chart.svg and raw/ into --out. Each run is a load JVM and a run JVM of --seconds;"
+                + " the default 72 runs take about 17 minutes on 2 cores.")
 public final class Comparison implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-w", "--workloads"}, split = ",", paramLabel = "LETTER",
             description = "Workloads to run (default: ${DEFAULT-VALUE}).", defaultValue = "a,b,c,d,e,f")
@@ -51,13 +59,16 @@ public final class Comparison implements Callable<Integer> {
     @Option(names = "--records", paramLabel = "N", defaultValue = "50000", description = "Records loaded per run (default: ${DEFAULT-VALUE}).")
     long records;
 
-    @Option(names = "--operations", paramLabel = "N", defaultValue = "20000",
-            description = "Operations per run of a durable system (default: ${DEFAULT-VALUE}).")
-    long durableOperations;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+            description = "How long every run phase lasts, YCSB's maxexecutiontime; the run JVM's JIT warm-up and"
+                    + " opening the store are inside it, for every system (default: ${DEFAULT-VALUE}).")
+    long seconds;
 
-    @Option(names = "--volatile-operations", paramLabel = "N", defaultValue = "200000",
-            description = "Operations per run of hotpot-none and memory (default: ${DEFAULT-VALUE}).")
-    long volatileOperations;
+    @Option(names = "--max-operations", paramLabel = "N", defaultValue = "2000000",
+            description = "Operation cap of every run phase, YCSB's operationcount: a run that reaches it ends before"
+                    + " --seconds. YCSB also sizes workload E's zipfian key space from it (records + 10% of the cap),"
+                    + " so a larger cap flattens E's skew; at most 2147483647 (default: ${DEFAULT-VALUE}).")
+    long maxOperations;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where results.md, chart.svg and raw/ go (default: PROJECT/benchmarks/ycsb/results).")
@@ -85,7 +96,8 @@ public final class Comparison implements Callable<Integer> {
     String classpath;
 
     @Option(names = "--hotpot-size", paramLabel = "SIZE",
-            description = "Size of a new Hotpot heap, e.g. 1g (default: 4 KiB per record and per tenth operation, at least 256m).")
+            description = "Size of a new Hotpot heap, e.g. 2g (default: 8 KiB per record, at least 1g; the file is sparse)."
+                    + " Raise it if the inserts of workloads D and E fill the heap in long runs.")
     String hotpotSize;
 
     @Option(names = "--timeout", defaultValue = "900", paramLabel = "SECONDS",
@@ -106,6 +118,7 @@ public final class Comparison implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         List<StoreSystem> selected = systems.stream().map(StoreSystem::byId).toList();
         Path workloadFiles = workloadDir != null ? workloadDir : project.resolve("benchmarks/ycsb/workloads");
         Map<String, Path> files = new LinkedHashMap<>();
@@ -119,8 +132,7 @@ public final class Comparison implements Callable<Integer> {
         Path agentJar = agent != null ? agent : project.resolve("agent/target/hotpot.jar");
         boolean needsAgent = selected.stream().anyMatch(s -> s.needsAgent);
         if (needsAgent && !Files.isRegularFile(agentJar)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "no Hotpot agent at " + agentJar + "; build it (./hotpot compare does) or pass --agent");
+            throw badOption("no Hotpot agent at " + agentJar + "; build it (./hotpot compare does) or pass --agent");
         }
         Files.createDirectories(outDir.resolve("raw"));
         Files.createDirectories(dataDir);
@@ -129,12 +141,12 @@ public final class Comparison implements Callable<Integer> {
         String childClasspath = classpath != null ? classpath : System.getProperty("java.class.path");
         YcsbLauncher launcher = new YcsbLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
                 childClasspath, agentJar, jvmArgs, Duration.ofSeconds(timeoutSeconds));
-        String heapSize = hotpotSize != null ? hotpotSize : defaultHotpotSize(records, Math.max(durableOperations, volatileOperations));
+        String heapSize = hotpotSize != null ? hotpotSize : defaultHotpotSize(records);
         Setup setup = new Setup(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
-                dataDir.toString(), fileSystem, records, durableOperations, volatileOperations, threads, titles);
+                dataDir.toString(), fileSystem, records, seconds, maxOperations, threads, titles);
 
         System.out.printf("compare: data in %s on %s; results in %s%n", dataDir, fileSystem, outDir.toAbsolutePath());
         if (setup.onRamFileSystem()) {
@@ -164,6 +176,29 @@ public final class Comparison implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
+    /**
+     * Rejects option values no run could succeed with, before any child starts.
+     *
+     * @throws CommandLine.ParameterException naming the option and its value
+     */
+    private void checkOptions() {
+        if (seconds < 1) {
+            throw badOption("--seconds=" + seconds + " must be at least 1");
+        }
+        // YCSB 0.17.0's Client and CoreWorkload read operationcount with Integer.parseInt.
+        if (maxOperations < 1 || maxOperations > Integer.MAX_VALUE) {
+            throw badOption("--max-operations=" + maxOperations + " must be between 1 and " + Integer.MAX_VALUE);
+        }
+        if (timeoutSeconds <= seconds) {
+            throw badOption("--timeout=" + timeoutSeconds + " must exceed --seconds=" + seconds
+                    + ", or every run is killed; leave a minute for start-up and the store's close");
+        }
+    }
+
+    private CommandLine.ParameterException badOption(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
     static void writeReports(Path outDir, Setup setup, List<RunResult> results) throws IOException {
         Files.writeString(outDir.resolve("results.md"), MarkdownReport.render(setup, results), StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("chart.svg"), SvgChart.render(setup, results), StandardCharsets.UTF_8);
@@ -185,9 +220,13 @@ public final class Comparison implements Callable<Integer> {
         return line.toString();
     }
 
-    /** 4 KiB per record and per tenth of the operations (inserts of workloads D and E), at least 256 MiB. */
-    static String defaultHotpotSize(long records, long operations) {
-        long mib = Math.max(256, ((records + operations / 10) * 4096 + (1 << 20) - 1) >> 20);
+    /**
+     * Twice 4 KiB per record, at least 1 GiB. A timed run's inserts (workloads D and E) depend on its
+     * throughput, which is not known in advance, so this leaves room for as many records again; the
+     * heap file is sparse, so room never written costs no disk.
+     */
+    static String defaultHotpotSize(long records) {
+        long mib = Math.max(1024, (records * 4096 * 2 + (1 << 20) - 1) >> 20);
         return mib + "m";
     }
 }

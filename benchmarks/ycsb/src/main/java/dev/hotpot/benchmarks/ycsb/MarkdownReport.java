@@ -30,15 +30,17 @@ final class MarkdownReport {
         }
         md.append("- Records: ").append(setup.records()).append(" per run (10 fields × 100 bytes), loaded by a separate"
                 + " load JVM into a fresh directory (not measured)\n");
-        md.append("- Operations per run: ").append(setup.durableOperations()).append(" for durable systems, ")
-                .append(setup.volatileOperations()).append(" for volatile ones (hotpot-none, memory)\n");
+        md.append("- Run phase: ").append(setup.seconds()).append(" s per run for every system (YCSB `maxexecutiontime`),"
+                + " or until ").append(setup.maxOperations()).append(" operations (`operationcount`) if that comes first;"
+                + " throughput is the operations done over YCSB's run time\n");
         md.append("- Client threads: ").append(join(setup.threads())).append("; YCSB 0.17.0, latencies in µs from its HdrHistogram;"
                 + " errors counts the operations that did not return OK (ERROR, NOT_FOUND, ...)\n");
-        md.append("- Measured time: YCSB starts the clock before each client thread's `init` and stops it after its"
-                + " `cleanup`, so opening and closing the store are inside every run's measured time, for every system."
+        md.append("- Measured time: YCSB starts the clock before each client thread's `init`, so the run JVM's JIT"
+                + " warm-up (for Hotpot, compiling the agent-rewritten code) and opening the store are inside the ")
+                .append(setup.seconds()).append(" s of every run, for every system. It stops the clock after the threads'"
+                + " `cleanup`, which closes the store, except Hotpot's, which closes at JVM shutdown after the clock stops."
                 + " Each load JVM closes its store cleanly (RocksDB flushes its memtables, MVStore commits, SQLite"
-                + " checkpoints its WAL, Hotpot checkpoints at shutdown), so no run replays the load's log; Hotpot's"
-                + " close runs at JVM shutdown, after the clock stops\n");
+                + " checkpoints its WAL, Hotpot checkpoints at shutdown), so no run replays the load's log\n");
         md.append("- `memory` loads its records inside the run JVM before the clock starts, which also warms that JVM's"
                 + " JIT; the run JVMs of the other systems start cold\n\n");
 
@@ -101,8 +103,9 @@ final class MarkdownReport {
         List<RunResult> failed = results.stream().filter(RunResult::failed).toList();
         md.append("## Failures\n\n");
         if (failed.isEmpty()) {
-            md.append("None: every load and run completed all its operations, every operation returned OK and no"
-                    + " client printed an exception.\n");
+            md.append("None: every load inserted all its records, every run lasted its ").append(setup.seconds())
+                    .append(" s (or reached its operation cap), every operation returned OK and no client printed an"
+                    + " exception.\n");
         }
         for (RunResult r : failed) {
             md.append("- workload ").append(r.workload()).append(", ").append(r.system().id).append(", ")

@@ -104,7 +104,7 @@ public final class MvStoreClient extends DB {
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            YcsbValues.copyInto(RecordCodec.decode(record, fields), result);
+            YcsbValues.copyInto(record, fields, result);
             return Status.OK;
         } catch (RuntimeException e) {
             BindingErrors.report("mvstore", "read", key, e);
@@ -120,7 +120,7 @@ public final class MvStoreClient extends DB {
             for (int i = 0; i < count && cursor.hasNext(); i++) {
                 cursor.next();
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(RecordCodec.decode(cursor.getValue(), fields), values);
+                YcsbValues.copyInto(cursor.getValue(), fields, values);
                 result.add(values);
             }
             return Status.OK;

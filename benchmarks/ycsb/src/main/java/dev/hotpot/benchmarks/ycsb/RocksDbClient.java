@@ -116,7 +116,7 @@ public final class RocksDbClient extends DB {
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            YcsbValues.copyInto(RecordCodec.decode(record, fields), result);
+            YcsbValues.copyInto(record, fields, result);
             return Status.OK;
         } catch (RocksDBException | RuntimeException e) {
             BindingErrors.report("rocksdb", "read", key, e);
@@ -131,7 +131,7 @@ public final class RocksDbClient extends DB {
             records.seek(keyBytes(startKey));
             for (int i = 0; i < count && records.isValid(); i++, records.next()) {
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(RecordCodec.decode(records.value(), fields), values);
+                YcsbValues.copyInto(records.value(), fields, values);
                 result.add(values);
             }
             records.status();

@@ -13,22 +13,17 @@ import java.util.Map;
  * @param dataDir            where the stores' files were
  * @param fileSystem         type and device of the file system of {@code dataDir}
  * @param records            records loaded per run
- * @param durableOperations  operations per run of a durable system
- * @param volatileOperations operations per run of a volatile system
+ * @param seconds            how long each run phase lasts (YCSB's {@code maxexecutiontime})
+ * @param maxOperations      the operation cap of a run phase (its {@code operationcount})
  * @param threads            the client thread counts
  * @param workloadTitles     per workload letter, the description from its workload file
  */
 record Setup(String date, int cores, String os, String jdk, String dataDir, String fileSystem, long records,
-             long durableOperations, long volatileOperations, List<Integer> threads,
-             Map<String, String> workloadTitles) {
+             long seconds, long maxOperations, List<Integer> threads, Map<String, String> workloadTitles) {
 
     Setup {
         threads = List.copyOf(threads);
         workloadTitles = Map.copyOf(workloadTitles);
-    }
-
-    long operations(StoreSystem system) {
-        return system.durable ? durableOperations : volatileOperations;
     }
 
     /** Whether the data directory is on a RAM file system, where a force costs nothing. */

@@ -93,8 +93,7 @@ final class SvgChart {
                         + " font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-                LEFT, escape("YCSB: " + setup.records() + " records, " + setup.durableOperations() + " / "
-                        + setup.volatileOperations() + " operations (durable / volatile), " + setup.cores()
+                LEFT, escape("YCSB: " + setup.records() + " records, " + setup.seconds() + " s per run, " + setup.cores()
                         + " cores, " + setup.fileSystem())));
         int x = LEFT;
         for (int s = 0; s < systems.size(); s++) {

@@ -44,9 +44,12 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
         return String.join(File.pathSeparator, entries);
     }
 
-    /** The command line of one phase. */
-    List<String> command(StoreSystem system, boolean loadPhase, Path workloadFile, int threads,
-                         long records, long operations, Map<String, String> bindingProperties) {
+    /**
+     * The command line of one phase. A run gets {@code maxexecutiontime} and its cap as
+     * {@code operationcount}; a load inserts {@code recordcount} records and has no time limit.
+     */
+    List<String> command(StoreSystem system, Path workloadFile, int threads, long records, PhaseResult.Goal goal,
+                         Map<String, String> bindingProperties) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -57,7 +60,7 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
         command.add("-cp");
         command.add(classpath);
         command.add(CLIENT);
-        command.add(loadPhase ? "-load" : "-t");
+        command.add(goal.isLoad() ? "-load" : "-t");
         command.add("-db");
         command.add(system.dbClass);
         command.add("-P");
@@ -66,7 +69,10 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
         command.add(String.valueOf(threads));
         command.add("-s");
         property(command, "recordcount", records);
-        property(command, "operationcount", operations);
+        if (!goal.isLoad()) {
+            property(command, "operationcount", goal.operations());
+            property(command, "maxexecutiontime", goal.seconds());
+        }
         property(command, "measurementtype", "hdrhistogram");
         property(command, "hdrhistogram.percentiles", "50,99");
         bindingProperties.forEach((k, v) -> property(command, k, v));
@@ -77,10 +83,10 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
      * Runs one phase to its end (or the timeout), writing the child's standard output and error to
      * {@code raw}, which keeps the command line as its first line.
      */
-    PhaseResult run(StoreSystem system, boolean loadPhase, Path workloadFile, int threads, long records,
-                    long operations, Map<String, String> bindingProperties, Path workingDir, Path raw)
+    PhaseResult run(StoreSystem system, Path workloadFile, int threads, long records, PhaseResult.Goal goal,
+                    Map<String, String> bindingProperties, Path workingDir, Path raw)
             throws IOException, InterruptedException {
-        List<String> command = command(system, loadPhase, workloadFile, threads, records, operations, bindingProperties);
+        List<String> command = command(system, workloadFile, threads, records, goal, bindingProperties);
         Files.createDirectories(raw.toAbsolutePath().getParent());
         Path childOutput = raw.resolveSibling(raw.getFileName() + ".part");
         long start = System.nanoTime();
@@ -99,8 +105,7 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
         String text = new String(Files.readAllBytes(childOutput), StandardCharsets.UTF_8);
         Files.writeString(raw, "# " + String.join(" ", command) + System.lineSeparator() + text, StandardCharsets.UTF_8);
         Files.delete(childOutput);
-        return new PhaseResult(finished ? process.exitValue() : -1, !finished, seconds,
-                YcsbOutput.parse(text), loadPhase ? records : operations, raw);
+        return new PhaseResult(finished ? process.exitValue() : -1, !finished, seconds, YcsbOutput.parse(text), goal, raw);
     }
 
     private static void property(List<String> command, String name, Object value) {

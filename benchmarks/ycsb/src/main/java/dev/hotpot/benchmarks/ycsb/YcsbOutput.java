@@ -24,12 +24,16 @@ import java.util.regex.Pattern;
  * [READ-FAILED], Operations, 3          (operations whose status was not OK)
  * </pre>
  *
+ * @param runTimeMs    {@code [OVERALL] RunTime(ms)}: from before the client threads start (their
+ *                     {@code init} included) to after the last one's {@code cleanup}; NaN if YCSB
+ *                     did not print it
  * @param throughput   {@code [OVERALL] Throughput(ops/sec)}, or NaN if YCSB did not print it
  * @param operations   per measured name ({@code READ}, {@code READ-FAILED}, {@code READ-MODIFY-WRITE},
  *                     {@code CLEANUP}, ...), in the order YCSB printed them
  * @param exceptions   lines that name an exception or error, in order
  */
-record YcsbOutput(double throughput, Map<String, OperationStats> operations, List<String> exceptions) {
+record YcsbOutput(double runTimeMs, double throughput, Map<String, OperationStats> operations,
+                  List<String> exceptions) {
     /** The operation kinds a core workload issues, in the order the report shows them. */
     static final List<String> OPERATION_ORDER = List.of("READ", "UPDATE", "INSERT", "SCAN", "READ-MODIFY-WRITE", "DELETE");
 
@@ -71,6 +75,7 @@ record YcsbOutput(double throughput, Map<String, OperationStats> operations, Lis
 
     /** Parses the combined standard output and error of one YCSB client JVM. */
     static YcsbOutput parse(String text) {
+        double runTimeMs = Double.NaN;
         double throughput = Double.NaN;
         Map<String, Builder> builders = new LinkedHashMap<>();
         List<String> exceptions = new ArrayList<>();
@@ -81,8 +86,11 @@ record YcsbOutput(double throughput, Map<String, OperationStats> operations, Lis
                 String metric = m.group(2).trim();
                 String value = m.group(3).trim();
                 if (name.equals("OVERALL")) {
-                    if (metric.equals("Throughput(ops/sec)")) {
-                        throughput = number(value);
+                    switch (metric) {
+                        case "RunTime(ms)" -> runTimeMs = number(value);
+                        case "Throughput(ops/sec)" -> throughput = number(value);
+                        default -> {
+                        }
                     }
                 } else if (!name.startsWith("TOTAL_GC")) {
                     builders.computeIfAbsent(name, Builder::new).accept(metric, value);
@@ -93,7 +101,7 @@ record YcsbOutput(double throughput, Map<String, OperationStats> operations, Lis
         }
         Map<String, OperationStats> operations = new LinkedHashMap<>();
         builders.forEach((name, b) -> operations.put(name, b.build()));
-        return new YcsbOutput(throughput, operations, exceptions);
+        return new YcsbOutput(runTimeMs, throughput, operations, exceptions);
     }
 
     /** The figures of a measured name, or null if YCSB did not report it. */

@@ -73,12 +73,22 @@ class RecordCodecTest {
         assertEquals(List.of("x", "y"), List.copyOf(bytes.keySet()));
 
         Map<String, ByteIterator> all = new HashMap<>();
-        YcsbValues.copyInto(bytes, all);
+        YcsbValues.copyInto(bytes, null, all);
         assertEquals("2", all.get("y").toString());
 
         Map<String, ByteIterator> some = new HashMap<>();
         YcsbValues.copyInto(bytes, Set.of("x"), some);
         assertEquals(Set.of("x"), some.keySet());
+
+        byte[] record = RecordCodec.encode(bytes);
+        Map<String, ByteIterator> decoded = new HashMap<>();
+        YcsbValues.copyInto(record, null, decoded);
+        assertEquals("1", decoded.get("x").toString());
+        assertEquals("2", decoded.get("y").toString());
+        Map<String, ByteIterator> named = new HashMap<>();
+        YcsbValues.copyInto(record, Set.of("y", "absent"), named);
+        assertEquals(Set.of("y"), named.keySet());
+        assertEquals("2", named.get("y").toString());
     }
 
     private static Map<String, ByteIterator> ordered(String... namesAndValues) {

@@ -13,26 +13,27 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportsTest {
     private static final Setup SETUP = new Setup("2026-01-01T10:00:00", 2, "Linux 6.1 amd64", "25.0.3 (Eclipse Adoptium)",
-            "/tmp/hotpot-ycsb", "ext4 (/dev/vda)", 1000, 2000, 20000, List.of(1, 8),
+            "/tmp/hotpot-ycsb", "ext4 (/dev/vda)", 1000, 10, 100_000_000, List.of(1, 8),
             Map.of("a", "update heavy (50% reads, 50% updates of one field), zipfian requests"));
 
     private static List<RunResult> results() {
         List<RunResult> results = new ArrayList<>();
         PhaseResult load = CannedOutput.phase("[OVERALL], Throughput(ops/sec), 9000.0\n[INSERT], Operations, 1000\n"
-                + "[INSERT], Return=OK, 1000\n", 1000, "a-x-load.txt");
+                + "[INSERT], Return=OK, 1000\n", PhaseResult.Goal.load(1000), "a-x-load.txt");
         results.add(new RunResult("a", StoreSystem.HOTPOT_SYNC, 1, load, CannedOutput.run(2000, 6000, 2, 15, 250, 900)));
         results.add(new RunResult("a", StoreSystem.HOTPOT_SYNC, 8, load, CannedOutput.run(2000, 24000, 3, 40, 310, 1800)));
         results.add(new RunResult("a", StoreSystem.ROCKSDB_SYNC, 1, load, CannedOutput.run(2000, 4000, 4, 20, 260, 1100)));
         results.add(new RunResult("a", StoreSystem.ROCKSDB_SYNC, 8, load,
-                CannedOutput.phase(CannedOutput.WORKLOAD_A_WITH_ERRORS, 1000, "a-rocksdb-sync-8t-run.txt")));
+                CannedOutput.phase(CannedOutput.WORKLOAD_A_WITH_ERRORS, PhaseResult.Goal.run(2, 100_000_000), "a-rocksdb-sync-8t-run.txt")));
         results.add(new RunResult("a", StoreSystem.HOTPOT_NONE, 1, load, CannedOutput.run(20000, 100000, 1.5, 9, 3, 20)));
         results.add(new RunResult("a", StoreSystem.MEMORY, 1, null, CannedOutput.run(20000, 400000, 1, 4, 1, 6)));
         results.add(new RunResult("a", StoreSystem.SQLITE_FULL, 1,
-                CannedOutput.phase(CannedOutput.UNKNOWN_BINDING, 1000, "a-sqlite-full-1t-load.txt"), null));
+                CannedOutput.phase(CannedOutput.UNKNOWN_BINDING, PhaseResult.Goal.load(1000), "a-sqlite-full-1t-load.txt"), null));
         return results;
     }
 
@@ -42,8 +43,11 @@ class ReportsTest {
 
         assertTrue(md.contains("- Machine: 2 cores, Linux 6.1 amd64"), md);
         assertTrue(md.contains("`/tmp/hotpot-ycsb` on ext4 (/dev/vda)"), md);
-        assertTrue(md.contains("- Operations per run: 2000 for durable systems, 20000 for volatile ones"), md);
-        assertTrue(md.contains("opening and closing the store are inside every run's measured time, for every system"), md);
+        assertTrue(md.contains("- Run phase: 10 s per run for every system (YCSB `maxexecutiontime`), or until 100000000"
+                + " operations (`operationcount`) if that comes first"), md);
+        assertTrue(md.contains("the run JVM's JIT warm-up (for Hotpot, compiling the agent-rewritten code) and opening the"
+                + " store are inside the 10 s of every run, for every system"), md);
+        assertFalse(md.contains("Operations per run"), md);
         assertTrue(md.contains("`memory` loads its records inside the run JVM before the clock starts, which also warms"), md);
         assertTrue(md.contains("| rocksdb-sync | RocksDB (rocksdbjni), one column family, a record per value | `WriteOptions.sync=true`"), md);
         assertTrue(md.contains("| an update is a get, a merge and a put, not atomic across threads (as in YCSB's own binding) |"), md);
@@ -62,6 +66,7 @@ class ReportsTest {
         assertTrue(md.contains("- workload a, rocksdb-sync, 8 threads (`raw/a-rocksdb-sync-8t-run.txt`):"), md);
         assertTrue(md.contains("  - `run: operations that did not return OK: READ NOT_FOUND=10, UPDATE ERROR=2`"), md);
         assertTrue(md.contains("  - `load: java.lang.ClassNotFoundException: dev.hotpot.samples.kv.ycsb.HotpotKvClient`"), md);
+        assertTrue(md.contains("  - `load: inserted 0 of 1000 records`"), md);
         assertTrue(md.contains("  - `run: not started because the load failed`"), md);
     }
 

@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class YcsbOutputTest {
+    private static final long CAP = 100_000_000;
 
     @Test
     void parsesOverallAndPerOperationFiguresOfACleanRun() {
         YcsbOutput output = YcsbOutput.parse(CannedOutput.WORKLOAD_F);
 
+        assertEquals(1000.0, output.runTimeMs());
         assertEquals(1000.0, output.throughput());
         YcsbOutput.OperationStats read = output.operation("READ");
         assertEquals(1000, read.count());
@@ -49,7 +51,7 @@ class YcsbOutputTest {
 
     @Test
     void aPhaseWithErrorReturnsFailsWithTheirCountsAndTheBindingsMessage() {
-        PhaseResult run = CannedOutput.phase(CannedOutput.WORKLOAD_A_WITH_ERRORS, 1000, "a-run.txt");
+        PhaseResult run = CannedOutput.phase(CannedOutput.WORKLOAD_A_WITH_ERRORS, PhaseResult.Goal.run(2, CAP), "a-run.txt");
 
         List<String> failures = run.failures();
         assertTrue(run.failed());
@@ -59,12 +61,13 @@ class YcsbOutputTest {
 
     @Test
     void aClientThatCouldNotStartFailsThoughYcsbExitedWithZero() {
-        PhaseResult run = CannedOutput.phase(CannedOutput.UNKNOWN_BINDING, 500, "a-run.txt");
+        PhaseResult run = CannedOutput.phase(CannedOutput.UNKNOWN_BINDING, PhaseResult.Goal.run(10, CAP), "a-run.txt");
 
         List<String> failures = run.failures();
         assertTrue(failures.getFirst().startsWith("java.lang.ClassNotFoundException: dev.hotpot.samples.kv.ycsb.HotpotKvClient"),
                 failures.toString());
-        assertTrue(failures.contains("completed 0 of 500 operations"), failures.toString());
+        assertTrue(failures.contains("stopped early: ran 3 ms of 10 s, 0 operations, under the cap of 100000000"),
+                failures.toString());
         assertFalse(failures.stream().anyMatch(f -> f.startsWith("\tat") || f.startsWith("at ")), "no stack frames: " + failures);
     }
 
@@ -73,10 +76,43 @@ class YcsbOutputTest {
         YcsbOutput output = YcsbOutput.parse(CannedOutput.WORKLOAD_F);
 
         assertEquals(List.of("killed after 900 s"),
-                new PhaseResult(-1, true, 900, output, 1000, Path.of("r")).failures());
+                new PhaseResult(-1, true, 900, output, PhaseResult.Goal.run(1, CAP), Path.of("r")).failures());
         assertEquals(List.of("exit code 134"),
-                new PhaseResult(134, false, 3, output, 1000, Path.of("r")).failures());
-        assertEquals(List.of("no [OVERALL] Throughput in the output", "completed 0 of 1000 operations"),
-                new PhaseResult(0, false, 3, YcsbOutput.parse(""), 1000, Path.of("r")).failures());
+                new PhaseResult(134, false, 3, output, PhaseResult.Goal.run(1, CAP), Path.of("r")).failures());
+        assertEquals(List.of("no [OVERALL] Throughput in the output",
+                        "stopped early: ran an unreported time of 1 s, 0 operations, under the cap of 100000000"),
+                new PhaseResult(0, false, 3, YcsbOutput.parse(""), PhaseResult.Goal.run(1, CAP), Path.of("r")).failures());
+    }
+
+    @Test
+    void aRunPassesIfItLastedNineTenthsOfItsSecondsOrReachedItsCap() {
+        YcsbOutput oneSecond = YcsbOutput.parse(CannedOutput.WORKLOAD_F); // RunTime 1000 ms, 1000 operations
+
+        assertEquals(List.of(), run(oneSecond, PhaseResult.Goal.run(1, CAP)).failures());
+        assertEquals(List.of(), run(oneSecond, PhaseResult.Goal.run(60, 1000)).failures(), "the cap ends a run early");
+        assertEquals(List.of("stopped early: ran 1000 ms of 2 s, 1000 operations, under the cap of 1001"),
+                run(oneSecond, PhaseResult.Goal.run(2, 1001)).failures());
+        assertTrue(run(YcsbOutput.parse(CannedOutput.WORKLOAD_F.replace("RunTime(ms), 1000", "RunTime(ms), 899")),
+                PhaseResult.Goal.run(1, CAP)).failed(), "899 ms is under 90% of 1 s");
+    }
+
+    @Test
+    void aRunThatDidNoOperationInItsTimeFails() {
+        YcsbOutput idle = YcsbOutput.parse("[OVERALL], RunTime(ms), 2010\n[OVERALL], Throughput(ops/sec), 0.0\n");
+
+        assertEquals(List.of("completed no operation in 2 s"), run(idle, PhaseResult.Goal.run(2, CAP)).failures());
+    }
+
+    @Test
+    void aLoadFailsIfItInsertedFewerRecordsThanAskedWhateverItsTime() {
+        YcsbOutput load = YcsbOutput.parse("[OVERALL], RunTime(ms), 5\n[OVERALL], Throughput(ops/sec), 180000.0\n"
+                + "[INSERT], Operations, 900\n[INSERT], Return=OK, 900\n");
+
+        assertEquals(List.of(), run(load, PhaseResult.Goal.load(900)).failures());
+        assertEquals(List.of("inserted 900 of 1000 records"), run(load, PhaseResult.Goal.load(1000)).failures());
+    }
+
+    private static PhaseResult run(YcsbOutput output, PhaseResult.Goal goal) {
+        return new PhaseResult(0, false, 1, output, goal, Path.of("r"));
     }
 }

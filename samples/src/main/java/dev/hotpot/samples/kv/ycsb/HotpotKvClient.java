@@ -53,11 +53,11 @@ public final class HotpotKvClient extends DB {
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
         return attempt("read", key, () -> {
-            Map<String, byte[]> found = store(table).read(key, fields);
+            byte[] found = store(table).readEncoded(key);
             if (found == null) {
                 return Status.NOT_FOUND;
             }
-            YcsbValues.copyInto(found, result);
+            YcsbValues.copyInto(found, fields, result);
             return Status.OK;
         });
     }
@@ -66,9 +66,9 @@ public final class HotpotKvClient extends DB {
     public Status scan(String table, String startKey, int count, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
         return attempt("scan", startKey, () -> {
-            for (Map.Entry<String, Map<String, byte[]>> record : store(table).scan(startKey, count, fields)) {
+            for (Map.Entry<String, byte[]> record : store(table).scanEncoded(startKey, count)) {
                 HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(record.getValue(), values);
+                YcsbValues.copyInto(record.getValue(), fields, values);
                 result.add(values);
             }
             return Status.OK;

@@ -1,5 +1,6 @@
 package dev.hotpot.samples.kv.ycsb;
 
+import dev.hotpot.samples.kv.RecordCodec;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 
@@ -26,12 +27,20 @@ public final class YcsbValues {
         return bytes;
     }
 
-    /** Puts every field into YCSB's result map; the iterators wrap the arrays, which must not change afterwards. */
-    public static void copyInto(Map<String, byte[]> fields, Map<String, ByteIterator> result) {
-        copyInto(fields, null, result);
+    /**
+     * Puts the fields of an encoded record ({@link RecordCodec}) named in {@code names} (every field
+     * when it is null) into YCSB's result map; the iterators wrap slices of {@code record}, which
+     * must not change afterwards.
+     */
+    public static void copyInto(byte[] record, Set<String> names, Map<String, ByteIterator> result) {
+        RecordCodec.forEachField(record, (name, offset, length) -> {
+            if (names == null || names.contains(name)) {
+                result.put(name, new ByteArrayByteIterator(record, offset, length));
+            }
+        });
     }
 
-    /** Puts the fields named in {@code names} (every field when it is null) into YCSB's result map, as {@link #copyInto(Map, Map)}. */
+    /** Puts the fields named in {@code names} (every field when it is null) into YCSB's result map; the iterators wrap the arrays. */
     public static void copyInto(Map<String, byte[]> fields, Set<String> names, Map<String, ByteIterator> result) {
         for (Map.Entry<String, byte[]> field : fields.entrySet()) {
             if (names == null || names.contains(field.getKey())) {
