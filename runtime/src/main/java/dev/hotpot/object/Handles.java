@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * same time, both get the one that was published first.
  */
 final class Handles {
+    /** Keyed by {@link #key}: block addresses are multiples of 8, so as plain {@code Long}s they would crowd into a few buckets. */
     private final ConcurrentHashMap<Long, HandleReference> byAddress = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
@@ -27,7 +28,7 @@ final class Handles {
 
     /** The live handle of {@code address}, or null. */
     Object get(long address) {
-        HandleReference reference = byAddress.get(address);
+        HandleReference reference = byAddress.get(key(address));
         return reference == null ? null : reference.get();
     }
 
@@ -36,7 +37,7 @@ final class Handles {
         expungeCollected();
         HandleReference fresh = new HandleReference(handle, address, collected);
         while (true) {
-            HandleReference existing = byAddress.putIfAbsent(address, fresh);
+            HandleReference existing = byAddress.putIfAbsent(key(address), fresh);
             if (existing == null) {
                 return handle;
             }
@@ -44,7 +45,7 @@ final class Handles {
             if (live != null) {
                 return live;
             }
-            if (byAddress.replace(address, existing, fresh)) {
+            if (byAddress.replace(key(address), existing, fresh)) {
                 return handle;
             }
         }
@@ -53,18 +54,23 @@ final class Handles {
     /** Makes {@code handle} the handle of {@code address}, whatever was there (a new object's block). */
     void replace(long address, Object handle) {
         expungeCollected();
-        byAddress.put(address, new HandleReference(handle, address, collected));
+        byAddress.put(key(address), new HandleReference(handle, address, collected));
     }
 
     /** Forgets whatever handle {@code address} has (its block was freed). */
     void remove(long address) {
-        byAddress.remove(address);
+        byAddress.remove(key(address));
     }
 
     private void expungeCollected() {
         for (var r = collected.poll(); r != null; r = collected.poll()) {
             HandleReference dead = (HandleReference) r;
-            byAddress.remove(dead.address, dead);
+            byAddress.remove(key(dead.address), dead);
         }
+    }
+
+    /** A one-to-one key whose low bits, the ones that pick a bucket, are the address's varying ones. */
+    private static Long key(long address) {
+        return Long.rotateRight(address, 4);
     }
 }
