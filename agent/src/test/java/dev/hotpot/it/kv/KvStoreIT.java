@@ -153,6 +153,32 @@ class KvStoreIT {
         assertEquals(threads * perThread, total, "read-modify-write transactions lost an update");
     }
 
+    @Test
+    void replacedUpdatedAndDeletedRecordsLeaveNoObjectBehind() {
+        KvStore store = store("churn");
+        long before = objectCount();
+        for (int round = 0; round < 40; round++) {
+            for (int k = 0; k < 25; k++) {
+                String key = "k" + k;
+                store.insert(key, fields("a", "x".repeat(round % 7)));
+                store.update(key, fields("a", "y".repeat(round % 5 + 1), "b", "z"));
+                store.update(key, fields("b", "w"));
+            }
+        }
+        assertEquals(before + 2 * 25, objectCount(), "each live record is two objects: the record and its field bytes");
+        for (int k = 0; k < 25; k++) {
+            assertTrue(store.delete("k" + k));
+        }
+        assertEquals(before, objectCount(), "replaced, re-encoded and deleted records freed every object they had");
+    }
+
+    /** The object blocks of the whole heap (other tests' objects included: they do not change meanwhile). */
+    private static long objectCount() {
+        long[] count = {0};
+        Hotpot.heap().forEachObject(address -> count[0]++);
+        return count[0];
+    }
+
     private static List<Map.Entry<String, String>> scan(KvStore store, String start, int count) {
         List<Map.Entry<String, String>> found = new ArrayList<>();
         for (Map.Entry<String, Map<String, byte[]>> record : store.scan(start, count, null)) {
