@@ -225,8 +225,11 @@ final class TypeInspector {
                     + capitalized(type.getComponentType().getName()) + "Array"
                     : "Java arrays are not persistent: use dev.hotpot.PersistentArray";
         }
+        if (type.isAssignableTo(java.util.SortedMap.class)) {
+            return "java.util maps are not persistent: use dev.hotpot.PersistentSortedMap (ordered, a NavigableMap)";
+        }
         if (type.isAssignableTo(Map.class)) {
-            return "java.util maps are not persistent: use dev.hotpot.PersistentMap";
+            return "java.util maps are not persistent: use dev.hotpot.PersistentMap, or PersistentSortedMap for key order";
         }
         if (type.isAssignableTo(Collection.class)) {
             return "java.util collections are not persistent: use dev.hotpot.PersistentList (or PersistentMap)";

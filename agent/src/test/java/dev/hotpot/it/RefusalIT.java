@@ -1,8 +1,8 @@
 package dev.hotpot.it;
 
 import dev.hotpot.UnsupportedFieldException;
-import dev.hotpot.it.refused.ArrayField;
 import dev.hotpot.it.model.Circle;
+import dev.hotpot.it.refused.ArrayField;
 import dev.hotpot.it.refused.BoxedField;
 import dev.hotpot.it.refused.CloneableThing;
 import dev.hotpot.it.refused.EarlyAssignment;
@@ -13,6 +13,7 @@ import dev.hotpot.it.refused.ObjectField;
 import dev.hotpot.it.refused.Outer;
 import dev.hotpot.it.refused.PlainClassField;
 import dev.hotpot.it.refused.PlainSuperclass;
+import dev.hotpot.it.refused.SortedMapField;
 import dev.hotpot.it.support.AgentHeap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class RefusalIT {
     void javaUtilCollections() {
         assertRefused(ListField::new, "ListField", "'names'", "java.util.List", "PersistentList");
         assertRefused(MapField::new, "MapField", "'index'", "java.util.HashMap", "PersistentMap");
+        assertRefused(SortedMapField::new, "SortedMapField", "'byName'", "java.util.TreeMap", "PersistentSortedMap");
     }
 
     @Test
