@@ -26,14 +26,18 @@ public final class RecordCodec {
     }
 
     public static byte[] encode(Map<String, byte[]> fields) {
+        byte[][] names = new byte[fields.size()][];
         int size = Integer.BYTES;
+        int i = 0;
         for (Map.Entry<String, byte[]> field : fields.entrySet()) {
-            size += FIELD_HEADER + utf8(field.getKey()).length + field.getValue().length;
+            names[i] = utf8(field.getKey());
+            size += FIELD_HEADER + names[i++].length + field.getValue().length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.putInt(fields.size());
+        i = 0;
         for (Map.Entry<String, byte[]> field : fields.entrySet()) {
-            byte[] name = utf8(field.getKey());
+            byte[] name = names[i++];
             out.putShort((short) name.length).put(name).putInt(field.getValue().length).put(field.getValue());
         }
         return out.array();

@@ -1,5 +1,7 @@
 package dev.hotpot.benchmarks.ycsb;
 
+import site.ycsb.Status;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +17,25 @@ final class BindingErrors {
     private static final AtomicInteger REPORTED = new AtomicInteger();
 
     private BindingErrors() {
+    }
+
+    /** One operation of a binding against its store, which may fail with whatever the store throws. */
+    @FunctionalInterface
+    interface Body {
+        Status run() throws Exception;
+    }
+
+    /**
+     * Runs one operation of {@code binding}; if it throws, the failure is {@linkplain #report reported}
+     * and the operation returns {@code Status.ERROR}.
+     */
+    static Status attempt(String binding, String operation, String key, Body body) {
+        try {
+            return body.run();
+        } catch (Exception e) {
+            report(binding, operation, key, e);
+            return Status.ERROR;
+        }
     }
 
     static void report(String binding, String operation, String key, Exception e) {

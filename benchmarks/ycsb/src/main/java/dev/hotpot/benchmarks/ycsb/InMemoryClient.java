@@ -104,9 +104,7 @@ public final class InMemoryClient extends DB {
             if (found++ >= count) {
                 break;
             }
-            HashMap<String, ByteIterator> values = new HashMap<>();
-            YcsbValues.copyInto(record, fields, values);
-            result.add(values);
+            YcsbValues.addRecord(record, fields, result);
         }
         return Status.OK;
     }

@@ -50,8 +50,7 @@ public final class MvStoreClient extends DB {
     private static final SharedStore<Store> SHARED = new SharedStore<>();
     private static final AtomicLong UNCOMMITTED_WRITES = new AtomicLong();
 
-    private MVStore store;
-    private MVMap<String, byte[]> records;
+    private Store shared;
     private boolean sync;
 
     /** An open store and its one map. */
@@ -65,15 +64,12 @@ public final class MvStoreClient extends DB {
             throw new DBException("mvstore: property " + FILE + " is not set; give it the store file");
         }
         sync = Boolean.parseBoolean(getProperties().getProperty(SYNC, "true"));
-        Store shared = SHARED.acquire(() -> open(file));
-        store = shared.store();
-        records = shared.records();
+        shared = SHARED.acquire(() -> open(file));
     }
 
     @Override
     public void cleanup() throws DBException {
-        store = null;
-        records = null;
+        shared = null;
         SHARED.release(MvStoreClient::close);
     }
 
@@ -99,88 +95,71 @@ public final class MvStoreClient extends DB {
 
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
-        try {
-            byte[] record = records.get(key);
+        return BindingErrors.attempt("mvstore", "read", key, () -> {
+            byte[] record = shared.records().get(key);
             if (record == null) {
                 return Status.NOT_FOUND;
             }
             YcsbValues.copyInto(record, fields, result);
             return Status.OK;
-        } catch (RuntimeException e) {
-            BindingErrors.report("mvstore", "read", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status scan(String table, String startKey, int count, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
-        try {
-            Cursor<String, byte[]> cursor = records.cursor(startKey);
+        return BindingErrors.attempt("mvstore", "scan", startKey, () -> {
+            Cursor<String, byte[]> cursor = shared.records().cursor(startKey);
             for (int i = 0; i < count && cursor.hasNext(); i++) {
                 cursor.next();
-                HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(cursor.getValue(), fields, values);
-                result.add(values);
+                YcsbValues.addRecord(cursor.getValue(), fields, result);
             }
             return Status.OK;
-        } catch (RuntimeException e) {
-            BindingErrors.report("mvstore", "scan", startKey, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         Map<String, byte[]> updates = YcsbValues.bytesOf(values);
-        try {
-            byte[] record = records.get(key);
+        return BindingErrors.attempt("mvstore", "update", key, () -> {
+            byte[] record = shared.records().get(key);
             if (record == null) {
                 return Status.NOT_FOUND;
             }
-            records.put(key, RecordCodec.merge(record, updates));
+            shared.records().put(key, RecordCodec.merge(record, updates));
             committed();
             return Status.OK;
-        } catch (RuntimeException e) {
-            BindingErrors.report("mvstore", "update", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
         byte[] record = RecordCodec.encode(YcsbValues.bytesOf(values));
-        try {
-            records.put(key, record);
+        return BindingErrors.attempt("mvstore", "insert", key, () -> {
+            shared.records().put(key, record);
             committed();
             return Status.OK;
-        } catch (RuntimeException e) {
-            BindingErrors.report("mvstore", "insert", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status delete(String table, String key) {
-        try {
-            if (records.remove(key) == null) {
+        return BindingErrors.attempt("mvstore", "delete", key, () -> {
+            if (shared.records().remove(key) == null) {
                 return Status.NOT_FOUND;
             }
             committed();
             return Status.OK;
-        } catch (RuntimeException e) {
-            BindingErrors.report("mvstore", "delete", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     /** Makes the write just done durable (sync) or commits a batch of them (no sync). */
     private void committed() {
         if (sync) {
-            store.commit();
-            store.sync();
+            shared.store().commit();
+            shared.store().sync();
         } else if (UNCOMMITTED_WRITES.incrementAndGet() % UNSYNCED_BATCH == 0) {
-            store.commit();
+            shared.store().commit();
         }
     }
 }

@@ -111,41 +111,35 @@ public final class RocksDbClient extends DB {
 
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
-        try {
+        return BindingErrors.attempt("rocksdb", "read", key, () -> {
             byte[] record = database.get(keyBytes(key));
             if (record == null) {
                 return Status.NOT_FOUND;
             }
             YcsbValues.copyInto(record, fields, result);
             return Status.OK;
-        } catch (RocksDBException | RuntimeException e) {
-            BindingErrors.report("rocksdb", "read", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status scan(String table, String startKey, int count, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
-        try (RocksIterator records = database.newIterator()) {
-            records.seek(keyBytes(startKey));
-            for (int i = 0; i < count && records.isValid(); i++, records.next()) {
-                HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(records.value(), fields, values);
-                result.add(values);
+        return BindingErrors.attempt("rocksdb", "scan", startKey, () -> {
+            try (RocksIterator records = database.newIterator()) {
+                records.seek(keyBytes(startKey));
+                for (int i = 0; i < count && records.isValid(); i++, records.next()) {
+                    YcsbValues.addRecord(records.value(), fields, result);
+                }
+                records.status();
+                return Status.OK;
             }
-            records.status();
-            return Status.OK;
-        } catch (RocksDBException | RuntimeException e) {
-            BindingErrors.report("rocksdb", "scan", startKey, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         Map<String, byte[]> updates = YcsbValues.bytesOf(values);
-        try {
+        return BindingErrors.attempt("rocksdb", "update", key, () -> {
             byte[] keyBytes = keyBytes(key);
             byte[] record = database.get(keyBytes);
             if (record == null) {
@@ -153,37 +147,28 @@ public final class RocksDbClient extends DB {
             }
             database.put(writeOptions, keyBytes, RecordCodec.merge(record, updates));
             return Status.OK;
-        } catch (RocksDBException | RuntimeException e) {
-            BindingErrors.report("rocksdb", "update", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
         byte[] record = RecordCodec.encode(YcsbValues.bytesOf(values));
-        try {
+        return BindingErrors.attempt("rocksdb", "insert", key, () -> {
             database.put(writeOptions, keyBytes(key), record);
             return Status.OK;
-        } catch (RocksDBException | RuntimeException e) {
-            BindingErrors.report("rocksdb", "insert", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status delete(String table, String key) {
-        try {
+        return BindingErrors.attempt("rocksdb", "delete", key, () -> {
             byte[] keyBytes = keyBytes(key);
             if (database.get(keyBytes) == null) {
                 return Status.NOT_FOUND;
             }
             database.delete(writeOptions, keyBytes);
             return Status.OK;
-        } catch (RocksDBException | RuntimeException e) {
-            BindingErrors.report("rocksdb", "delete", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     private static byte[] keyBytes(String key) {

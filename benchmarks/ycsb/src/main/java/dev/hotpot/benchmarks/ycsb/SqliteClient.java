@@ -18,13 +18,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Vector;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -63,8 +64,16 @@ public final class SqliteClient extends DB {
 
     private Connection connection;
     private String table;
-    private Set<String> columns;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Every field column, for checking the fields an operation names. */
+    private Set<String> columnSet;
+    /** Every field column, sorted: the columns of a statement for all fields. */
+    private List<String> columns;
+    /** Prepared statements of each kind, keyed by the sorted columns they read or write. */
+    private final Map<List<String>, PreparedStatement> reads = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> scans = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> updates = new HashMap<>();
+    private final Map<List<String>, PreparedStatement> inserts = new HashMap<>();
+    private PreparedStatement delete;
 
     @Override
     public void init() throws DBException {
@@ -76,10 +85,12 @@ public final class SqliteClient extends DB {
         table = checkName(properties.getProperty("table", "usertable"));
         int fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));
         String prefix = properties.getProperty("fieldnameprefix", "field");
-        columns = new TreeSet<>();
+        TreeSet<String> sorted = new TreeSet<>();
         for (int i = 0; i < fieldCount; i++) {
-            columns.add(checkName(prefix + i));
+            sorted.add(checkName(prefix + i));
         }
+        columnSet = new HashSet<>(sorted);
+        columns = List.copyOf(sorted);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(properties.getProperty(SYNCHRONOUS, "FULL")));
@@ -98,6 +109,10 @@ public final class SqliteClient extends DB {
                     statement.execute(create.append(')').toString());
                 }
             }
+            // The statements of reads and scans of all fields (YCSB's default), ready before the first operation.
+            statement(reads, columns, this::readSql);
+            statement(scans, columns, this::scanSql);
+            delete = connection.prepareStatement("DELETE FROM " + table + " WHERE " + KEY + " = ?");
         } catch (SQLException | IOException | RuntimeException e) {
             throw new DBException("sqlite: cannot open file=" + file + ": " + e.getMessage(), e);
         }
@@ -106,9 +121,12 @@ public final class SqliteClient extends DB {
     @Override
     public void cleanup() throws DBException {
         try {
-            for (PreparedStatement statement : statements.values()) {
-                statement.close();
+            for (Map<List<String>, PreparedStatement> kind : List.of(reads, scans, updates, inserts)) {
+                for (PreparedStatement statement : kind.values()) {
+                    statement.close();
+                }
             }
+            delete.close();
             connection.close();
         } catch (SQLException e) {
             throw new DBException("sqlite: close failed: " + e.getMessage(), e);
@@ -121,9 +139,8 @@ public final class SqliteClient extends DB {
         if (selected == null) {
             return Status.BAD_REQUEST;
         }
-        try {
-            PreparedStatement read = statement("read:" + selected, () ->
-                    "SELECT " + String.join(", ", selected) + " FROM " + this.table + " WHERE " + KEY + " = ?");
+        return BindingErrors.attempt("sqlite", "read", key, () -> {
+            PreparedStatement read = statement(reads, selected, this::readSql);
             read.setString(1, key);
             try (ResultSet row = read.executeQuery()) {
                 if (!row.next()) {
@@ -132,10 +149,7 @@ public final class SqliteClient extends DB {
                 copyRow(row, selected, result);
                 return Status.OK;
             }
-        } catch (SQLException e) {
-            BindingErrors.report("sqlite", "read", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
@@ -145,10 +159,8 @@ public final class SqliteClient extends DB {
         if (selected == null) {
             return Status.BAD_REQUEST;
         }
-        try {
-            PreparedStatement scan = statement("scan:" + selected, () ->
-                    "SELECT " + String.join(", ", selected) + " FROM " + this.table + " WHERE " + KEY
-                            + " >= ? ORDER BY " + KEY + " LIMIT ?");
+        return BindingErrors.attempt("sqlite", "scan", startKey, () -> {
+            PreparedStatement scan = statement(scans, selected, this::scanSql);
             scan.setString(1, startKey);
             scan.setInt(2, count);
             try (ResultSet rows = scan.executeQuery()) {
@@ -159,10 +171,7 @@ public final class SqliteClient extends DB {
                 }
             }
             return Status.OK;
-        } catch (SQLException e) {
-            BindingErrors.report("sqlite", "scan", startKey, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
@@ -172,19 +181,15 @@ public final class SqliteClient extends DB {
             return Status.BAD_REQUEST;
         }
         Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
-        try {
-            PreparedStatement update = statement("update:" + written, () ->
-                    "UPDATE " + this.table + " SET " + String.join(" = ?, ", written) + " = ? WHERE " + KEY + " = ?");
+        return BindingErrors.attempt("sqlite", "update", key, () -> {
+            PreparedStatement update = statement(updates, written, this::updateSql);
             int i = 1;
             for (String column : written) {
                 update.setBytes(i++, bytes.get(column));
             }
             update.setString(i, key);
             return update.executeUpdate() == 0 ? Status.NOT_FOUND : Status.OK;
-        } catch (SQLException e) {
-            BindingErrors.report("sqlite", "update", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
@@ -194,10 +199,8 @@ public final class SqliteClient extends DB {
             return Status.BAD_REQUEST;
         }
         Map<String, byte[]> bytes = YcsbValues.bytesOf(values);
-        try {
-            PreparedStatement insert = statement("insert:" + written, () ->
-                    "INSERT OR REPLACE INTO " + this.table + " (" + KEY + ", " + String.join(", ", written)
-                            + ") VALUES (?" + ", ?".repeat(written.size()) + ")");
+        return BindingErrors.attempt("sqlite", "insert", key, () -> {
+            PreparedStatement insert = statement(inserts, written, this::insertSql);
             insert.setString(1, key);
             int i = 2;
             for (String column : written) {
@@ -205,41 +208,57 @@ public final class SqliteClient extends DB {
             }
             insert.executeUpdate();
             return Status.OK;
-        } catch (SQLException e) {
-            BindingErrors.report("sqlite", "insert", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
     @Override
     public Status delete(String table, String key) {
-        try {
-            PreparedStatement delete = statement("delete", () ->
-                    "DELETE FROM " + this.table + " WHERE " + KEY + " = ?");
+        return BindingErrors.attempt("sqlite", "delete", key, () -> {
             delete.setString(1, key);
             return delete.executeUpdate() == 0 ? Status.NOT_FOUND : Status.OK;
-        } catch (SQLException e) {
-            BindingErrors.report("sqlite", "delete", key, e);
-            return Status.ERROR;
-        }
+        });
     }
 
-    /** The columns for the requested fields in a stable order (all when null), or null if one is not a column. */
+    /**
+     * The columns for the requested fields, sorted, or null if one is not a column; for all fields
+     * (null, or every column) the shared {@link #columns}, so the common case allocates nothing.
+     */
     private List<String> selected(Set<String> fields) {
-        if (fields == null) {
-            return new ArrayList<>(columns);
+        if (fields == null || columnSet.equals(fields)) {
+            return columns;
         }
-        List<String> selected = new ArrayList<>(new TreeSet<>(fields));
-        return columns.containsAll(selected) ? selected : null;
+        List<String> selected = new ArrayList<>(fields);
+        selected.sort(null);
+        return columnSet.containsAll(selected) ? selected : null;
     }
 
-    private PreparedStatement statement(String name, Supplier<String> sql) throws SQLException {
-        PreparedStatement statement = statements.get(name);
+    /** The cached statement of one kind for {@code columns}, prepared from {@code sql} the first time. */
+    private PreparedStatement statement(Map<List<String>, PreparedStatement> kind, List<String> columns,
+                                        Function<List<String>, String> sql) throws SQLException {
+        PreparedStatement statement = kind.get(columns);
         if (statement == null) {
-            statement = connection.prepareStatement(sql.get());
-            statements.put(name, statement);
+            statement = connection.prepareStatement(sql.apply(columns));
+            kind.put(columns, statement);
         }
         return statement;
+    }
+
+    private String readSql(List<String> columns) {
+        return "SELECT " + String.join(", ", columns) + " FROM " + table + " WHERE " + KEY + " = ?";
+    }
+
+    private String scanSql(List<String> columns) {
+        return "SELECT " + String.join(", ", columns) + " FROM " + table + " WHERE " + KEY
+                + " >= ? ORDER BY " + KEY + " LIMIT ?";
+    }
+
+    private String updateSql(List<String> columns) {
+        return "UPDATE " + table + " SET " + String.join(" = ?, ", columns) + " = ? WHERE " + KEY + " = ?";
+    }
+
+    private String insertSql(List<String> columns) {
+        return "INSERT OR REPLACE INTO " + table + " (" + KEY + ", " + String.join(", ", columns)
+                + ") VALUES (?" + ", ?".repeat(columns.size()) + ")";
     }
 
     private static void copyRow(ResultSet row, List<String> selected, Map<String, ByteIterator> into) throws SQLException {

@@ -3,7 +3,6 @@ package dev.hotpot.benchmarks.ycsb;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,9 +40,6 @@ enum StoreSystem {
 
     /** Hotpot's concurrency (a constant, so the constants above may name it before its declaration). */
     private static final String SERIALIZABLE = "each operation is a serializable transaction, re-run on a conflict";
-
-    /** The default selection, in report order. */
-    static final List<StoreSystem> ALL = List.of(values());
 
     final String id;
     final String dbClass;

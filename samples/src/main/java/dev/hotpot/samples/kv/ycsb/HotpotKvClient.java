@@ -67,9 +67,7 @@ public final class HotpotKvClient extends DB {
                        Vector<HashMap<String, ByteIterator>> result) {
         return attempt("scan", startKey, () -> {
             for (Map.Entry<String, byte[]> record : store(table).scanEncoded(startKey, count)) {
-                HashMap<String, ByteIterator> values = new HashMap<>();
-                YcsbValues.copyInto(record.getValue(), fields, values);
-                result.add(values);
+                YcsbValues.addRecord(record.getValue(), fields, result);
             }
             return Status.OK;
         });

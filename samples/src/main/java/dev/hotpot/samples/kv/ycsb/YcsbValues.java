@@ -4,9 +4,11 @@ import dev.hotpot.samples.kv.RecordCodec;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.Vector;
 
 /**
  * Field values between YCSB's types and plain byte arrays, for {@link HotpotKvClient} and the
@@ -38,6 +40,23 @@ public final class YcsbValues {
                 result.put(name, new ByteArrayByteIterator(record, offset, length));
             }
         });
+    }
+
+    /**
+     * Adds the fields of an encoded record named in {@code names} (every field when it is null) as one
+     * more row of a scan's result, as {@link #copyInto(byte[], Set, Map)} puts them.
+     */
+    public static void addRecord(byte[] record, Set<String> names, Vector<HashMap<String, ByteIterator>> result) {
+        HashMap<String, ByteIterator> values = new HashMap<>();
+        copyInto(record, names, values);
+        result.add(values);
+    }
+
+    /** Adds the fields named in {@code names} (every field when it is null) as one more row of a scan's result. */
+    public static void addRecord(Map<String, byte[]> fields, Set<String> names, Vector<HashMap<String, ByteIterator>> result) {
+        HashMap<String, ByteIterator> values = new HashMap<>();
+        copyInto(fields, names, values);
+        result.add(values);
     }
 
     /** Puts the fields named in {@code names} (every field when it is null) into YCSB's result map; the iterators wrap the arrays. */
