@@ -460,7 +460,7 @@ class PersistentSortedMapTest {
             try (ChildJvm child = ChildJvm.start(SortedMapRestartChild.class, dir.toString(), phase)) {
                 String line = child.await(phase.toUpperCase(java.util.Locale.ROOT), Duration.ofSeconds(90));
                 assertTrue(line.endsWith(" OK"), line + "\n" + child.transcript());
-                assertEquals(0, child.awaitExit(Duration.ofSeconds(30)), child.transcript());
+                child.awaitSuccess(Duration.ofSeconds(30));
             }
         }
     }

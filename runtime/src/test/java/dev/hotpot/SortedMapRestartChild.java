@@ -1,7 +1,9 @@
 package dev.hotpot;
 
 import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.DefaultHeapForTests;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -19,9 +21,7 @@ public final class SortedMapRestartChild {
 
     public static void main(String[] args) {
         ChildJvm.selfDestructAfter(Duration.ofSeconds(100));
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.DIR, args[0]);
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.SIZE, Long.toString(32L << 20));
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.DURABILITY, "sync");
+        DefaultHeapForTests.configure(Path.of(args[0]), null, 32L << 20, Durability.SYNC);
         TreeMap<String, Object> expected = expected();
         @SuppressWarnings("unchecked")
         PersistentSortedMap<String, Object> map = Hotpot.root(ROOT, PersistentSortedMap.class, PersistentSortedMap::new);

@@ -40,8 +40,7 @@ class AgentStartupIT {
         String helpers = System.getProperty("java.class.path");
         try (ChildJvm child = ChildJvm.start(options, classPath + File.pathSeparator + helpers, LateAttach.class.getName(),
                 AgentJvm.agentJar().toString(), "dir=" + dir + ",heap=late")) {
-            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.transcript());
-            String out = child.transcript();
+            String out = child.awaitSuccess(Duration.ofSeconds(60));
             assertTrue(out.contains("loaded before the agent started") && out.contains("dev.hotpot.it.model.Everything"), out);
             assertTrue(out.contains("EARLY plain=true l=6"), out);
             assertTrue(out.contains("LATE persistent=true radius=4.0"), out);
@@ -64,7 +63,7 @@ class AgentStartupIT {
         List<String> options = List.of("-javaagent:" + AgentJvm.agentJar() + "=dir=" + dir + ",heap=other", "-javaagent:" + agentJar);
         try (ChildJvm child = ChildJvm.start(options, System.getProperty("hotpot.test.classes") + File.pathSeparator
                 + System.getProperty("java.class.path"), OtherAgent.class.getName())) {
-            assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.transcript());
+            child.awaitSuccess(Duration.ofSeconds(60));
             assertTrue(child.transcript().contains("AFTER-RETRANSFORM l=8 a=6 b=4 rolledBack=true"), child.transcript());
         }
     }

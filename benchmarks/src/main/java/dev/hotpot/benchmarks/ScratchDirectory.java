@@ -13,12 +13,12 @@ import java.util.stream.Stream;
  *
  * <p>Threading: stateless; callers own the directories they create.
  */
-final class ScratchDirectory {
+public final class ScratchDirectory {
     private ScratchDirectory() {
     }
 
     /** Creates a fresh, empty directory whose name starts with {@code prefix}. */
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -28,7 +28,7 @@ final class ScratchDirectory {
     }
 
     /** Deletes {@code directory} and everything below it; files in it must no longer be mapped or open. */
-    static void delete(Path directory) {
+    public static void delete(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(path);

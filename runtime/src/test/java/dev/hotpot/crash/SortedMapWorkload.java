@@ -1,12 +1,13 @@
 package dev.hotpot.crash;
 
+import dev.hotpot.Durability;
 import dev.hotpot.Hotpot;
-import dev.hotpot.HotpotSettings;
 import dev.hotpot.PersistentLongArray;
 import dev.hotpot.PersistentSortedMap;
 import dev.hotpot.SortedMapChecks;
 import dev.hotpot.testing.AckLog;
 import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.DefaultHeapForTests;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,9 +31,7 @@ public final class SortedMapWorkload {
 
     public static void main(String[] args) throws Exception {
         ChildJvm.selfDestructAfter(Duration.ofSeconds(60));
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.DIR, args[0]);
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.SIZE, Long.toString(32L << 20));
-        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.DURABILITY, args[1]);
+        DefaultHeapForTests.configure(Path.of(args[0]), null, 32L << 20, Durability.parse(args[1]));
         long seed = Long.parseLong(args[2]);
         int threads = Integer.parseInt(args[3]);
         Path ackFile = Path.of(args[4]);
@@ -52,28 +51,17 @@ public final class SortedMapWorkload {
             System.exit(0);
         }
         try (AckLog acks = new AckLog(ackFile)) {
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                workers.add(Thread.ofPlatform().start(() -> {
-                    for (long k = progress[thread].get(0) + 1; ; k++) {
-                        long applying = k;
-                        List<SortedMapPlan.Op> ops = SortedMapPlan.transaction(seed, thread, k);
-                        Hotpot.transaction(() -> {
-                            long last = progress[thread].get(0);
-                            if (last != applying - 1) {
-                                throw new IllegalStateException("thread " + thread + " applies " + applying + " after " + last);
-                            }
-                            SortedMapPlan.apply(map, thread, ops);
-                            progress[thread].set(0, applying);
-                        });
-                        acks.acknowledge(thread, k);
+            acks.runWorkers(threads, thread -> progress[thread].get(0), (thread, k) -> {
+                List<SortedMapPlan.Op> ops = SortedMapPlan.transaction(seed, thread, k);
+                Hotpot.transaction(() -> {
+                    long last = progress[thread].get(0);
+                    if (last != k - 1) {
+                        throw new IllegalStateException("thread " + thread + " applies " + k + " after " + last);
                     }
-                }));
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
+                    SortedMapPlan.apply(map, thread, ops);
+                    progress[thread].set(0, k);
+                });
+            });
         }
     }
 

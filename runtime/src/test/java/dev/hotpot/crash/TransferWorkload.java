@@ -8,8 +8,6 @@ import dev.hotpot.testing.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Child JVM of the crash tests: runs {@link CrashBank} transactions on several threads until it is
@@ -46,21 +44,8 @@ public final class TransferWorkload {
         try (AckLog acks = new AckLog(ackFile)) {
             System.out.println("READY");
             System.out.flush();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                workers.add(Thread.ofPlatform().start(() -> {
-                    long k = heap.getLong(CrashBank.thread(bank, thread) + CrashBank.LAST_APPLIED);
-                    while (true) {
-                        k++;
-                        CrashBank.apply(heap, bank, seed, thread, k);
-                        acks.acknowledge(thread, k);
-                    }
-                }));
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
+            acks.runWorkers(threads, thread -> heap.getLong(CrashBank.thread(bank, thread) + CrashBank.LAST_APPLIED),
+                    (thread, k) -> CrashBank.apply(heap, bank, seed, thread, k));
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A child JVM running a test main class on this test's class path. Its stdout lines are queued so
@@ -53,33 +55,34 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Waits for a line starting with {@code prefix} and returns it; fails after {@code timeout}. */
     public String await(String prefix, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals(EOF)) {
-                throw new AssertionError("child " + process.pid() + " did not print '" + prefix + "' within " + timeout
-                        + (line == null ? "" : " (it exited)") + "; output so far:\n" + transcript());
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
+        return poll(line -> line.startsWith(prefix), prefix, timeout, line -> { });
     }
 
     /** Returns the lines printed before a line equal to {@code marker}; fails after {@code timeout}. */
     public List<String> linesUntil(String marker, Duration timeout) throws InterruptedException {
         List<String> seen = new ArrayList<>();
+        poll(marker::equals, marker, timeout, seen::add);
+        return seen;
+    }
+
+    /**
+     * Takes the child's next lines until one is {@code wanted} and returns it, passing each line
+     * before it to {@code skipped}; fails, naming {@code awaited}, if the child exits or
+     * {@code timeout} passes first.
+     */
+    private String poll(Predicate<String> wanted, String awaited, Duration timeout, Consumer<String> skipped)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null || line.equals(EOF)) {
-                throw new AssertionError("child " + process.pid() + " did not print '" + marker + "' within " + timeout
+                throw new AssertionError("child " + process.pid() + " did not print '" + awaited + "' within " + timeout
                         + (line == null ? "" : " (it exited)") + "; output so far:\n" + transcript());
             }
-            if (line.equals(marker)) {
-                return seen;
+            if (wanted.test(line)) {
+                return line;
             }
-            seen.add(line);
+            skipped.accept(line);
         }
     }
 
@@ -98,6 +101,16 @@ public final class ChildJvm implements AutoCloseable {
             throw new AssertionError("child " + process.pid() + " did not exit within " + timeout + "; output:\n" + transcript());
         }
         return process.exitValue();
+    }
+
+    /** Waits for a normal exit with code 0 and returns the transcript; fails with the transcript otherwise. */
+    public String awaitSuccess(Duration timeout) throws InterruptedException {
+        int code = awaitExit(timeout);
+        String transcript = transcript();
+        if (code != 0) {
+            throw new AssertionError(transcript + " ==> expected: <0> but was: <" + code + ">");
+        }
+        return transcript;
     }
 
     public synchronized String transcript() {

@@ -2,6 +2,7 @@ package dev.hotpot.testing;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,22 +39,14 @@ public final class CrashExpectations {
             return;
         }
         for (int t = 0; t < lastApplied.length; t++) {
+            int thread = t;
             long last = bank.lastApplied(t);
-            assertTrue(last >= lastApplied[t], "thread " + t + " lost committed transactions: had "
-                    + lastApplied[t] + " now " + last + " " + context);
-            if (acksAreDurable) {
-                assertTrue(last >= acked[t], "thread " + t + " lost acknowledged transaction " + acked[t]
-                        + ", heap has " + last + " " + context);
-            }
-            assertTrue(last <= Math.max(lastApplied[t], acked[t]) + 1, "thread " + t + " has " + last
-                    + " but at most one unacknowledged commit can exist after " + acked[t] + " " + context);
-            for (long k = lastApplied[t] + 1; k <= last; k++) {
-                for (TransferPlan.Transfer transfer : TransferPlan.transfers(seed, t, k)) {
+            advanceThread(t, last, lastApplied, acked, acksAreDurable, context, k -> {
+                for (TransferPlan.Transfer transfer : TransferPlan.transfers(seed, thread, k)) {
                     balances[transfer.from()] -= transfer.amount();
                     balances[transfer.to()] += transfer.amount();
                 }
-            }
-            lastApplied[t] = last;
+            });
             checkReceipts(bank.receipts(t), t, last, context);
         }
         long total = 0;
@@ -63,6 +56,30 @@ public final class CrashExpectations {
             total += balance;
         }
         assertEquals(TransferPlan.INITIAL * TransferPlan.ACCOUNTS, total, "money created or destroyed " + context);
+    }
+
+    /**
+     * Checks the recovered progress of one thread of a crash test and advances the model by it:
+     * {@code last}, the highest k of thread {@code t} found committed, keeps every transaction
+     * found before ({@code lastApplied[t]}), every acknowledged one ({@code acked[t]}) when
+     * {@code acksAreDurable}, and adds at most one unacknowledged commit. Then passes
+     * {@code lastApplied[t] + 1 .. last} to {@code applyToModel} in order and records {@code last}
+     * in {@code lastApplied[t]}.
+     */
+    public static void advanceThread(int t, long last, long[] lastApplied, long[] acked, boolean acksAreDurable,
+                                     String context, LongConsumer applyToModel) {
+        assertTrue(last >= lastApplied[t], "thread " + t + " lost committed transactions: had "
+                + lastApplied[t] + " now " + last + " " + context);
+        if (acksAreDurable) {
+            assertTrue(last >= acked[t], "thread " + t + " lost acknowledged transaction " + acked[t]
+                    + ", heap has " + last + " " + context);
+        }
+        assertTrue(last <= Math.max(lastApplied[t], acked[t]) + 1, "thread " + t + " has " + last
+                + " but at most one unacknowledged commit can exist after " + acked[t] + " " + context);
+        for (long k = lastApplied[t] + 1; k <= last; k++) {
+            applyToModel.accept(k);
+        }
+        lastApplied[t] = last;
     }
 
     private void checkReceipts(List<long[]> receipts, int t, long last, String context) {

@@ -30,19 +30,7 @@ public final class VaultWorkload {
         try (AckLog acks = new AckLog(Path.of(args[2]))) {
             System.out.println("READY");
             System.out.flush();
-            Thread[] workers = new Thread[threads];
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                workers[t] = Thread.ofPlatform().start(() -> {
-                    for (long k = vault.tellers.get(thread).lastApplied + 1; ; k++) {
-                        vault.apply(seed, thread, k);
-                        acks.acknowledge(thread, k);
-                    }
-                });
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
+            acks.runWorkers(threads, thread -> vault.tellers.get(thread).lastApplied, (thread, k) -> vault.apply(seed, thread, k));
         }
     }
 

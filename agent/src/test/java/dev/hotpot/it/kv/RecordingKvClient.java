@@ -1,6 +1,7 @@
 package dev.hotpot.it.kv;
 
 import dev.hotpot.samples.kv.ycsb.HotpotKvClient;
+import dev.hotpot.testing.AckLog;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
@@ -8,11 +9,7 @@ import site.ycsb.Status;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,18 +21,19 @@ import java.util.Vector;
  * reaches the operating system before the client sees the result, so after a kill -9 of this JVM
  * the file lists every insert YCSB saw acknowledged.
  *
- * <p>Threading: one instance per YCSB thread; the file is shared under a lock.
+ * <p>Threading: one instance per YCSB thread; they share one {@link AckLog}.
  */
 public final class RecordingKvClient extends DB {
-    private static FileChannel file;
+    private static AckLog shared;
 
     private final HotpotKvClient store = new HotpotKvClient();
+    private AckLog record;
 
     @Override
     public void init() throws DBException {
         store.setProperties(getProperties());
         store.init();
-        open(Path.of(getProperties().getProperty("record.file")));
+        record = open(Path.of(getProperties().getProperty("record.file")));
     }
 
     @Override
@@ -63,25 +61,19 @@ public final class RecordingKvClient extends DB {
         return store.delete(table, key);
     }
 
-    private static synchronized void open(Path path) {
-        if (file == null) {
+    private static synchronized AckLog open(Path path) {
+        if (shared == null) {
             try {
-                file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                shared = new AckLog(path);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+        return shared;
     }
 
-    private static synchronized Status witness(String operation, String key, Status status) {
-        ByteBuffer line = ByteBuffer.wrap((operation + " " + status.getName() + " " + key + "\n").getBytes(StandardCharsets.UTF_8));
-        try {
-            while (line.hasRemaining()) {
-                file.write(line);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private Status witness(String operation, String key, Status status) {
+        record.append(operation + " " + status.getName() + " " + key);
         return status;
     }
 }

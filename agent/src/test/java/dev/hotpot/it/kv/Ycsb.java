@@ -60,14 +60,9 @@ final class Ycsb {
     static String classPath() {
         List<String> entries = new ArrayList<>();
         entries.add(System.getProperty("hotpot.test.classes"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String path = entry.replace('\\', '/');
-            if (path.contains("hotpot-samples") || path.endsWith("samples/target/classes") || path.contains("/site/ycsb/")
-                    || path.contains("/org/hdrhistogram/") || path.contains("/org/codehaus/jackson/")
-                    || path.contains("/org/apache/htrace/")) {
-                entries.add(entry);
-            }
-        }
+        entries.addAll(AgentJvm.classPathEntries(path -> path.contains("hotpot-samples") || path.endsWith("samples/target/classes")
+                || path.contains("/site/ycsb/") || path.contains("/org/hdrhistogram/") || path.contains("/org/codehaus/jackson/")
+                || path.contains("/org/apache/htrace/")));
         return String.join(File.pathSeparator, entries);
     }
 }

@@ -37,15 +37,15 @@ class YcsbKillRestartIT {
         Path workload = Ycsb.workload('d');
         try (ChildJvm load = Ycsb.start(true, "dev.hotpot.samples.kv.ycsb.HotpotKvClient", workload, 2,
                 with(heap, "recordcount", LOADED))) {
-            assertEquals(0, load.awaitExit(Duration.ofSeconds(120)), load.transcript());
+            load.awaitSuccess(Duration.ofSeconds(120));
         }
         Set<String> acknowledged = new HashSet<>(KvContentCheck.expectedKeys(KvContentCheck.properties(workload), LOADED));
         long keySpace = LOADED;
         for (int kill = 1; kill <= KILLS; kill++) {
             Path inserts = dir.resolve("inserts-" + kill);
             int waitFor = 20 + random.nextInt(300);
-            Map<String, String> run = with(with(with(with(heap, "recordcount", keySpace), "operationcount", 10_000_000),
-                    "insertproportion", "0.5"), "readproportion", "0.5");
+            Map<String, String> run = with(heap, "recordcount", keySpace, "operationcount", 10_000_000,
+                    "insertproportion", "0.5", "readproportion", "0.5");
             try (ChildJvm client = Ycsb.start(false, RecordingKvClient.class.getName(), workload, 4,
                     with(run, "record.file", inserts))) {
                 awaitLines(inserts, waitFor, client);
@@ -70,8 +70,8 @@ class YcsbKillRestartIT {
 
     private void verify(Map<String, String> heap, long keySpace, Set<String> acknowledged, String context) throws Exception {
         Path reads = dir.resolve("reads-" + System.nanoTime());
-        Map<String, String> readAll = with(with(with(with(with(heap, "recordcount", keySpace), "operationcount", keySpace),
-                "requestdistribution", "sequential"), "record.file", reads), "insertproportion", "0");
+        Map<String, String> readAll = with(heap, "recordcount", keySpace, "operationcount", keySpace,
+                "requestdistribution", "sequential", "record.file", reads, "insertproportion", "0");
         Map<String, Long> returns;
         try (ChildJvm client = Ycsb.start(false, RecordingKvClient.class.getName(), Ycsb.workload('c'), 2, readAll)) {
             assertEquals(0, client.awaitExit(Duration.ofSeconds(120)), context + "\n" + client.transcript());
@@ -113,9 +113,15 @@ class YcsbKillRestartIT {
         }
     }
 
-    private static Map<String, String> with(Map<String, String> properties, String name, Object value) {
+    /** A copy of {@code properties} with the pairs name, value, name, value ... put in order. */
+    private static Map<String, String> with(Map<String, String> properties, Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must come in pairs: " + java.util.Arrays.toString(namesAndValues));
+        }
         Map<String, String> copy = new HashMap<>(properties);
-        copy.put(name, value.toString());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            copy.put((String) namesAndValues[i], namesAndValues[i + 1].toString());
+        }
         return Map.copyOf(copy);
     }
 }

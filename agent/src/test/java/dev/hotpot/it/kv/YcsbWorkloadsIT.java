@@ -51,14 +51,14 @@ class YcsbWorkloadsIT {
 
         try (ChildJvm check = AgentJvm.start("dir=" + dir + ",heap=ycsb", Ycsb.classPath(), KvContentCheck.class.getName(), Ycsb.workload(workload).toString(), Integer.toString(RECORDS),
                 Long.toString(run.getOrDefault("INSERT OK", 0L)))) {
-            assertEquals(0, check.awaitExit(Duration.ofSeconds(60)), check.transcript());
+            check.awaitSuccess(Duration.ofSeconds(60));
             assertTrue(check.transcript().contains("content ok"), check.transcript());
         }
     }
 
     private static String run(boolean load, char workload, Map<String, String> properties) throws Exception {
         try (ChildJvm client = Ycsb.start(load, "dev.hotpot.samples.kv.ycsb.HotpotKvClient", Ycsb.workload(workload), 2, properties)) {
-            assertEquals(0, client.awaitExit(Duration.ofSeconds(120)), client.transcript());
+            client.awaitSuccess(Duration.ofSeconds(120));
             assertTrue(client.transcript().contains("[OVERALL], RunTime(ms)"), client.transcript());
             return client.transcript();
         }

@@ -1,6 +1,7 @@
 package dev.hotpot.it.support;
 
 import dev.hotpot.Hotpot;
+import dev.hotpot.testing.DefaultHeapForTests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +27,7 @@ public final class AgentHeap {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            System.setProperty("hotpot.dir", directory.toString());
-            System.setProperty("hotpot.heap", "it");
-            System.setProperty("hotpot.size", "64m");
+            DefaultHeapForTests.configure(directory, "it", 64L << 20, null);
             Hotpot.heap();
         }
         return directory;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Child JVMs that run with the built agent jar, as a user's application would: only the agent
@@ -40,14 +41,24 @@ public final class AgentJvm {
         return start(agentArguments, System.getProperty("hotpot.test.classes"), mainClass.getName(), args);
     }
 
-    /** The runtime's test-jar entry of this JVM's class path (child JVM and timing helpers). */
-    private static String testHelpers() {
+    /**
+     * The entries of this JVM's class path, in order, whose path with {@code /} as separator
+     * (also on Windows) matches {@code wanted}.
+     */
+    public static List<String> classPathEntries(Predicate<String> wanted) {
+        List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.contains("hotpot-runtime") && entry.endsWith("-tests.jar")
-                    || entry.replace('\\', '/').endsWith("runtime/target/test-classes")) {
-                return entry;
+            if (wanted.test(entry.replace('\\', '/'))) {
+                entries.add(entry);
             }
         }
-        throw new IllegalStateException("the runtime test helpers are not on the class path: " + System.getProperty("java.class.path"));
+        return entries;
+    }
+
+    /** The runtime's test-jar entry of this JVM's class path (child JVM and timing helpers). */
+    private static String testHelpers() {
+        return classPathEntries(path -> path.contains("hotpot-runtime") && path.endsWith("-tests.jar")
+                || path.endsWith("runtime/target/test-classes")).stream().findFirst().orElseThrow(() ->
+                new IllegalStateException("the runtime test helpers are not on the class path: " + System.getProperty("java.class.path")));
     }
 }

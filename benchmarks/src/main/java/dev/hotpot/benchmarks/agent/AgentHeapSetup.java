@@ -1,11 +1,9 @@
 package dev.hotpot.benchmarks.agent;
 
 import dev.hotpot.Hotpot;
+import dev.hotpot.benchmarks.ScratchDirectory;
 import dev.hotpot.object.PersistentObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -23,14 +21,10 @@ final class AgentHeapSetup {
     }
 
     static void open(String durability) {
-        try {
-            Path dir = Files.createTempDirectory("hotpot-agent-bench-");
-            System.setProperty("hotpot.dir", dir.toString());
-            System.setProperty("hotpot.durability", durability);
-            Hotpot.heap();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = ScratchDirectory.create("hotpot-agent-bench-");
+        System.setProperty("hotpot.dir", dir.toString());
+        System.setProperty("hotpot.durability", durability);
+        Hotpot.heap();
         if (!PersistentObject.class.isAssignableFrom(PersistentAccount.class)) {
             throw new IllegalStateException("the fork runs without the hotpot agent: run JMH from the project root,"
                     + " after building agent/target/hotpot.jar");

@@ -1,6 +1,7 @@
 package dev.hotpot.benchmarks.agent;
 
 import dev.hotpot.benchmarks.MappedScratchFile;
+import dev.hotpot.benchmarks.ScratchDirectory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,7 +16,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -47,15 +47,14 @@ public class TransactionalMethodBenchmark {
     public void open() throws Exception {
         AgentHeapSetup.open(durability);
         persistent = new PersistentAccount();
-        rawDirectory = Files.createTempDirectory("hotpot-raw-force-");
+        rawDirectory = ScratchDirectory.create("hotpot-raw-force-");
         rawFile = MappedScratchFile.create(rawDirectory.resolve("raw"), 4096);
     }
 
     @TearDown
     public void close() throws Exception {
         rawFile.close();
-        Files.deleteIfExists(rawDirectory.resolve("raw"));
-        Files.deleteIfExists(rawDirectory);
+        ScratchDirectory.delete(rawDirectory);
     }
 
     @Benchmark
