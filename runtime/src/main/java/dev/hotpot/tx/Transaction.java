@@ -283,7 +283,7 @@ public final class Transaction {
         if (written == 0) {
             try {
                 runAndClear(beforeUnlock, false);
-                manager.awaitDurable(newestSeenPosition());
+                manager.log().awaitDurable(newestSeenPosition());
             } finally {
                 finish(true);
             }
@@ -346,7 +346,7 @@ public final class Transaction {
             runAndClear(beforeUnlock, false);
             release(commitVersion);
             try {
-                manager.awaitDurable(newestSeen);
+                manager.log().awaitDurable(newestSeen);
             } finally {
                 finish(true);
             }

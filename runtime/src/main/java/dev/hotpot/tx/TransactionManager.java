@@ -100,7 +100,7 @@ public final class TransactionManager {
                         metrics.abort();
                         // The exception may carry what the body read: only durable state leaves.
                         try {
-                            awaitDurable(newestSeen);
+                            log.awaitDurable(newestSeen);
                         } catch (RuntimeException notDurable) {
                             failure.addSuppressed(notDurable);
                         }
@@ -148,7 +148,7 @@ public final class TransactionManager {
                 VarHandle.loadLoadFence();
                 if (versions.get(page) == word) {
                     if (durability == Durability.SYNC) {
-                        awaitDurable(versions.commitPosition(page));
+                        log.awaitDurable(versions.commitPosition(page));
                     }
                     return bits;
                 }
@@ -220,13 +220,6 @@ public final class TransactionManager {
             int n = (int) Math.min(length - done, Pages.SIZE - (at & Pages.OFFSET_MASK));
             chunk.accept(at, done, n);
             done += n;
-        }
-    }
-
-    /** Returns once the log is durable up to {@code lsn}; at once for 0 or a durable position. */
-    void awaitDurable(long lsn) {
-        if (lsn > 0) {
-            log.awaitDurable(lsn);
         }
     }
 
