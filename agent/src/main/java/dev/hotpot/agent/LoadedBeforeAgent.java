@@ -58,8 +58,7 @@ final class LoadedBeforeAgent {
                 || TypeInspector.isPlatformName(type.getName().replace('.', '/'))) {
             return false;
         }
-        var source = type.getProtectionDomain().getCodeSource();
-        return source == null || source.getLocation() == null || !agentLocation.equals(source.getLocation().toString());
+        return !PersistenceTransformer.isAgentClass(type.getProtectionDomain(), agentLocation);
     }
 
     private static void report(List<String> names, String what, String consequence) {

@@ -13,6 +13,9 @@ final class Names {
     static final String HOTPOT = "dev/hotpot/Hotpot";
     static final String HANDLE_CONSTRUCTOR = "(Ldev/hotpot/object/Materializer;J)V";
 
+    /** Starts the name of every generated setter; {@link #setter} makes one. */
+    static final String SETTER_PREFIX = "hotpot$set$";
+
     private Names() {
     }
 
@@ -21,7 +24,7 @@ final class Names {
     }
 
     static String setter(String field) {
-        return "hotpot$set$" + field;
+        return SETTER_PREFIX + field;
     }
 
     static String offset(String field) {

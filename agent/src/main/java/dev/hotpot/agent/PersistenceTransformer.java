@@ -35,7 +35,7 @@ final class PersistenceTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain domain, byte[] bytes) {
         if (loader == null || className == null || TypeInspector.isPlatformName(className)
-                || className.startsWith("dev/hotpot/shaded/") || isAgentClass(domain)) {
+                || className.startsWith("dev/hotpot/shaded/") || isAgentClass(domain, agentLocation)) {
             return null;
         }
         try {
@@ -136,7 +136,8 @@ final class PersistenceTransformer implements ClassFileTransformer {
         }
     }
 
-    private boolean isAgentClass(ProtectionDomain domain) {
+    /** Whether {@code domain} is the agent jar's own, at {@code agentLocation}: its classes are never rewritten. */
+    static boolean isAgentClass(ProtectionDomain domain, String agentLocation) {
         if (domain == null || domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null) {
             return false;
         }

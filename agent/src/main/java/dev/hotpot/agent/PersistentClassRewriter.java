@@ -216,9 +216,9 @@ final class PersistentClassRewriter extends StaticInitializerPrologue {
                             owner = Names.PERSISTENT_OBJECT;
                         }
                     }
-                } else if (opcode == Opcodes.INVOKESTATIC && owner.equals(persistent.name()) && name.startsWith("hotpot$set$")) {
+                } else if (opcode == Opcodes.INVOKESTATIC && owner.equals(persistent.name()) && name.startsWith(Names.SETTER_PREFIX)) {
                     rewrite.violation("class " + persistent.name().replace('/', '.') + ": persistent field '"
-                            + name.substring("hotpot$set$".length()) + "' is assigned before super() runs, when the"
+                            + name.substring(Names.SETTER_PREFIX.length()) + "' is assigned before super() runs, when the"
                             + " object is not in the heap yet; assign it after the super(...) or this(...) call");
                 }
             }

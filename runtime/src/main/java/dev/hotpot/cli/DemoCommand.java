@@ -1,6 +1,7 @@
 package dev.hotpot.cli;
 
 import dev.hotpot.Durability;
+import dev.hotpot.HotpotSettings;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final long RUNS = 16;
     private static final long FIRST_ACCOUNT = 64;
 
-    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = "hotpot-data")
+    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = HotpotSettings.DEFAULT_DIR)
     Path dir;
     @Option(names = "--heap", description = "heap name (default: ${DEFAULT-VALUE})", defaultValue = "bank-api")
     String heapName;

@@ -1,5 +1,6 @@
 package dev.hotpot.cli;
 
+import dev.hotpot.HotpotSettings;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.object.ObjectHeader;
@@ -16,7 +17,7 @@ import java.util.concurrent.Callable;
 /** Opens a heap (recovering it if needed) and prints its size, roots, registered classes and object counts. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a heap's roots, classes and objects.")
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = "hotpot-data")
+    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = HotpotSettings.DEFAULT_DIR)
     Path dir;
     @Parameters(index = "0", description = "heap name")
     String heapName;

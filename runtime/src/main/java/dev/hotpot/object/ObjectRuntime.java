@@ -140,11 +140,9 @@ public final class ObjectRuntime {
 
     /** The field's {@code size} bytes as bits (sign-extended); an added field never stored reads as 0. */
     private static long readBits(PersistentObject self, long offset, int size) {
-        if (offset >= 0) {
-            return load(self.hotpot$address + offset, size);
-        }
-        if ((offset & ~ADDED) < self.hotpot$inlineSize) {
-            return load(self.hotpot$address + (offset & ~ADDED), size);
+        long inline = inlineAddress(self, offset);
+        if (inline >= 0) {
+            return load(inline, size);
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);
@@ -153,13 +151,22 @@ public final class ObjectRuntime {
     }
 
     private static void writeBits(PersistentObject self, long offset, int size, long bits) {
-        if (offset >= 0) {
-            store(self.hotpot$address + offset, size, bits);
-        } else if ((offset & ~ADDED) < self.hotpot$inlineSize) {
-            store(self.hotpot$address + (offset & ~ADDED), size, bits);
+        long inline = inlineAddress(self, offset);
+        if (inline >= 0) {
+            store(inline, size, bits);
         } else {
             heap.transaction(() -> store(space.fieldAddress(self, offset, true), size, bits));
         }
+    }
+
+    /**
+     * The address of the field at {@code offset} when it lies in the object's own block, or -1
+     * for an added field beyond the block of an object of an earlier layout, which lives in its
+     * extension block once stored ({@link ObjectSpace#fieldAddress}).
+     */
+    private static long inlineAddress(PersistentObject self, long offset) {
+        long real = offset & ~ADDED;
+        return offset >= 0 || real < self.hotpot$inlineSize ? self.hotpot$address + real : -1;
     }
 
     private static long load(long address, int size) {
@@ -181,8 +188,9 @@ public final class ObjectRuntime {
     }
 
     public static String getString(PersistentObject self, long offset) {
-        if (offset >= 0 || (offset & ~ADDED) < self.hotpot$inlineSize) {
-            return space.readString(self.hotpot$address + (offset & ~ADDED));
+        long inline = inlineAddress(self, offset);
+        if (inline >= 0) {
+            return space.readString(inline);
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);
@@ -191,7 +199,12 @@ public final class ObjectRuntime {
     }
 
     public static void putString(PersistentObject self, long offset, String value) {
-        heap.transaction(() -> space.writeString(space.fieldAddress(self, offset, true), value));
+        long inline = inlineAddress(self, offset);
+        if (inline >= 0) {
+            space.writeString(inline, value);
+        } else {
+            heap.transaction(() -> space.writeString(space.fieldAddress(self, offset, true), value));
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -205,8 +218,9 @@ public final class ObjectRuntime {
     }
 
     public static Object getReference(PersistentObject self, long offset, Class<?> declared) {
-        if (offset >= 0 || (offset & ~ADDED) < self.hotpot$inlineSize) {
-            return space.readReference(self.hotpot$address + (offset & ~ADDED), declared);
+        long inline = inlineAddress(self, offset);
+        if (inline >= 0) {
+            return space.readReference(inline, declared);
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);

@@ -50,17 +50,13 @@ public final class SchemaRegistry {
      */
     public int register(ClassLayout layout) {
         return heap.transaction(() -> {
-            Entry latest = null;
-            for (Entry entry : readAll()) {
-                if (entry.layout().className().equals(layout.className())) {
-                    if (entry.layout().equals(layout)) {
-                        return entry.classId();
-                    }
-                    if (latest == null || entry.version() > latest.version()) {
-                        latest = entry;
-                    }
+            List<Entry> stored = readAll();
+            for (Entry entry : stored) {
+                if (entry.layout().equals(layout)) {
+                    return entry.classId();
                 }
             }
+            Entry latest = newestOf(stored, layout.className());
             if (latest != null) {
                 checkCompatible(latest, layout);
             }
@@ -69,12 +65,13 @@ public final class SchemaRegistry {
             byte[] encoded = layout.encode();
             long block = heap.allocate(LAYOUT + encoded.length);
             heap.putInt(block + CLASS_ID, classId);
-            heap.putInt(block + VERSION, latest == null ? 1 : latest.version() + 1);
+            int version = latest == null ? 1 : latest.version() + 1;
+            heap.putInt(block + VERSION, version);
             heap.putInt(block + LENGTH, encoded.length);
             heap.putBytes(block + LAYOUT, encoded);
             heap.putLong(block + NEXT, heap.getLong(Superblock.SCHEMA_HEAD));
             heap.putLong(Superblock.SCHEMA_HEAD, block);
-            Entry entry = new Entry(classId, latest == null ? 1 : latest.version() + 1, layout);
+            Entry entry = new Entry(classId, version, layout);
             heap.afterCommit(() -> committed.put(classId, entry));
             return classId;
         });
@@ -118,15 +115,17 @@ public final class SchemaRegistry {
 
     /** The newest stored layout of {@code className}, or null when the heap has none. */
     public Entry latest(String className) {
-        return heap.transaction(() -> {
-            Entry latest = null;
-            for (Entry entry : readAll()) {
-                if (entry.layout().className().equals(className) && (latest == null || entry.version() > latest.version())) {
-                    latest = entry;
-                }
+        return heap.transaction(() -> newestOf(readAll(), className));
+    }
+
+    private static Entry newestOf(List<Entry> entries, String className) {
+        Entry latest = null;
+        for (Entry entry : entries) {
+            if (entry.layout().className().equals(className) && (latest == null || entry.version() > latest.version())) {
+                latest = entry;
             }
-            return latest;
-        });
+        }
+        return latest;
     }
 
     /** Every stored layout, newest first. */
