@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -343,9 +344,16 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
         return heap.transaction(slots::hashCode);
     }
 
+    /** As {@code AbstractCollection}'s, except that the list found among its own elements is "(this Collection)". */
     @Override
     public String toString() {
-        return heap.transaction(slots::toString);
+        return heap.transaction(() -> {
+            StringJoiner text = new StringJoiner(", ", "[", "]");
+            for (E element : slots) {
+                text.add(element == this ? "(this Collection)" : String.valueOf(element));
+            }
+            return text.toString();
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.StringJoiner;
 
 import static dev.hotpot.BPlusTree.ABSENT;
 import static dev.hotpot.BPlusTree.CEILING;
@@ -256,9 +257,20 @@ final class SortedMapView<K, V> extends AbstractMap<K, V> implements NavigableMa
         return heap.transaction(() -> super.hashCode());
     }
 
+    /** As {@code AbstractMap}'s, except that the map found among its own keys or values is "(this Map)", not a recursion. */
     @Override
     public String toString() {
-        return heap.transaction(() -> super.toString());
+        return heap.transaction(() -> {
+            StringJoiner text = new StringJoiner(", ", "{", "}");
+            for (Map.Entry<K, V> entry : entrySet()) {
+                text.add(describe(entry.getKey()) + "=" + describe(entry.getValue()));
+            }
+            return text.toString();
+        });
+    }
+
+    private String describe(Object keyOrValue) {
+        return keyOrValue == owner() || keyOrValue == this ? "(this Map)" : String.valueOf(keyOrValue);
     }
 
     @Override

@@ -140,6 +140,14 @@ class PersistentListTest {
     }
 
     @Test
+    void aListThatHoldsItselfPrintsAsJavaUtilListsDo() {
+        PersistentList<Object> list = listRoot("self-list");
+        list.add("a");
+        list.add(list);
+        assertEquals("[a, (this Collection)]", list.toString());
+    }
+
+    @Test
     void rolledBackChangesLeaveTheListExactlyAsItWas() {
         PersistentList<String> list = listRoot("rollback-list");
         PersistentList<String> witness = listRoot("rollback-list-witness");

@@ -66,6 +66,15 @@ class PersistentSortedMapTest {
     }
 
     @Test
+    void aMapThatHoldsItselfPrintsAsJavaUtilMapsDo() {
+        PersistentSortedMap<String, Object> map = new PersistentSortedMap<>();
+        map.put("a", 1L);
+        map.put("self", map);
+        assertEquals("{a=1, self=(this Map)}", map.toString());
+        assertEquals("{self=(this Map), a=1}", map.descendingMap().toString());
+    }
+
+    @Test
     void longKeysIncludingExtremes() {
         PersistentSortedMap<Long, Long> map = new PersistentSortedMap<>();
         TreeMap<Long, Long> model = new TreeMap<>();
