@@ -35,8 +35,7 @@ final class BPlusNode {
     /** Payload bytes of a node block: 2040 + the allocator's 8-byte header fill a 2 KiB size class exactly. */
     static final int BYTES = 2040;
 
-    static final int COUNT = 0;
-    static final int LEVEL = 4;
+    // The count (offset 0) and the level (offset 4) are read and written together: see header().
     static final int NEXT = 8;
     static final int HEADER = 16;
 

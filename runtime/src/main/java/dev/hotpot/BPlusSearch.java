@@ -1,9 +1,8 @@
 package dev.hotpot;
 
 import dev.hotpot.heap.Heap;
+import dev.hotpot.object.StringBlobs;
 import dev.hotpot.object.ValueSlots;
-
-import java.nio.charset.StandardCharsets;
 
 import static dev.hotpot.BPlusNode.ENTRY_KEY;
 import static dev.hotpot.BPlusNode.INNER_CAPACITY;
@@ -73,23 +72,23 @@ final class BPlusSearch {
 
     /**
      * The key at {@code entry} (or a separator). Keys are strings and boxed primitives only, so
-     * they are decoded here, without {@code ValueSlots}' general path; a string blob is
-     * {@code { int length (chars); int coder; bytes }} (see StringBlobs and docs/format.md).
+     * the common ones (Latin-1 strings, longs, ints) are decoded here, without {@code ValueSlots}'
+     * general path; the rest, and a blob header that is not right, take that path.
      */
     Object key(long entry) {
         long kind = heap.getLong(entry + ENTRY_KEY);
         long payload = heap.getLong(entry + ENTRY_KEY + 8);
         return switch ((int) kind) {
-            case SortKey.STRING -> {
-                long header = heap.getLong(payload);
-                int length = (int) header;
-                if ((int) (header >>> 32) == SortKey.LATIN1 && length >= 0) {
-                    yield new String(heap.getBytes(payload + 8, length), StandardCharsets.ISO_8859_1);
+            case ValueSlots.STRING -> {
+                long header = StringBlobs.header(heap, payload);
+                int length = StringBlobs.length(header);
+                if (StringBlobs.coder(header) == StringBlobs.LATIN1 && length >= 0) {
+                    yield StringBlobs.decode(heap.getBytes(StringBlobs.bytes(payload), length), StringBlobs.LATIN1);
                 }
                 yield ValueSlots.read(entry + ENTRY_KEY);
             }
-            case SortKey.LONG -> payload;
-            case SortKey.INT -> (int) payload;
+            case ValueSlots.LONG -> payload;
+            case ValueSlots.INT -> (int) payload;
             default -> ValueSlots.read(entry + ENTRY_KEY);
         };
     }
@@ -172,18 +171,17 @@ final class BPlusSearch {
         if (prefix != key.prefixLow) {
             return Long.compareUnsigned(key.prefixLow, prefix);
         }
-        // A string blob: { int length (chars); int coder; bytes } (see StringBlobs and docs/format.md).
         long blob = heap.getLong(at + KEY_SLOT + 8);
-        long blobHeader = heap.getLong(blob);
-        int length = (int) blobHeader;
-        int coder = (int) (blobHeader >>> 32);
+        long blobHeader = StringBlobs.header(heap, blob);
+        int coder = StringBlobs.coder(blobHeader);
         if (coder != key.coder) {
             return ((String) key.key).compareTo((String) ValueSlots.read(at + KEY_SLOT));
         }
-        int storedBytes = coder == SortKey.LATIN1 ? length : 2 * length;
+        int storedBytes = StringBlobs.byteCount(StringBlobs.length(blobHeader), coder);
+        long bytes = StringBlobs.bytes(blob);
         int common = Math.min(key.byteLength, storedBytes);
         for (int offset = 0, word = 0; offset < common; offset += 8, word++) {
-            long stored = Long.reverseBytes(heap.getLong(blob + 8 + offset));
+            long stored = Long.reverseBytes(heap.getLong(bytes + offset));
             long probe = key.words[word];
             int valid = common - offset;
             if (valid < 8) {
@@ -202,16 +200,20 @@ final class BPlusSearch {
     long predecessorLeaf(Path path) {
         for (int j = path.depth - 1; j >= 0; j--) {
             if (path.slots[j] > 0) {
-                long node = heap.getLong(child(path.nodes[j], path.slots[j] - 1));
-                long header = heap.getLong(node);
-                while (level(header) > 0) {
-                    node = heap.getLong(child(node, count(header) - 1));
-                    header = heap.getLong(node);
-                }
-                return node;
+                return lastLeaf(heap.getLong(child(path.nodes[j], path.slots[j] - 1)));
             }
         }
         return 0;
+    }
+
+    /** The rightmost leaf of the subtree under {@code node}. */
+    long lastLeaf(long node) {
+        long header = heap.getLong(node);
+        while (level(header) > 0) {
+            node = heap.getLong(child(node, count(header) - 1));
+            header = heap.getLong(node);
+        }
+        return node;
     }
 
     /**

@@ -108,15 +108,21 @@ final class BPlusTree {
         }
     }
 
-    /** The value of {@code key}, or {@link #ABSENT}. */
-    Object get(SortKey key) {
+    /**
+     * The way to {@code key}'s leaf, or null for an empty tree.
+     *
+     * @throws ClassCastException if the map holds keys of another kind than {@code key}
+     */
+    private Path locate(SortKey key) {
         requireKind(key);
         long root = heap.getLong(map + ROOT);
-        if (root == 0) {
-            return ABSENT;
-        }
-        Path path = search.locate(root, key);
-        return path.index < 0 ? ABSENT : ValueSlots.read(search.entry(path) + ENTRY_VALUE);
+        return root == 0 ? null : search.locate(root, key);
+    }
+
+    /** The value of {@code key}, or {@link #ABSENT}. */
+    Object get(SortKey key) {
+        Path path = locate(key);
+        return path == null || path.index < 0 ? ABSENT : ValueSlots.read(search.entry(path) + ENTRY_VALUE);
     }
 
     /**
@@ -124,12 +130,10 @@ final class BPlusTree {
      * {@link #CEILING}, {@link #HIGHER}) to {@code key}; returns false if there is none.
      */
     boolean seek(SortKey key, int relation, Cursor cursor) {
-        requireKind(key);
-        long root = heap.getLong(map + ROOT);
-        if (root == 0) {
+        Path path = locate(key);
+        if (path == null) {
             return false;
         }
-        Path path = search.locate(root, key);
         boolean found = path.index >= 0;
         int atOrAfter = found ? path.index : -path.index - 1;
         if (relation == CEILING || relation == HIGHER) {
@@ -168,16 +172,13 @@ final class BPlusTree {
 
     /** Places the cursor on the greatest key; false for an empty map. */
     boolean last(Cursor cursor) {
-        long node = heap.getLong(map + ROOT);
-        if (node == 0) {
+        long root = heap.getLong(map + ROOT);
+        if (root == 0) {
             return false;
         }
-        long header = heap.getLong(node);
-        while (level(header) > 0) {
-            node = heap.getLong(child(node, count(header) - 1));
-            header = heap.getLong(node);
-        }
-        return place(cursor, node, count(header) - 1, count(header));
+        long leaf = search.lastLeaf(root);
+        int count = count(heap.getLong(leaf));
+        return place(cursor, leaf, count - 1, count);
     }
 
     /** Moves the cursor to the next entry in key order; false at the last one. */
@@ -277,24 +278,39 @@ final class BPlusTree {
         }
         Path path = search.locate(root, key);
         if (path.index >= 0) {
-            long slot = search.entry(path) + ENTRY_VALUE;
-            Object old = ValueSlots.read(slot);
-            ValueSlots.write(slot, value);
-            return old;
+            return replaceValue(path, value);
         }
         writer.insert(path, -path.index - 1, key, value);
         return ABSENT;
     }
 
-    /** Removes the mapping of {@code key}; returns its old value or {@link #ABSENT}. */
-    Object remove(SortKey key) {
-        requireKind(key);
-        long root = heap.getLong(map + ROOT);
-        if (root == 0) {
+    /**
+     * Maps {@code key}, if the map holds it, to {@code value} (which must be storable); returns
+     * the old value, or {@link #ABSENT} when there is none and nothing changed.
+     *
+     * @throws ClassCastException if the map holds keys of another kind; nothing changed then
+     */
+    Object replace(SortKey key, Object value) {
+        Path path = locate(key);
+        if (path == null || path.index < 0) {
             return ABSENT;
         }
-        Path path = search.locate(root, key);
-        if (path.index < 0) {
+        changes.increment();
+        return replaceValue(path, value);
+    }
+
+    /** Writes {@code value} into the value slot of the entry the path found; returns the old value. */
+    private Object replaceValue(Path path, Object value) {
+        long slot = search.entry(path) + ENTRY_VALUE;
+        Object old = ValueSlots.read(slot);
+        ValueSlots.write(slot, value);
+        return old;
+    }
+
+    /** Removes the mapping of {@code key}; returns its old value or {@link #ABSENT}. */
+    Object remove(SortKey key) {
+        Path path = locate(key);
+        if (path == null || path.index < 0) {
             return ABSENT;
         }
         changes.increment();
@@ -309,8 +325,7 @@ final class BPlusTree {
         }
         changes.increment();
         writer.freeSubtree(root);
-        heap.putLong(map + ROOT, 0);
-        heap.putLong(map + KEY_KIND, 0);
+        writer.makeEmpty();
     }
 
     // ---- checks -------------------------------------------------------------------------------

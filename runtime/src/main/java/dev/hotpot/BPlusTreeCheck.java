@@ -56,7 +56,7 @@ final class BPlusTreeCheck {
             check(kind == 0, "an empty map has keyKind=" + kind);
             return new Shape(0, 0, 0, 0);
         }
-        check(kind >= SortKey.STRING && kind <= SortKey.DOUBLE, "keyKind=" + kind + " is not a key kind");
+        check(kind >= ValueSlots.STRING && kind <= ValueSlots.DOUBLE, "keyKind=" + kind + " is not a key kind");
         int depth = level(heap.getLong(root));
         check(depth == 0 || count(heap.getLong(root)) >= 2, "an inner root has one child");
         List<Long> leaves = new ArrayList<>();

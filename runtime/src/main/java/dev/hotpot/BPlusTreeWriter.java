@@ -91,17 +91,20 @@ final class BPlusTreeWriter {
         int keep = next == 0 && index == count ? count : (count + 1) / 2;
         int moved = count - keep;
         long right = newNode(0);
+        // The moved entries take the right leaf's first slots in key order.
+        byte[] rightOrder = new byte[moved];
+        for (int i = 0; i < moved; i++) {
+            rightOrder[i] = (byte) i;
+        }
         if (moved > 0) {
             byte[] leftSlots = heap.getBytes(leaf + ENTRIES, LEAF_CAPACITY * ENTRY_BYTES);
             byte[] rightSlots = new byte[moved * ENTRY_BYTES];
-            byte[] rightOrder = new byte[moved];
             long leftUsed = heap.getLong(leaf + USED);
             for (int i = 0; i < moved; i++) {
                 int slot = order[keep + i] & 0xFF;
                 System.arraycopy(leftSlots, slot * ENTRY_BYTES, rightSlots, i * ENTRY_BYTES, ENTRY_BYTES);
                 Arrays.fill(leftSlots, slot * ENTRY_BYTES, (slot + 1) * ENTRY_BYTES, (byte) 0);
                 leftUsed &= ~(1L << slot);
-                rightOrder[i] = (byte) i;
             }
             heap.putBytes(right + ENTRIES, rightSlots);
             heap.putBytes(right + ORDER, rightOrder);
@@ -117,10 +120,6 @@ final class BPlusTreeWriter {
         if (index < keep) {
             insertIntoLeaf(leaf, keep, order, index, key, value);
         } else {
-            byte[] rightOrder = new byte[moved];
-            for (int i = 0; i < moved; i++) {
-                rightOrder[i] = (byte) i;
-            }
             insertIntoLeaf(right, moved, rightOrder, index - keep, key, value);
         }
         int leftCount = index < keep ? keep + 1 : keep;
@@ -213,23 +212,15 @@ final class BPlusTreeWriter {
         }
         heap.putLong(at + BPlusNode.PREFIX_HIGH, SortKey.prefixHigh(separator.key()));
         heap.putLong(at + BPlusNode.PREFIX_LOW, SortKey.prefixLow(separator.key()));
-        writeSlot(at + KEY_SLOT, separator.key());
+        // The slot may be a stale copy of a separator that moved right: it owns nothing.
+        ValueSlots.init(at + KEY_SLOT, separator.key());
     }
 
     private void writeEntry(long entry, SortKey key, Object value) {
         heap.putLong(entry + BPlusNode.PREFIX_HIGH, key.prefixHigh);
         heap.putLong(entry + BPlusNode.PREFIX_LOW, key.prefixLow);
-        writeSlot(entry + ENTRY_KEY, key.key);
-        writeSlot(entry + ENTRY_VALUE, value);
-    }
-
-    /**
-     * Writes a value into a slot whose bytes may be a stale copy of a slot that moved (its string
-     * now owned elsewhere): the kind goes to null first, so the write frees nothing.
-     */
-    private void writeSlot(long slot, Object value) {
-        heap.putLong(slot, 0);
-        ValueSlots.write(slot, value);
+        ValueSlots.init(entry + ENTRY_KEY, key.key);
+        ValueSlots.init(entry + ENTRY_VALUE, value);
     }
 
     private long newNode(int level) {
@@ -251,8 +242,9 @@ final class BPlusTreeWriter {
         int slot = heap.getByte(leaf + ORDER + index) & 0xFF;
         long entry = slot(leaf, slot);
         Object old = ValueSlots.read(entry + ENTRY_VALUE);
-        ValueSlots.release(entry + ENTRY_KEY);
-        ValueSlots.release(entry + ENTRY_VALUE);
+        // The entry is freed with its leaf or zeroed below.
+        ValueSlots.freeOwned(entry + ENTRY_KEY);
+        ValueSlots.freeOwned(entry + ENTRY_VALUE);
         if (count == 1) {
             dropLeaf(path);
             return old;
@@ -271,8 +263,7 @@ final class BPlusTreeWriter {
         long leaf = path.leaf;
         if (path.depth == 0) {
             heap.free(leaf);
-            heap.putLong(map + ROOT, 0);
-            heap.putLong(map + KEY_KIND, 0);
+            makeEmpty();
             return;
         }
         long before = search.predecessorLeaf(path);
@@ -291,15 +282,15 @@ final class BPlusTreeWriter {
         if (count == 1) {
             heap.free(node);
             if (j == 0) {
-                heap.putLong(map + ROOT, 0);
-                heap.putLong(map + KEY_KIND, 0);
+                makeEmpty();
             } else {
                 removeChild(path, j - 1);
             }
             return;
         }
         int gone = slot > 0 ? slot - 1 : 0;
-        ValueSlots.release(separator(node, gone) + KEY_SLOT);
+        // The separators after it move over it, and the last place is zeroed.
+        ValueSlots.freeOwned(separator(node, gone) + KEY_SLOT);
         move(child(node, slot + 1), child(node, slot), 8 * (count - 1 - slot));
         heap.putLong(child(node, count - 1), 0);
         move(separator(node, gone + 1), separator(node, gone), SEPARATOR_BYTES * (count - 2 - gone));
@@ -308,6 +299,12 @@ final class BPlusTreeWriter {
         if (j == 0 && count - 1 == 1) {
             collapseRoot();
         }
+    }
+
+    /** Makes the map object hold the empty tree: root 0, key kind 0 (its last node is freed already). */
+    void makeEmpty() {
+        heap.putLong(map + ROOT, 0);
+        heap.putLong(map + KEY_KIND, 0);
     }
 
     /** Replaces a root with one child by that child, as often as it takes. */
@@ -330,15 +327,15 @@ final class BPlusTreeWriter {
         if (level(header) == 0) {
             for (long used = heap.getLong(node + USED); used != 0; used &= used - 1) {
                 long entry = slot(node, Long.numberOfTrailingZeros(used));
-                ValueSlots.release(entry + ENTRY_KEY);
-                ValueSlots.release(entry + ENTRY_VALUE);
+                ValueSlots.freeOwned(entry + ENTRY_KEY);
+                ValueSlots.freeOwned(entry + ENTRY_VALUE);
             }
         } else {
             for (int i = 0; i < count; i++) {
                 freeSubtree(heap.getLong(child(node, i)));
             }
             for (int j = 0; j < count - 1; j++) {
-                ValueSlots.release(separator(node, j) + KEY_SLOT);
+                ValueSlots.freeOwned(separator(node, j) + KEY_SLOT);
             }
         }
         heap.free(node);

@@ -19,11 +19,11 @@ import java.util.List;
  * <p>Threading: every method must be called inside a transaction of the heap.
  */
 final class HashChains {
-    static final int SIZE = 8;
-    static final int TABLE = 16;
-    static final int CAPACITY = 24;
-    static final int MODIFICATIONS = 32;
-    static final int OBJECT_BYTES = 40;
+    private static final int SIZE = 8;
+    private static final int TABLE = 16;
+    private static final int CAPACITY = 24;
+    private static final int MODIFICATIONS = 32;
+    private static final int OBJECT_BYTES = 40;
 
     private static final long NEXT = 0;
     private static final long HASH = 8;
@@ -98,10 +98,10 @@ final class HashChains {
             resize(capacity * 2);
         }
         int hash = hash(key);
-        long entry = heap.allocate(ENTRY_BYTES);
+        long entry = heap.allocate(ENTRY_BYTES); // zeroed: its slots own nothing
         heap.putInt(entry + HASH, hash);
-        ValueSlots.write(entry + KEY, key);
-        ValueSlots.write(entry + VALUE, value);
+        ValueSlots.init(entry + KEY, key);
+        ValueSlots.init(entry + VALUE, value);
         long bucket = bucket(heap.getLong(map + TABLE), hash);
         heap.putLong(entry + NEXT, heap.getLong(bucket));
         heap.putLong(bucket, entry);
@@ -196,8 +196,8 @@ final class HashChains {
     }
 
     private void discard(long entry) {
-        ValueSlots.release(entry + KEY);
-        ValueSlots.release(entry + VALUE);
+        ValueSlots.freeOwned(entry + KEY);
+        ValueSlots.freeOwned(entry + VALUE);
         heap.free(entry);
     }
 

@@ -36,9 +36,7 @@ public final class PersistentArray<E> extends ArrayBase implements Iterable<E> {
 
     /** @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, length())} */
     public E get(int index) {
-        @SuppressWarnings("unchecked")
-        E element = (E) ValueSlots.read(elementAddress(index));
-        return element;
+        return Storable.cast(ValueSlots.read(elementAddress(index)));
     }
 
     /**
@@ -74,7 +72,7 @@ public final class PersistentArray<E> extends ArrayBase implements Iterable<E> {
     @Override
     public void freeOwnedBlocks() {
         for (int i = 0; i < length(); i++) {
-            ValueSlots.release(elementAddress(i));
+            ValueSlots.freeOwned(elementAddress(i));
         }
         super.freeOwnedBlocks();
     }

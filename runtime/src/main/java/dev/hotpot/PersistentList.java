@@ -21,6 +21,8 @@ import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
+import static dev.hotpot.Storable.cast;
+
 /**
  * A growable list in the persistent heap, usable as a field of a {@code @Persistent} class or as a
  * root. Elements are any storable values: null, {@code String}s, boxed primitives, enums,
@@ -111,8 +113,8 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
                 Objects.checkIndex(index, size + 1);
                 ensureCapacity(size + 1);
                 moveSlots(index, index + 1, size - index);
-                emptySlots(index, 1);
-                ValueSlots.write(slot(index), element);
+                // The slot is empty or a stale copy of the one that moved up: it owns nothing.
+                ValueSlots.init(slot(index), element);
                 heap.putLong(hotpot$address + SIZE, size + 1);
             });
             modCount++;
@@ -138,11 +140,11 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
             modCount++;
         }
 
-        /** Frees the strings of slots {@code [from, to)} and closes the gap. */
+        /** Frees the strings of slots {@code [from, to)} and closes the gap, which overwrites or empties each. */
         private void removeSlots(int from, int to) {
             int size = size();
             for (int i = from; i < to; i++) {
-                ValueSlots.release(slot(i));
+                ValueSlots.freeOwned(slot(i));
             }
             moveSlots(to, from, size - to);
             emptySlots(size - (to - from), to - from);
@@ -189,7 +191,7 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
         long block = heap.getLong(hotpot$address + SLOTS);
         if (block != 0) {
             for (long i = 0, size = slots.size(); i < size; i++) {
-                ValueSlots.release(block + i * ValueSlots.SIZE);
+                ValueSlots.freeOwned(block + i * ValueSlots.SIZE);
             }
             heap.free(block);
         }
@@ -354,10 +356,5 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
             }
             return text.toString();
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T cast(Object stored) {
-        return (T) stored;
     }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.LongFunction;
 
+import static dev.hotpot.Storable.cast;
+
 /**
  * A hash map in the persistent heap, usable as a field of a {@code @Persistent} class or as a
  * root. Keys and values are any storable values: null, {@code String}s, boxed primitives, enums,
@@ -472,10 +474,5 @@ public final class PersistentMap<K, V> extends PersistentObject implements Trans
 
     private V valueAt(long entry) {
         return cast(chains.value(entry));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T cast(Object stored) {
-        return (T) stored;
     }
 }

@@ -1,6 +1,16 @@
 package dev.hotpot;
 
-import java.nio.charset.StandardCharsets;
+import dev.hotpot.object.StringBlobs;
+
+import static dev.hotpot.object.ValueSlots.BOOLEAN;
+import static dev.hotpot.object.ValueSlots.BYTE;
+import static dev.hotpot.object.ValueSlots.CHAR;
+import static dev.hotpot.object.ValueSlots.DOUBLE;
+import static dev.hotpot.object.ValueSlots.FLOAT;
+import static dev.hotpot.object.ValueSlots.INT;
+import static dev.hotpot.object.ValueSlots.LONG;
+import static dev.hotpot.object.ValueSlots.SHORT;
+import static dev.hotpot.object.ValueSlots.STRING;
 
 /**
  * A key of a {@link PersistentSortedMap} made ready for comparisons with stored keys: its value
@@ -19,22 +29,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Threading: immutable.
  */
 final class SortKey {
-    // The value-slot kinds of docs/format.md that a sorted map accepts as keys.
-    static final int STRING = 2;
-    static final int BOOLEAN = 3;
-    static final int BYTE = 4;
-    static final int CHAR = 5;
-    static final int SHORT = 6;
-    static final int INT = 7;
-    static final int LONG = 8;
-    static final int FLOAT = 9;
-    static final int DOUBLE = 10;
-
-    /** The string blob's coders (see {@code StringBlobs}). */
-    static final int LATIN1 = 0;
-    static final int UTF16 = 1;
-
     final Object key;
+    /** The key's value-slot kind: one of {@code ValueSlots.STRING} to {@code ValueSlots.DOUBLE}. */
     final int kind;
     final long prefixHigh;
     final long prefixLow;
@@ -74,17 +70,13 @@ final class SortKey {
         int kind = kindOf(key);
         if (kind == STRING) {
             String s = (String) key;
-            boolean latin1 = true;
-            for (int i = 0; i < s.length() && latin1; i++) {
-                latin1 = s.charAt(i) < 256;
-            }
-            byte[] bytes = latin1 ? s.getBytes(StandardCharsets.ISO_8859_1) : utf16(s);
+            int coder = StringBlobs.coderOf(s);
+            byte[] bytes = StringBlobs.encode(s, coder);
             long[] words = new long[(bytes.length + 7) >>> 3];
             for (int i = 0; i < bytes.length; i++) {
                 words[i >>> 3] |= (bytes[i] & 0xFFL) << (56 - 8 * (i & 7));
             }
-            return new SortKey(key, kind, stringPrefix(s, 0), stringPrefix(s, 8), latin1 ? LATIN1 : UTF16, words,
-                    bytes.length);
+            return new SortKey(key, kind, stringPrefix(s, 0), stringPrefix(s, 8), coder, words, bytes.length);
         }
         if (kind == 0) {
             throw new IllegalArgumentException("not a sorted-map key: " + key);
@@ -142,16 +134,6 @@ final class SortKey {
             prefix = prefix << 8 | b;
         }
         return prefix;
-    }
-
-    /** Code units big-endian, as a UTF-16 string blob holds them. */
-    private static byte[] utf16(String s) {
-        byte[] bytes = new byte[2 * s.length()];
-        for (int i = 0; i < s.length(); i++) {
-            bytes[2 * i] = (byte) (s.charAt(i) >>> 8);
-            bytes[2 * i + 1] = (byte) s.charAt(i);
-        }
-        return bytes;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import static dev.hotpot.BPlusTree.ABSENT;
+import static dev.hotpot.Storable.cast;
 
 /**
  * An entry returned by a {@link SortedMapIterator}: a snapshot of a mapping whose
@@ -46,14 +47,15 @@ final class SortedMapIteratedEntry<K, V> implements Map.Entry<K, V> {
         SortKey k = SortKey.of(key);
         BPlusTree tree = view.tree();
         Object old = view.heap().transaction(() -> {
-            if (tree.get(k) == ABSENT) {
+            Object replaced = tree.replace(k, newValue);
+            if (replaced == ABSENT) {
                 throw new IllegalStateException("the mapping of key=" + key + " was removed from PersistentSortedMap"
                         + " at address=" + view.owner().hotpot$address + " after the iterator returned it");
             }
-            return tree.put(k, newValue);
+            return replaced;
         });
         value = newValue;
-        return SortedMapView.cast(old);
+        return cast(old);
     }
 
     @Override

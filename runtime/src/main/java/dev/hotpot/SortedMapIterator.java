@@ -7,7 +7,7 @@ import java.util.NoSuchElementException;
 
 import static dev.hotpot.BPlusTree.HIGHER;
 import static dev.hotpot.SortedMapView.NONE;
-import static dev.hotpot.SortedMapView.cast;
+import static dev.hotpot.Storable.cast;
 
 /**
  * A weakly consistent iteration of a {@link SortedMapView}, as in {@code ConcurrentSkipListMap}:

@@ -25,10 +25,10 @@ final class SortedMapRange<K> {
     final boolean descending;
 
     private final boolean fromStart;
-    private final K lo;
+    private final Object lo;
     private final boolean loInclusive;
     private final boolean toEnd;
-    private final K hi;
+    private final Object hi;
     private final boolean hiInclusive;
     /** {@code lo} ready for the tree; null when {@code fromStart}. */
     private final SortKey loKey;
@@ -38,45 +38,43 @@ final class SortedMapRange<K> {
     private final long map;
 
     /**
-     * @param map the map's address, for messages
-     * @throws NullPointerException     if a bounded side's key is null
-     * @throws ClassCastException       if no sorted map can hold a bounded side's key
-     * @throws IllegalArgumentException if {@code lo > hi}
+     * The callers have checked the bounds: {@code loKey <= hiKey} when both are given.
+     *
+     * @param map   the map's address, for messages
+     * @param loKey the low bound, null for none
+     * @param hiKey the high bound, null for none
      */
-    private SortedMapRange(BPlusTree tree, long map, boolean fromStart, K lo, boolean loInclusive, boolean toEnd, K hi,
+    private SortedMapRange(BPlusTree tree, long map, SortKey loKey, boolean loInclusive, SortKey hiKey,
                            boolean hiInclusive, boolean descending) {
-        this.loKey = fromStart ? null : SortedMapKeys.probe(lo, map);
-        this.hiKey = toEnd ? null : SortedMapKeys.probe(hi, map);
-        if (!fromStart && !toEnd && SortKey.compare(lo, hi) > 0) {
-            throw new IllegalArgumentException("fromKey=" + lo + " > toKey=" + hi);
-        }
+        this.loKey = loKey;
+        this.hiKey = hiKey;
         this.tree = tree;
         this.map = map;
-        this.fromStart = fromStart;
-        this.lo = lo;
+        this.fromStart = loKey == null;
+        this.lo = loKey == null ? null : loKey.key;
         this.loInclusive = loInclusive;
-        this.toEnd = toEnd;
-        this.hi = hi;
+        this.toEnd = hiKey == null;
+        this.hi = hiKey == null ? null : hiKey.key;
         this.hiInclusive = hiInclusive;
         this.descending = descending;
     }
 
     /** Every key of the map at address {@code map}, ascending. */
     static <K> SortedMapRange<K> all(BPlusTree tree, long map) {
-        return new SortedMapRange<>(tree, map, true, null, true, true, null, true, false);
+        return new SortedMapRange<>(tree, map, null, true, null, true, false);
     }
 
     // ---- narrower ranges ------------------------------------------------------------------------
 
     /** The same keys in the other order. */
     SortedMapRange<K> reversed() {
-        return new SortedMapRange<>(tree, map, fromStart, lo, loInclusive, toEnd, hi, hiInclusive, !descending);
+        return new SortedMapRange<>(tree, map, loKey, loInclusive, hiKey, hiInclusive, !descending);
     }
 
     /** The keys from {@code fromKey} to {@code toKey} in this range's order, as {@code NavigableMap.subMap}. */
     SortedMapRange<K> sub(K fromKey, boolean fromInclusive, K toKey, boolean toInclusive) {
-        SortedMapKeys.probe(fromKey, map);
-        SortedMapKeys.probe(toKey, map);
+        SortKey from = SortedMapKeys.probe(fromKey, map);
+        SortKey to = SortedMapKeys.probe(toKey, map);
         if (descending ? SortKey.compare(fromKey, toKey) < 0 : SortKey.compare(fromKey, toKey) > 0) {
             throw new IllegalArgumentException("fromKey=" + fromKey + " comes after toKey=" + toKey + " in this "
                     + (descending ? "descending" : "ascending") + " view of PersistentSortedMap at address=" + map);
@@ -84,8 +82,8 @@ final class SortedMapRange<K> {
         requireBound(fromKey, fromInclusive, "fromKey");
         requireBound(toKey, toInclusive, "toKey");
         return descending
-                ? new SortedMapRange<>(tree, map, false, toKey, toInclusive, false, fromKey, fromInclusive, true)
-                : new SortedMapRange<>(tree, map, false, fromKey, fromInclusive, false, toKey, toInclusive, false);
+                ? new SortedMapRange<>(tree, map, to, toInclusive, from, fromInclusive, true)
+                : new SortedMapRange<>(tree, map, from, fromInclusive, to, toInclusive, false);
     }
 
     /**
@@ -106,11 +104,11 @@ final class SortedMapRange<K> {
 
     /** This range with its {@code high} (else low) side bounded by {@code key}, which must lie within it. */
     private SortedMapRange<K> bounded(K key, boolean inclusive, String role, boolean high) {
-        SortedMapKeys.probe(key, map);
+        SortKey bound = SortedMapKeys.probe(key, map);
         requireBound(key, inclusive, role);
         return high
-                ? new SortedMapRange<>(tree, map, fromStart, lo, loInclusive, false, key, inclusive, descending)
-                : new SortedMapRange<>(tree, map, false, key, inclusive, toEnd, hi, hiInclusive, descending);
+                ? new SortedMapRange<>(tree, map, loKey, loInclusive, bound, inclusive, descending)
+                : new SortedMapRange<>(tree, map, bound, inclusive, hiKey, hiInclusive, descending);
     }
 
     private void requireBound(K key, boolean inclusive, String role) {

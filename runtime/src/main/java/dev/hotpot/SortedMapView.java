@@ -20,6 +20,7 @@ import static dev.hotpot.BPlusTree.CEILING;
 import static dev.hotpot.BPlusTree.FLOOR;
 import static dev.hotpot.BPlusTree.HIGHER;
 import static dev.hotpot.BPlusTree.LOWER;
+import static dev.hotpot.Storable.cast;
 
 /**
  * A live view of a {@link PersistentSortedMap}: the map, or a {@link SortedMapRange} of it, in
@@ -60,11 +61,6 @@ final class SortedMapView<K, V> extends AbstractMap<K, V> implements NavigableMa
     /** The view of {@code range} of the same map. */
     private SortedMapView<K, V> over(SortedMapRange<K> range) {
         return new SortedMapView<>(owner, heap, tree, range);
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T> T cast(Object stored) {
-        return (T) stored;
     }
 
     PersistentSortedMap<K, V> owner() {

@@ -30,4 +30,10 @@ final class Storable {
         }
         return value;
     }
+
+    /** A value read from a slot as the type its collection declares; unchecked, since slots do not keep it. */
+    @SuppressWarnings("unchecked")
+    static <T> T cast(Object stored) {
+        return (T) stored;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.hotpot;
 
 import dev.hotpot.heap.Heap;
+import dev.hotpot.object.ValueSlots;
 import dev.hotpot.testing.DefaultHeapForTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,7 +203,7 @@ class PersistentSortedMapFreeTest {
     }
 
     private static void addString(Heap heap, long slot, java.util.List<Long> blocks) {
-        if (heap.getLong(slot) == SortKey.STRING) {
+        if (heap.getLong(slot) == ValueSlots.STRING) {
             blocks.add(heap.getLong(slot + 8));
         }
     }

@@ -1,5 +1,6 @@
 package dev.hotpot;
 
+import dev.hotpot.object.ValueSlots;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.DefaultHeapForTests;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +135,7 @@ class PersistentSortedMapTest {
         map.put("a", 1L);
         dev.hotpot.heap.Heap heap = Hotpot.heap();
         Hotpot.transaction(() -> {
-            assertEquals(SortKey.STRING, heap.getLong(map.hotpot$address + BPlusTree.KEY_KIND));
+            assertEquals(ValueSlots.STRING, heap.getLong(map.hotpot$address + BPlusTree.KEY_KIND));
             long leaf = heap.getLong(map.hotpot$address + BPlusTree.ROOT);
             assertEquals(BPlusNode.header(2, 0), heap.getLong(leaf));
             assertEquals(0, heap.getLong(leaf + BPlusNode.NEXT));
@@ -144,8 +145,8 @@ class PersistentSortedMapTest {
                 long at = leaf + 72 + 48 * slot;
                 assertEquals(slot == 0 ? 0x6200000000000000L : 0x6100000000000000L, heap.getLong(at));
                 assertEquals(0, heap.getLong(at + 8));
-                assertEquals(SortKey.STRING, heap.getLong(at + 16));
-                assertEquals(SortKey.LONG, heap.getLong(at + 32));
+                assertEquals(ValueSlots.STRING, heap.getLong(at + 16));
+                assertEquals(ValueSlots.LONG, heap.getLong(at + 32));
                 assertEquals(2 - slot, heap.getLong(at + 40));
             }
         });

@@ -14,25 +14,28 @@ import java.nio.charset.StandardCharsets;
  *       two bytes per char, unpaired surrogates kept as they are); bytes
  * </pre>
  *
+ * The length and the coder are one little-endian word, the {@link #header}: a reader that compares
+ * stored strings in place (the sorted map's) takes both with one load.
+ *
  * <p>Threading: stateless; every method runs in (or joins) a transaction of the heap.
  */
-final class StringBlobs {
+public final class StringBlobs {
     private static final long LENGTH = 0;
     private static final long CODER = 4;
     private static final long BYTES = 8;
-    private static final int LATIN1 = 0;
-    private static final int UTF16 = 1;
+    public static final int LATIN1 = 0;
+    public static final int UTF16 = 1;
 
     private StringBlobs() {
     }
 
     static long write(Heap heap, String value) {
-        boolean latin1 = value.chars().allMatch(c -> c < 256);
-        byte[] bytes = latin1 ? value.getBytes(StandardCharsets.ISO_8859_1) : utf16(value);
+        int coder = coderOf(value);
+        byte[] bytes = encode(value, coder);
         return heap.transaction(() -> {
             long blob = heap.allocate(BYTES + Math.max(1, bytes.length));
             heap.putInt(blob + LENGTH, value.length());
-            heap.putInt(blob + CODER, latin1 ? LATIN1 : UTF16);
+            heap.putInt(blob + CODER, coder);
             heap.putBytes(blob + BYTES, bytes);
             return blob;
         });
@@ -46,9 +49,53 @@ final class StringBlobs {
                 throw new dev.hotpot.HeapCorruptException("string blob at address=" + blob + " of heap=" + heap.name()
                         + " has length=" + length + " coder=" + coder + "; the heap is damaged: restore it from a copy");
             }
-            byte[] bytes = heap.getBytes(blob + BYTES, coder == LATIN1 ? length : 2 * length);
-            return coder == LATIN1 ? new String(bytes, StandardCharsets.ISO_8859_1) : fromUtf16(bytes);
+            return decode(heap.getBytes(bytes(blob), byteCount(length, coder)), coder);
         });
+    }
+
+    /** The coder a blob of {@code value} has: {@link #LATIN1} if every char is below 256, else {@link #UTF16}. */
+    public static int coderOf(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 256) {
+                return UTF16;
+            }
+        }
+        return LATIN1;
+    }
+
+    /** The bytes a blob of {@code value} with {@code coder}, its {@link #coderOf}, holds. */
+    public static byte[] encode(String value, int coder) {
+        return coder == LATIN1 ? value.getBytes(StandardCharsets.ISO_8859_1) : utf16(value);
+    }
+
+    /** The string of a blob's {@code bytes} with {@code coder}. */
+    public static String decode(byte[] bytes, int coder) {
+        return coder == LATIN1 ? new String(bytes, StandardCharsets.ISO_8859_1) : fromUtf16(bytes);
+    }
+
+    /** The first word of the blob at {@code blob}: its length in the low half, its coder in the high half. */
+    public static long header(Heap heap, long blob) {
+        return heap.getLong(blob + LENGTH);
+    }
+
+    /** The length in chars a {@link #header} holds (not checked: negative in a damaged heap). */
+    public static int length(long header) {
+        return (int) header;
+    }
+
+    /** The coder a {@link #header} holds (not checked). */
+    public static int coder(long header) {
+        return (int) (header >>> 32);
+    }
+
+    /** How many bytes a blob of {@code length} chars with {@code coder} holds. */
+    public static int byteCount(int length, int coder) {
+        return coder == LATIN1 ? length : 2 * length;
+    }
+
+    /** The address of the bytes of the blob at {@code blob}. */
+    public static long bytes(long blob) {
+        return blob + BYTES;
     }
 
     /** Code units as they are: a charset encoder would replace unpaired surrogates. */

@@ -20,18 +20,19 @@ import dev.hotpot.heap.Heap;
  */
 public final class ValueSlots {
     public static final int SIZE = 16;
-    private static final long NULL = 0;
-    private static final long OBJECT = 1;
-    private static final long STRING = 2;
-    private static final long BOOLEAN = 3;
-    private static final long BYTE = 4;
-    private static final long CHAR = 5;
-    private static final long SHORT = 6;
-    private static final long INT = 7;
-    private static final long LONG = 8;
-    private static final long FLOAT = 9;
-    private static final long DOUBLE = 10;
-    private static final long ENUM = 11;
+    /** The kinds, in the low byte of the kind word. */
+    public static final int NULL = 0;
+    public static final int OBJECT = 1;
+    public static final int STRING = 2;
+    public static final int BOOLEAN = 3;
+    public static final int BYTE = 4;
+    public static final int CHAR = 5;
+    public static final int SHORT = 6;
+    public static final int INT = 7;
+    public static final int LONG = 8;
+    public static final int FLOAT = 9;
+    public static final int DOUBLE = 10;
+    public static final int ENUM = 11;
 
     private ValueSlots() {
     }
@@ -51,15 +52,54 @@ public final class ValueSlots {
      * A value that cannot be stored is refused before anything changes.
      */
     public static void write(long slot, Object value) {
+        requireStorable(value);
+        Heap heap = ObjectRuntime.heap();
+        heap.transaction(() -> {
+            freeOwned(slot);
+            // Empty before storing: if the store fails (a full heap) in a transaction the caller
+            // goes on with, the slot holds null rather than the blob just freed.
+            heap.putLong(slot, NULL);
+            heap.putLong(slot + 8, 0);
+            store(slot, value);
+        });
+    }
+
+    /**
+     * Stores {@code value} in a slot that owns nothing: a new one, an empty one, or the stale
+     * copy of a slot that moved (whose string is owned elsewhere now). Both words are written, and
+     * nothing is freed. A value that cannot be stored is refused before anything changes.
+     */
+    public static void init(long slot, Object value) {
+        requireStorable(value);
+        store(slot, value);
+    }
+
+    /**
+     * Frees what the slot owns (a string blob) and writes nothing: for a slot whose bytes are
+     * freed or overwritten next. The slot is left pointing to the freed blob.
+     */
+    public static void freeOwned(long slot) {
+        Heap heap = ObjectRuntime.heap();
+        heap.transaction(() -> {
+            if (heap.getLong(slot) == STRING) {
+                heap.free(heap.getLong(slot + 8));
+            }
+        });
+    }
+
+    private static void requireStorable(Object value) {
         if (!isStorable(value)) {
             throw new IllegalArgumentException("a " + value.getClass().getName()
                     + " cannot be stored in a persistent collection; store null, a String, a boxed primitive,"
                     + " an enum, a @Persistent object or a dev.hotpot persistent collection");
         }
+    }
+
+    /** Writes both words of the slot for {@code value}, which is storable. */
+    private static void store(long slot, Object value) {
         ObjectSpace space = ObjectRuntime.objects();
         Heap heap = space.heap();
         heap.transaction(() -> {
-            release(slot);
             long kind;
             long payload;
             switch (value) {
@@ -126,33 +166,21 @@ public final class ValueSlots {
             long kind = heap.getLong(slot);
             long payload = heap.getLong(slot + 8);
             return switch ((int) (kind & 0xFF)) {
-                case (int) NULL -> null;
-                case (int) OBJECT -> space.handle(payload, Object.class);
-                case (int) STRING -> StringBlobs.read(heap, payload);
-                case (int) BOOLEAN -> payload != 0;
-                case (int) BYTE -> (byte) payload;
-                case (int) CHAR -> (char) payload;
-                case (int) SHORT -> (short) payload;
-                case (int) INT -> (int) payload;
-                case (int) LONG -> payload;
-                case (int) FLOAT -> Float.intBitsToFloat((int) payload);
-                case (int) DOUBLE -> Double.longBitsToDouble(payload);
-                case (int) ENUM -> space.enumConstant((int) (kind >>> 8), (int) payload);
+                case NULL -> null;
+                case OBJECT -> space.handle(payload, Object.class);
+                case STRING -> StringBlobs.read(heap, payload);
+                case BOOLEAN -> payload != 0;
+                case BYTE -> (byte) payload;
+                case CHAR -> (char) payload;
+                case SHORT -> (short) payload;
+                case INT -> (int) payload;
+                case LONG -> payload;
+                case FLOAT -> Float.intBitsToFloat((int) payload);
+                case DOUBLE -> Double.longBitsToDouble(payload);
+                case ENUM -> space.enumConstant((int) (kind >>> 8), (int) payload);
                 default -> throw new dev.hotpot.HeapCorruptException("value slot at address=" + slot + " of heap="
                         + heap.name() + " has unknown kind=" + kind + "; the heap is damaged: restore it from a copy");
             };
-        });
-    }
-
-    /** Frees what the slot owns (a string blob) and empties it. */
-    public static void release(long slot) {
-        Heap heap = ObjectRuntime.heap();
-        heap.transaction(() -> {
-            if (heap.getLong(slot) == STRING) {
-                heap.free(heap.getLong(slot + 8));
-            }
-            heap.putLong(slot, NULL);
-            heap.putLong(slot + 8, 0);
         });
     }
 
