@@ -1,5 +1,7 @@
 package dev.hotpot;
 
+import dev.hotpot.collections.BuiltIns;
+import dev.hotpot.collections.PersistentMap;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.object.ObjectRuntime;
 import dev.hotpot.object.ObjectSpace;
@@ -98,9 +100,9 @@ public final class Hotpot {
     private static synchronized ObjectSpace open() {
         if (objects == null) {
             Heap heap = Heap.open(HotpotSettings.heapConfig(System.getProperties()));
-            ObjectSpace opened = new ObjectSpace(heap);
+            ObjectSpace opened = new ObjectSpace(heap, PersistentMap::new);
             try {
-                dev.hotpot.object.BuiltIns.bind(opened);
+                BuiltIns.bind(opened);
             } catch (RuntimeException e) {
                 heap.close();
                 throw e;
@@ -119,7 +121,7 @@ public final class Hotpot {
         if (!(object instanceof PersistentObject)) {
             throw new IllegalArgumentException(what + ": " + (object == null ? "null" : "a " + object.getClass().getName())
                     + " is not a persistent object; use a @Persistent class (run with -javaagent:hotpot.jar)"
-                    + " or a dev.hotpot persistent collection");
+                    + " or a dev.hotpot.collections persistent collection");
         }
         return object;
     }

@@ -221,18 +221,18 @@ final class TypeInspector {
     private static String whatToUseInstead(TypeDescription type) {
         if (type.isArray()) {
             return type.getComponentType().isPrimitive()
-                    ? "Java arrays are not persistent: use the matching dev.hotpot.Persistent"
+                    ? "Java arrays are not persistent: use the matching dev.hotpot.collections.Persistent"
                     + capitalized(type.getComponentType().getName()) + "Array"
-                    : "Java arrays are not persistent: use dev.hotpot.PersistentArray";
+                    : "Java arrays are not persistent: use dev.hotpot.collections.PersistentArray";
         }
         if (type.isAssignableTo(java.util.SortedMap.class)) {
-            return "java.util maps are not persistent: use dev.hotpot.PersistentSortedMap (ordered, a NavigableMap)";
+            return "java.util maps are not persistent: use dev.hotpot.collections.PersistentSortedMap (ordered, a NavigableMap)";
         }
         if (type.isAssignableTo(Map.class)) {
-            return "java.util maps are not persistent: use dev.hotpot.PersistentMap, or PersistentSortedMap for key order";
+            return "java.util maps are not persistent: use dev.hotpot.collections.PersistentMap, or PersistentSortedMap for key order";
         }
         if (type.isAssignableTo(Collection.class)) {
-            return "java.util collections are not persistent: use dev.hotpot.PersistentList (or PersistentMap)";
+            return "java.util collections are not persistent: use dev.hotpot.collections.PersistentList (or PersistentMap)";
         }
         if (type.isPrimitiveWrapper()) {
             return "boxed values are not persistent: use the primitive type " + type.asUnboxed().getName();
@@ -241,7 +241,7 @@ final class TypeInspector {
             return "interface types cannot be stored (an interface cannot be @Persistent); use an abstract @Persistent"
                     + " class as the field type, or mark the field transient to keep it off the heap";
         }
-        return "only primitives, String, enums, @Persistent classes and dev.hotpot persistent collections are;"
+        return "only primitives, String, enums, @Persistent classes and dev.hotpot.collections persistent collections are;"
                 + " annotate " + type.getName() + " @Persistent, or mark the field transient to keep it off the heap";
     }
 

@@ -1,6 +1,10 @@
 package dev.hotpot.it;
 
 import dev.hotpot.UnsupportedFieldException;
+import dev.hotpot.collections.PersistentList;
+import dev.hotpot.collections.PersistentLongArray;
+import dev.hotpot.collections.PersistentMap;
+import dev.hotpot.collections.PersistentSortedMap;
 import dev.hotpot.it.model.Circle;
 import dev.hotpot.it.refused.ArrayField;
 import dev.hotpot.it.refused.BoxedField;
@@ -40,14 +44,14 @@ class RefusalIT {
 
     @Test
     void javaArrays() {
-        assertRefused(ArrayField::new, "ArrayField", "'values'", "long[]", "PersistentLongArray");
+        assertRefused(ArrayField::new, "ArrayField", "'values'", "long[]", PersistentLongArray.class.getName());
     }
 
     @Test
     void javaUtilCollections() {
-        assertRefused(ListField::new, "ListField", "'names'", "java.util.List", "PersistentList");
-        assertRefused(MapField::new, "MapField", "'index'", "java.util.HashMap", "PersistentMap");
-        assertRefused(SortedMapField::new, "SortedMapField", "'byName'", "java.util.TreeMap", "PersistentSortedMap");
+        assertRefused(ListField::new, "ListField", "'names'", "java.util.List", PersistentList.class.getName());
+        assertRefused(MapField::new, "MapField", "'index'", "java.util.HashMap", PersistentMap.class.getName());
+        assertRefused(SortedMapField::new, "SortedMapField", "'byName'", "java.util.TreeMap", PersistentSortedMap.class.getName());
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.hotpot.it.model.Everything;
 import dev.hotpot.it.model.Ledger;
 import dev.hotpot.it.model.Shape;
 import dev.hotpot.it.model.Square;
+import dev.hotpot.object.ClassLayout;
+import dev.hotpot.object.SchemaRegistry;
 import dev.hotpot.testing.ChildJvm;
 
 import java.time.Duration;
@@ -90,6 +92,9 @@ public final class RoundTrip {
         expect(out, "long array", Arrays.equals(catalog.longs.toArray(), new long[]{1, Long.MIN_VALUE, Long.MAX_VALUE}));
         expect(out, "double array", Arrays.equals(catalog.doubles.toArray(), new double[]{0.5, Double.NaN}));
         expect(out, "byte array", Arrays.equals(catalog.bytes.toArray(), new byte[]{-1, 0, 127}));
+        ClassLayout stored = new SchemaRegistry(Hotpot.heap()).latest(Catalog.class.getName()).layout();
+        expect(out, "a collection field is stored with the format's name of its type: " + stored,
+                stored.field("byName").orElseThrow().descriptor().equals("Ldev/hotpot/PersistentMap;"));
         return out;
     }
 

@@ -36,7 +36,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             Map<Integer, Long> objects = new TreeMap<>();
             heap.forEachObject(address -> objects.merge(heap.getInt(address + ObjectHeader.CLASS_ID), 1L, Long::sum));
-            for (SchemaRegistry.Entry entry : heap.schema().entries()) {
+            for (SchemaRegistry.Entry entry : new SchemaRegistry(heap).entries()) {
                 System.out.println("class " + entry.layout().className() + " id=" + entry.classId() + " version="
                         + entry.version() + " size=" + entry.layout().size() + " fields=" + entry.layout().fields().size()
                         + " objects=" + objects.getOrDefault(entry.classId(), 0L));

@@ -5,7 +5,6 @@ import dev.hotpot.log.Recovery;
 import dev.hotpot.log.RecoveryReport;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
-import dev.hotpot.object.SchemaRegistry;
 import dev.hotpot.tx.TransactionManager;
 
 import java.io.IOException;
@@ -38,7 +37,6 @@ public final class Heap implements AutoCloseable {
     private final Checkpointer checkpointer;
     private final Allocator allocator = new Allocator(this);
     private final Roots roots = new Roots(this);
-    private final SchemaRegistry schema;
     private volatile boolean closed;
 
     private Heap(HeapConfig config, HeapFile file, RecoveryReport recovery, RedoLog log, MemorySegment working,
@@ -51,7 +49,6 @@ public final class Heap implements AutoCloseable {
         this.checkpointer = new Checkpointer(file, log, config, metrics);
         this.transactions = new TransactionManager(working, log, config.durability(), metrics, config.maxAttempts(),
                 file.header().checkpointLsn(), checkpointer::nudge);
-        this.schema = new SchemaRegistry(this);
     }
 
     /**
@@ -291,10 +288,6 @@ public final class Heap implements AutoCloseable {
 
     public List<String> rootNames() {
         return roots.names();
-    }
-
-    public SchemaRegistry schema() {
-        return schema;
     }
 
     // ---- state ------------------------------------------------------------------------------

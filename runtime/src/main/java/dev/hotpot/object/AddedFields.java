@@ -1,8 +1,9 @@
 package dev.hotpot.object;
 
-import dev.hotpot.PersistentMap;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.Superblock;
+
+import java.util.Map;
 
 /**
  * Fields a class gained after some of its objects were stored. Such an object keeps its block
@@ -14,18 +15,22 @@ import dev.hotpot.heap.Superblock;
  * offset; the strings it points to belong to it.
  *
  * <pre>
- * superblock EXTENSIONS: address of a PersistentMap&lt;Long, Long&gt;, or 0 when no object has one
+ * superblock EXTENSIONS: address of a persistent Map&lt;Long, Long&gt;, or 0 when no object has one
  * </pre>
+ * The map is made by the {@link AddressMapFactory} the object space was given (a PersistentMap
+ * of the runtime's collections).
  *
  * <p>Threading: safe from any thread; every method runs in (or joins) a transaction.
  */
 final class AddedFields {
     private final Heap heap;
     private final ObjectSpace objects;
+    private final AddressMapFactory tables;
 
-    AddedFields(Heap heap, ObjectSpace objects) {
+    AddedFields(Heap heap, ObjectSpace objects, AddressMapFactory tables) {
         this.heap = heap;
         this.objects = objects;
+        this.tables = tables;
     }
 
     /**
@@ -38,7 +43,7 @@ final class AddedFields {
     long address(PersistentObject object, long offset, boolean forWrite) {
         long address = object.hotpot$address;
         return heap.transaction(() -> {
-            PersistentMap<Long, Long> table = table(forWrite);
+            Map<Long, Long> table = table(forWrite);
             Long extension = table == null ? null : table.get(address);
             // Fields are naturally aligned and blocks are multiples of 8: a field that starts inside fits inside.
             if (extension != null && offset < heap.usableSize(extension)) {
@@ -63,7 +68,7 @@ final class AddedFields {
     /** Frees the extension block of the object at {@code address}, if it has one. */
     void free(long address) {
         heap.transaction(() -> {
-            PersistentMap<Long, Long> table = table(false);
+            Map<Long, Long> table = table(false);
             Long extension = table == null ? null : table.remove(address);
             if (extension != null) {
                 heap.free(extension);
@@ -72,16 +77,16 @@ final class AddedFields {
     }
 
     @SuppressWarnings("unchecked")
-    private PersistentMap<Long, Long> table(boolean create) {
+    private Map<Long, Long> table(boolean create) {
         long address = heap.getLong(Superblock.EXTENSIONS);
         if (address != 0) {
-            return ObjectRuntime.handle(address, PersistentMap.class);
+            return (Map<Long, Long>) objects.handle(address, Map.class);
         }
         if (!create) {
             return null;
         }
-        PersistentMap<Long, Long> table = new PersistentMap<>();
-        heap.putLong(Superblock.EXTENSIONS, table.hotpot$address);
+        Map<Long, Long> table = tables.newMap();
+        heap.putLong(Superblock.EXTENSIONS, objects.addressOf(table));
         return table;
     }
 }

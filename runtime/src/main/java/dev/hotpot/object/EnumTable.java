@@ -22,11 +22,13 @@ final class EnumTable {
     private static final String DESCRIPTOR = "E";
 
     private final Heap heap;
+    private final SchemaRegistry schema;
     /** enum class -> committed names by id (index 0 unused). */
     private final Map<Class<?>, List<String>> committed = new ConcurrentHashMap<>();
 
-    EnumTable(Heap heap) {
+    EnumTable(Heap heap, SchemaRegistry schema) {
         this.heap = heap;
+        this.schema = schema;
     }
 
     int idOf(Enum<?> constant) {
@@ -49,7 +51,7 @@ final class EnumTable {
             for (int i = 1; i < stored.size(); i++) {
                 fields.add(new FieldLayout(stored.get(i), DESCRIPTOR, i));
             }
-            heap.schema().register(new ClassLayout(PREFIX + type.getName(), 0, fields));
+            schema.register(new ClassLayout(PREFIX + type.getName(), 0, fields));
             heap.afterCommit(() -> committed.remove(type));
             return stored.size() - 1;
         });
@@ -80,7 +82,7 @@ final class EnumTable {
 
     /** The schema id of the newest stored table of {@code type} (in the calling transaction). */
     int tableId(Class<?> type) {
-        SchemaRegistry.Entry entry = heap.schema().latest(PREFIX + type.getName());
+        SchemaRegistry.Entry entry = schema.latest(PREFIX + type.getName());
         if (entry == null) {
             throw new IllegalStateException("enum " + type.getName() + " has no table yet; store a constant first");
         }
@@ -90,7 +92,7 @@ final class EnumTable {
     /** Constant {@code id} of the enum whose table (any version) has schema id {@code tableId}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     Enum<?> constantOf(int tableId, int id) {
-        String name = heap.schema().lookup(tableId).layout().className();
+        String name = schema.lookup(tableId).layout().className();
         if (!name.startsWith(PREFIX)) {
             throw new dev.hotpot.HeapCorruptException("schema id=" + tableId + " of heap=" + heap.name() + " is "
                     + name + ", not an enum table; the heap is damaged: restore it from a copy");
@@ -120,7 +122,7 @@ final class EnumTable {
     private List<String> storedNames(Class<?> type) {
         List<String> names = new ArrayList<>();
         names.add("");
-        SchemaRegistry.Entry entry = heap.schema().latest(PREFIX + type.getName());
+        SchemaRegistry.Entry entry = schema.latest(PREFIX + type.getName());
         if (entry != null) {
             for (FieldLayout field : entry.layout().fields()) {
                 while (names.size() <= field.offset()) {

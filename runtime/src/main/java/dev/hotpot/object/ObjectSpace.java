@@ -13,9 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The objects of one heap as this JVM sees them: which Java class each stored layout belongs to,
- * the identity map of handles, the enum tables, and the fields that objects of earlier layouts
- * keep outside their block ({@link AddedFields}).
+ * The objects of one heap as this JVM sees them: the heap's {@link SchemaRegistry}, which Java
+ * class each stored layout belongs to, the identity map of handles, the enum tables, and the
+ * fields that objects of earlier layouts keep outside their block ({@link AddedFields}). One
+ * object space serves a heap for as long as it is open.
  *
  * <p>Invariants: binding a class reads no heap page (it may run in a static initializer inside a
  * transaction, where a wait for a page lock could fail the initialization for good); a handle's
@@ -31,6 +32,7 @@ public final class ObjectSpace {
     private static final MethodType FACTORY_ERASED = MethodType.methodType(Object.class, Materializer.class, long.class);
 
     private final Heap heap;
+    private final SchemaRegistry schema;
     private final Handles handles = new Handles();
     private final PendingChanges pending;
     private final EnumTable enums;
@@ -38,14 +40,20 @@ public final class ObjectSpace {
     private final ConcurrentHashMap<Class<?>, TypeBinding> byClass = new ConcurrentHashMap<>();
     /** Committed class ids, of the current and of earlier layout versions, to the class that reads them. */
     private final ConcurrentHashMap<Integer, TypeBinding> byClassId = new ConcurrentHashMap<>();
+    private final StoredNames storedNames = new StoredNames();
 
-    /** Call outside any transaction: loads the committed schema. */
-    public ObjectSpace(Heap heap) {
+    /**
+     * Call outside any transaction: loads the committed schema.
+     *
+     * @param addressMaps makes the map that holds the extension blocks of objects of earlier layouts
+     */
+    public ObjectSpace(Heap heap, AddressMapFactory addressMaps) {
         this.heap = heap;
+        this.schema = new SchemaRegistry(heap);
         this.pending = new PendingChanges(heap, this, handles);
-        this.enums = new EnumTable(heap);
-        this.addedFields = new AddedFields(heap, this);
-        heap.schema().loadCommitted();
+        this.enums = new EnumTable(heap, schema);
+        this.addedFields = new AddedFields(heap, this, addressMaps);
+        schema.loadCommitted();
     }
 
     public Heap heap() {
@@ -75,9 +83,10 @@ public final class ObjectSpace {
             }
             superLayout = parentBinding.layout;
         }
-        List<SchemaRegistry.Entry> versions = heap.schema().committedVersions(type.getName());
+        List<SchemaRegistry.Entry> versions = schema.committedVersions(type.getName());
         SchemaRegistry.Entry stored = versions.isEmpty() ? null : versions.getLast();
-        ClassLayout layout = LayoutPlanner.plan(type.getName(), superLayout, own, stored == null ? null : stored.layout());
+        ClassLayout layout = LayoutPlanner.plan(type.getName(), superLayout, storedNames.stored(own),
+                stored == null ? null : stored.layout());
         MethodHandle factory = null;
         if (!Modifier.isAbstract(type.getModifiers())) {
             try {
@@ -104,12 +113,17 @@ public final class ObjectSpace {
         return offsets;
     }
 
-    /** Binds a runtime class whose layout is fixed (the persistent collections). */
+    /**
+     * Binds a runtime class whose layout is fixed (the persistent collections). The layout names
+     * the class as the heap stores it, which may differ from {@code type}'s name ({@link StoredNames});
+     * call before binding classes with fields of that type. {@code lookup} must see the class's
+     * handle constructor.
+     */
     public void bindBuiltIn(Class<? extends PersistentObject> type, ClassLayout layout, MethodHandles.Lookup lookup) {
         if (byClass.containsKey(type)) {
             return;
         }
-        List<SchemaRegistry.Entry> versions = heap.schema().committedVersions(type.getName());
+        List<SchemaRegistry.Entry> versions = schema.committedVersions(layout.className());
         SchemaRegistry.Entry stored = versions.isEmpty() ? null : versions.getLast();
         if (stored != null && !stored.layout().equals(layout)) {
             throw new SchemaMismatchException("heap=" + heap.name() + " stores " + type.getName() + " with another"
@@ -121,6 +135,7 @@ public final class ObjectSpace {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(type + " lacks its handle constructor", e);
         }
+        storedNames.add(type, layout.className());
     }
 
     private void add(TypeBinding binding) {
@@ -155,7 +170,7 @@ public final class ObjectSpace {
         if (mine != null) {
             return mine;
         }
-        int fresh = heap.schema().register(binding.layout);
+        int fresh = schema.register(binding.layout);
         pending.registered(binding, fresh);
         return fresh;
     }
@@ -168,7 +183,7 @@ public final class ObjectSpace {
 
     /** Bytes of the object at {@code address} that its own block holds (its layout version's size). */
     int inlineSize(long address) {
-        return heap.schema().lookup(heap.getInt(address + ObjectHeader.CLASS_ID)).layout().size();
+        return schema.lookup(heap.getInt(address + ObjectHeader.CLASS_ID)).layout().size();
     }
 
     /** The size of new objects of {@code type}. */
@@ -257,23 +272,16 @@ public final class ObjectSpace {
     private TypeBinding bindingOf(int classId, long address, Class<?> declared) {
         SchemaRegistry.Entry entry;
         try {
-            entry = heap.schema().lookup(classId);
+            entry = schema.lookup(classId);
         } catch (IllegalArgumentException e) {
             throw new dev.hotpot.HeapCorruptException("no persistent object at address=" + address + " of heap="
                     + heap.name() + " (its header names class id " + classId + ", which the schema does not hold);"
                     + " a freed or never-committed object was referenced", e);
         }
         String className = entry.layout().className();
-        ClassLoader loader = declared.getClassLoader();
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        Class<?> type;
-        try {
-            type = Class.forName(className, true, loader == null ? ClassLoader.getSystemClassLoader() : loader);
-        } catch (ClassNotFoundException e) {
-            throw new HotpotException("the object at address=" + address + " is a " + className
-                    + ", which class loader " + loader + " cannot find; put it on the class path", e);
+        Class<?> type = storedNames.classOf(className);
+        if (type == null) {
+            type = load(className, address, declared);
         }
         TypeBinding binding = byClass.get(type);
         if (binding == null) {
@@ -289,6 +297,20 @@ public final class ObjectSpace {
         return binding;
     }
 
+    /** The class {@code className} of the object at {@code address}, loaded through {@code declared}'s loader. */
+    private static Class<?> load(String className, long address, Class<?> declared) {
+        ClassLoader loader = declared.getClassLoader();
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
+        try {
+            return Class.forName(className, true, loader == null ? ClassLoader.getSystemClassLoader() : loader);
+        } catch (ClassNotFoundException e) {
+            throw new HotpotException("the object at address=" + address + " is a " + className
+                    + ", which class loader " + loader + " cannot find; put it on the class path", e);
+        }
+    }
+
     /** The address of persistent object {@code value}, 0 for null. */
     long addressOf(Object value) {
         if (value == null) {
@@ -298,7 +320,7 @@ public final class ObjectSpace {
             return persistent.hotpot$address;
         }
         throw new IllegalArgumentException("a " + value.getClass().getName() + " cannot be stored in heap="
-                + heap.name() + "; store @Persistent objects or the dev.hotpot persistent collections");
+                + heap.name() + "; store @Persistent objects or the dev.hotpot.collections persistent collections");
     }
 
     /**

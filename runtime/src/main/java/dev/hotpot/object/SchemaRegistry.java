@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * entry block: long next; int classId; int version; int length; byte[length] layout ({@link ClassLayout})
  * </pre>
  *
+ * <p>Ownership: the heap's {@link ObjectSpace} holds the registry its objects use. Another
+ * registry over the same heap (a tool that lists the entries) is safe: registration re-reads the
+ * stored entries in its transaction, and a snapshot only ever holds committed entries.
+ *
  * <p>Threading: safe from any thread; registration runs in (or joins) a transaction. The
  * committed snapshot (read by {@link #committedVersions}) holds only committed entries, which never change; it is
  * loaded by {@link #loadCommitted} and grows after each registering transaction commits, so code

@@ -91,7 +91,7 @@ public final class ValueSlots {
         if (!isStorable(value)) {
             throw new IllegalArgumentException("a " + value.getClass().getName()
                     + " cannot be stored in a persistent collection; store null, a String, a boxed primitive,"
-                    + " an enum, a @Persistent object or a dev.hotpot persistent collection");
+                    + " an enum, a @Persistent object or a dev.hotpot.collections persistent collection");
         }
     }
 

@@ -2,9 +2,9 @@ package dev.hotpot.crash;
 
 import dev.hotpot.Durability;
 import dev.hotpot.Hotpot;
-import dev.hotpot.PersistentLongArray;
-import dev.hotpot.PersistentSortedMap;
-import dev.hotpot.SortedMapChecks;
+import dev.hotpot.collections.PersistentLongArray;
+import dev.hotpot.collections.PersistentSortedMap;
+import dev.hotpot.collections.SortedMapChecks;
 import dev.hotpot.testing.AckLog;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.DefaultHeapForTests;

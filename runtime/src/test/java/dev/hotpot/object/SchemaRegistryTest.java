@@ -23,50 +23,55 @@ class SchemaRegistryTest {
     void aLayoutKeepsItsIdAcrossRestarts() {
         int id;
         try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-            id = heap.schema().register(ACCOUNT);
-            assertEquals(id, heap.schema().register(ACCOUNT));
+            SchemaRegistry schema = new SchemaRegistry(heap);
+            id = schema.register(ACCOUNT);
+            assertEquals(id, schema.register(ACCOUNT));
         }
         try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-            assertEquals(id, heap.schema().register(ACCOUNT));
-            assertEquals(ACCOUNT, heap.schema().lookup(id).layout());
-            assertEquals(1, heap.schema().lookup(id).version());
+            SchemaRegistry schema = new SchemaRegistry(heap);
+            assertEquals(id, schema.register(ACCOUNT));
+            assertEquals(ACCOUNT, schema.lookup(id).layout());
+            assertEquals(1, schema.lookup(id).version());
         }
     }
 
     @Test
     void anAddedFieldMakesANewLayoutVersionAndKeepsTheOldOne() {
         try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-            int v1 = heap.schema().register(ACCOUNT);
+            SchemaRegistry schema = new SchemaRegistry(heap);
+            int v1 = schema.register(ACCOUNT);
             ClassLayout withLimit = new ClassLayout("bank.Account", 32, List.of(
                     new FieldLayout("balance", "J", 0), new FieldLayout("limit", "J", 8),
                     new FieldLayout("owner", "Ljava/lang/String;", 16), new FieldLayout("next", "Lbank/Account;", 24)));
-            int v2 = heap.schema().register(withLimit);
+            int v2 = schema.register(withLimit);
             assertNotEquals(v1, v2);
-            assertEquals(2, heap.schema().lookup(v2).version());
-            assertEquals(ACCOUNT, heap.schema().lookup(v1).layout(), "old objects keep their layout");
+            assertEquals(2, schema.lookup(v2).version());
+            assertEquals(ACCOUNT, schema.lookup(v1).layout(), "old objects keep their layout");
         }
     }
 
     @Test
     void aRemovedFieldIsRefusedByName() {
         try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-            heap.schema().register(ACCOUNT);
+            SchemaRegistry schema = new SchemaRegistry(heap);
+            schema.register(ACCOUNT);
             ClassLayout withoutOwner = new ClassLayout("bank.Account", 16, List.of(
                     new FieldLayout("balance", "J", 0), new FieldLayout("next", "Lbank/Account;", 8)));
-            SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> heap.schema().register(withoutOwner));
+            SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> schema.register(withoutOwner));
             assertTrue(e.getMessage().contains("bank.Account") && e.getMessage().contains("'owner'"), e.getMessage());
-            assertEquals(1, heap.schema().entries().size(), "nothing was registered");
+            assertEquals(1, schema.entries().size(), "nothing was registered");
         }
     }
 
     @Test
     void aChangedFieldTypeIsRefusedWithBothTypes() {
         try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-            heap.schema().register(ACCOUNT);
+            SchemaRegistry schema = new SchemaRegistry(heap);
+            schema.register(ACCOUNT);
             ClassLayout intBalance = new ClassLayout("bank.Account", 24, List.of(
                     new FieldLayout("balance", "I", 0), new FieldLayout("owner", "Ljava/lang/String;", 8),
                     new FieldLayout("next", "Lbank/Account;", 16)));
-            SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> heap.schema().register(intBalance));
+            SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> schema.register(intBalance));
             assertTrue(e.getMessage().contains("'balance' changed type from J to I"), e.getMessage());
         }
     }

@@ -1,9 +1,9 @@
 package dev.hotpot.testing;
 
-import dev.hotpot.PersistentArray;
-import dev.hotpot.PersistentList;
-import dev.hotpot.PersistentLongArray;
-import dev.hotpot.PersistentMap;
+import dev.hotpot.collections.PersistentArray;
+import dev.hotpot.collections.PersistentList;
+import dev.hotpot.collections.PersistentLongArray;
+import dev.hotpot.collections.PersistentMap;
 
 import java.util.List;
 import java.util.Random;

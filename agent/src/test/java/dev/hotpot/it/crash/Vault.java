@@ -2,8 +2,8 @@ package dev.hotpot.it.crash;
 
 import dev.hotpot.Hotpot;
 import dev.hotpot.Persistent;
-import dev.hotpot.PersistentArray;
 import dev.hotpot.Transactional;
+import dev.hotpot.collections.PersistentArray;
 import dev.hotpot.testing.TransferPlan;
 
 /**

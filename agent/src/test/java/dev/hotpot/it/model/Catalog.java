@@ -1,12 +1,12 @@
 package dev.hotpot.it.model;
 
 import dev.hotpot.Persistent;
-import dev.hotpot.PersistentArray;
-import dev.hotpot.PersistentByteArray;
-import dev.hotpot.PersistentDoubleArray;
-import dev.hotpot.PersistentList;
-import dev.hotpot.PersistentLongArray;
-import dev.hotpot.PersistentMap;
+import dev.hotpot.collections.PersistentArray;
+import dev.hotpot.collections.PersistentByteArray;
+import dev.hotpot.collections.PersistentDoubleArray;
+import dev.hotpot.collections.PersistentList;
+import dev.hotpot.collections.PersistentLongArray;
+import dev.hotpot.collections.PersistentMap;
 
 /** Persistent collections as field types of an annotated class. */
 @Persistent

@@ -1,8 +1,8 @@
 package dev.hotpot.samples.bank;
 
 import dev.hotpot.Persistent;
-import dev.hotpot.PersistentMap;
 import dev.hotpot.Transactional;
+import dev.hotpot.collections.PersistentMap;
 
 /**
  * A bank whose accounts live in a persistent map. Each public operation is one durable

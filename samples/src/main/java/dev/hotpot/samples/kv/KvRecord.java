@@ -2,7 +2,7 @@ package dev.hotpot.samples.kv;
 
 import dev.hotpot.Hotpot;
 import dev.hotpot.Persistent;
-import dev.hotpot.PersistentByteArray;
+import dev.hotpot.collections.PersistentByteArray;
 
 import java.util.Map;
 import java.util.Set;

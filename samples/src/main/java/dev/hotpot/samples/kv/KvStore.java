@@ -1,8 +1,8 @@
 package dev.hotpot.samples.kv;
 
 import dev.hotpot.Persistent;
-import dev.hotpot.PersistentSortedMap;
 import dev.hotpot.Transactional;
+import dev.hotpot.collections.PersistentSortedMap;
 
 import java.util.ArrayList;
 import java.util.List;
