@@ -5,7 +5,6 @@ import dev.hotpot.TransactionConflictException;
 import dev.hotpot.it.model.Account;
 import dev.hotpot.it.model.Everything;
 import dev.hotpot.it.support.AgentHeap;
-import dev.hotpot.it.support.HeldTransaction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -119,16 +118,24 @@ class TransactionalIT {
     @Test
     void aTransactionThatKeepsConflictingGivesUpWithAConflictException() throws Exception {
         Everything contended = new Everything();
-        try (HeldTransaction holder = HeldTransaction.start(() -> contended.i = 1)) {
-            AtomicInteger attempts = new AtomicInteger();
-            TransactionConflictException e = assertThrows(TransactionConflictException.class,
-                    () -> Hotpot.transaction(() -> {
-                        attempts.incrementAndGet();
-                        contended.i = 2;
-                    }));
-            assertTrue(e.getMessage().contains("maxAttempts"), e.getMessage());
-            assertTrue(attempts.get() > 1, "the body was re-run before giving up: " + attempts.get());
-        }
-        assertEquals(1, contended.i);
+        Everything other = new Everything();
+        AtomicInteger attempts = new AtomicInteger();
+        // Each attempt reads the field, then another thread commits a change to it first.
+        TransactionConflictException e = assertThrows(TransactionConflictException.class,
+                () -> Hotpot.transaction(() -> {
+                    attempts.incrementAndGet();
+                    int seen = contended.i;
+                    Thread competitor = Thread.ofPlatform().start(() -> contended.i = seen + 1);
+                    try {
+                        competitor.join();
+                    } catch (InterruptedException interrupted) {
+                        throw new IllegalStateException(interrupted);
+                    }
+                    other.i = seen;
+                }));
+        assertTrue(e.getMessage().contains("maxAttempts"), e.getMessage());
+        assertTrue(attempts.get() > 1, "the body was re-run before giving up: " + attempts.get());
+        assertEquals(attempts.get(), contended.i, "every competing commit went through");
+        assertEquals(0, other.i, "no attempt of the conflicting transaction committed");
     }
 }

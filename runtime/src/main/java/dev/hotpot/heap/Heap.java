@@ -48,7 +48,7 @@ public final class Heap implements AutoCloseable {
         this.log = log;
         this.checkpointer = new Checkpointer(file, log, config, metrics);
         this.transactions = new TransactionManager(working, log, config.durability(), metrics, config.maxAttempts(),
-                file.header().checkpointLsn(), checkpointer::nudge);
+                file.header().checkpointLsn(), recovery.lastSequence(), checkpointer::nudge);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.hotpot.log;
 
+import dev.hotpot.HeapVersionException;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.LongFunction;
@@ -18,7 +20,8 @@ public final class LogReader {
     /** Receives each valid COMMIT record: its position and a view of its body. */
     @FunctionalInterface
     public interface Visitor {
-        void commit(long lsn, long txId, MemorySegment body);
+        /** @param sequence the record's commit sequence: the version of the pages it writes */
+        void commit(long lsn, long txId, long sequence, MemorySegment body);
     }
 
     /**
@@ -72,6 +75,7 @@ public final class LogReader {
                 continue;
             }
             visitor.commit(position, segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + TX_ID_OFFSET),
+                    segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + SEQUENCE_OFFSET),
                     segment.asSlice(offset + HEADER_LENGTH, bodyLength));
             records++;
             position += recordLength(bodyLength);
@@ -79,18 +83,34 @@ public final class LogReader {
         return new Result(records, position, false, null);
     }
 
-    /** Returns why the bytes at {@code offset} are not a valid record for {@code position}, or null. */
+    /**
+     * Returns why the bytes at {@code offset} are not a valid record for {@code position}, or null.
+     *
+     * @throws HeapVersionException for a record of format 1 at this position: a log written by an
+     *                              earlier version, which this one must not mistake for its end
+     */
     private static String validate(MemorySegment segment, long offset, long position, long segmentBytes, CRC32C crc) {
         if (segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET) != MAGIC) {
             return "bad magic";
         }
         short version = segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET);
+        if (version == FORMAT_VERSION_1
+                && segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + VERSION_1_LSN_OFFSET) == position) {
+            throw new HeapVersionException("redo log record at lsn=" + position + " has format version 1, written by"
+                    + " an earlier hotpot; open and close the heap once with that version to fold its log into the"
+                    + " image, then open it with this one");
+        }
         if (version != FORMAT_VERSION) {
             return "unsupported record format version " + version;
         }
         short type = segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + TYPE_OFFSET);
         if (type != TYPE_COMMIT && type != TYPE_PAD) {
             return "unknown record type " + type;
+        }
+        crc.reset();
+        crc.update(segment.asSlice(offset, HEADER_CRC_OFFSET).asByteBuffer());
+        if ((int) crc.getValue() != segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET)) {
+            return "header checksum mismatch";
         }
         if (segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET) != position) {
             return "stale record (lsn mismatch)";
@@ -99,13 +119,12 @@ public final class LogReader {
         if (bodyLength < 0 || offset + recordLength(bodyLength) > Math.min(segmentBytes, segment.byteSize())) {
             return "body length " + bodyLength + " runs past the segment end";
         }
-        crc.reset();
-        crc.update(segment.asSlice(offset, CRC_HEADER_LENGTH).asByteBuffer());
         if (type == TYPE_COMMIT) {
+            crc.reset();
             crc.update(segment.asSlice(offset + HEADER_LENGTH, bodyLength).asByteBuffer());
-        }
-        if ((int) crc.getValue() != segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + CRC_OFFSET)) {
-            return "checksum mismatch over " + bodyLength + " body bytes";
+            if ((int) crc.getValue() != segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_CRC_OFFSET)) {
+                return "body checksum mismatch over " + bodyLength + " bytes";
+            }
         }
         return null;
     }

@@ -1,27 +1,37 @@
 package dev.hotpot.log;
 
 /**
- * Binary layout of one redo log record. Records are 8-byte aligned and never span segments.
+ * Binary layout of one redo log record (format version 2). Records are 8-byte aligned and never
+ * span segments.
  *
  * <pre>
  *   0  int    magic          bytes "HPLG"
- *   4  short  formatVersion  1
+ *   4  short  formatVersion  2
  *   6  short  type           1 = COMMIT, 2 = PAD (fills the rest of a segment)
  *   8  int    bodyLength
  *  12  int    epoch          cluster epoch of the writer (0 on a single node)
  *  16  long   txId           writer node id in the top 16 bits, a per-node counter below
- *  24  long   lsn            the record's own log position; not covered by the CRC
- *  32  int    crc32c         over bytes [0, 24) and the body
- *  36  int    reserved       0
- *  40  body   COMMIT: ranges { long address; int length; byte[length] } back to back
+ *  24  long   sequence       COMMIT: the commit sequence, the version of every page the record
+ *                            writes; sequences grow with the log position. PAD: 0
+ *  32  long   lsn            the record's own log position
+ *  40  int    bodyCrc        CRC32C of the body (COMMIT), 0 (PAD)
+ *  44  int    headerCrc      CRC32C of bytes [0, 44)
+ *  48  body   COMMIT: ranges { long address; int length; int reserved 0; byte[length]; zeros to 8 }
  * </pre>
  *
- * <p>Validity: a record counts only if magic, version, type, {@code lsn == position} and CRC all
- * match. The LSN check rejects stale records left in recycled segments; the CRC rejects torn ones.
+ * <p>Range bytes start 8-byte aligned in the body, so an applier copies aligned words whole: a
+ * reader of an aligned field never sees half of an applied value.
+ *
+ * <p>Validity: a record counts only if magic, version, type, header CRC, {@code lsn == position}
+ * and body CRC all match. The LSN check rejects stale records left in recycled segments; the CRCs
+ * reject torn ones. The sequence and LSN are stamped at append time, under the log's lock, so the
+ * body CRC is computed before it and only the 44 header bytes are summed inside it.
  */
 public final class LogRecordDescriptor {
     public static final int MAGIC = 0x474C5048;
-    public static final short FORMAT_VERSION = 1;
+    public static final short FORMAT_VERSION = 2;
+    /** The format before commit sequences: its records are recognised so that recovery can refuse them. */
+    public static final short FORMAT_VERSION_1 = 1;
     public static final short TYPE_COMMIT = 1;
     public static final short TYPE_PAD = 2;
 
@@ -31,24 +41,33 @@ public final class LogRecordDescriptor {
     public static final int BODY_LENGTH_OFFSET = 8;
     public static final int EPOCH_OFFSET = 12;
     public static final int TX_ID_OFFSET = 16;
-    public static final int LSN_OFFSET = 24;
-    public static final int CRC_OFFSET = 32;
-    public static final int HEADER_LENGTH = 40;
-    /** Bytes of CRC-covered header that precede the LSN. */
-    public static final int CRC_HEADER_LENGTH = LSN_OFFSET;
+    public static final int SEQUENCE_OFFSET = 24;
+    public static final int LSN_OFFSET = 32;
+    public static final int BODY_CRC_OFFSET = 40;
+    public static final int HEADER_CRC_OFFSET = 44;
+    public static final int HEADER_LENGTH = 48;
+    /** Where a format-1 record keeps its LSN. */
+    public static final int VERSION_1_LSN_OFFSET = 24;
 
-    /** Per range in a COMMIT body: address (8) and length (4) before the bytes. */
-    public static final int RANGE_HEADER_LENGTH = 12;
+    /** Per range in a COMMIT body: address (8), length (4) and 4 reserved bytes before the bytes. */
+    public static final int RANGE_HEADER_LENGTH = 16;
+    public static final int RANGE_ADDRESS_OFFSET = 0;
+    public static final int RANGE_LENGTH_OFFSET = 8;
 
     private LogRecordDescriptor() {
     }
 
-    /** Total bytes a record with this body occupies in the log. */
-    public static int recordLength(int bodyLength) {
-        return align(HEADER_LENGTH + bodyLength);
+    /** Total bytes a record with this body occupies in the log; exact for any non-negative body length. */
+    public static long recordLength(int bodyLength) {
+        return align((long) HEADER_LENGTH + bodyLength);
     }
 
-    public static int align(int length) {
-        return (length + 7) & ~7;
+    /** Bytes one range of {@code length} data bytes occupies in a body. */
+    public static long rangeLength(int length) {
+        return RANGE_HEADER_LENGTH + align((long) length);
+    }
+
+    public static long align(long length) {
+        return (length + 7) & ~7L;
     }
 }

@@ -9,7 +9,8 @@ import static dev.hotpot.log.LogRecordDescriptor.*;
 
 /**
  * Builds one COMMIT record off the log: ranges are appended to the body, then {@link #seal} writes
- * the header and CRC so that the log's append lock only has to copy bytes and stamp the LSN.
+ * the fixed header fields and the body CRC, so that the log's append lock only stamps the
+ * sequence and LSN, sums the 44 header bytes and copies.
  *
  * <p>Threading: not thread-safe; each transaction thread owns one and reuses it.
  */
@@ -20,53 +21,73 @@ public final class RecordBuffer {
     private byte[] bytes = new byte[4096];
     private MemorySegment view = MemorySegment.ofArray(bytes);
     private int length = HEADER_LENGTH;
+    private long sequence;
     private final CRC32C crc = new CRC32C();
 
     public void reset() {
         length = HEADER_LENGTH;
+        sequence = 0;
     }
 
     public int bodyLength() {
         return length - HEADER_LENGTH;
     }
 
-    /** Appends {@code length} bytes of {@code source} at {@code offset}, to be replayed at heap {@code address}. */
+    /**
+     * Appends {@code rangeLength} bytes of {@code source} at {@code offset}, to be replayed at heap
+     * {@code address}; the bytes are padded with zeros to the next multiple of 8.
+     */
     public void addRange(long address, MemorySegment source, long offset, int rangeLength) {
-        ensure(RANGE_HEADER_LENGTH + rangeLength);
-        view.set(LONG, length, address);
-        view.set(INT, length + 8, rangeLength);
+        int total = (int) rangeLength(rangeLength);
+        ensure(total);
+        view.set(LONG, length + RANGE_ADDRESS_OFFSET, address);
+        view.set(INT, length + RANGE_LENGTH_OFFSET, rangeLength);
+        view.set(INT, length + RANGE_LENGTH_OFFSET + 4, 0);
         MemorySegment.copy(source, offset, view, length + RANGE_HEADER_LENGTH, rangeLength);
-        length += RANGE_HEADER_LENGTH + rangeLength;
+        Arrays.fill(bytes, length + RANGE_HEADER_LENGTH + rangeLength, length + total, (byte) 0);
+        length += total;
     }
 
-    /** Writes the header fields and CRC; the LSN is stamped by the log at append time. */
+    /** Writes the header fields known before append and the body CRC. */
     public void seal(long txId, int epoch) {
-        ensure(7);
-        int body = bodyLength();
         view.set(INT, MAGIC_OFFSET, MAGIC);
         view.set(ValueLayout.JAVA_SHORT_UNALIGNED, VERSION_OFFSET, FORMAT_VERSION);
         view.set(ValueLayout.JAVA_SHORT_UNALIGNED, TYPE_OFFSET, TYPE_COMMIT);
-        view.set(INT, BODY_LENGTH_OFFSET, body);
+        view.set(INT, BODY_LENGTH_OFFSET, bodyLength());
         view.set(INT, EPOCH_OFFSET, epoch);
         view.set(LONG, TX_ID_OFFSET, txId);
-        view.set(LONG, LSN_OFFSET, 0L);
-        view.set(INT, CRC_OFFSET + 4, 0);
         crc.reset();
-        crc.update(bytes, 0, CRC_HEADER_LENGTH);
-        crc.update(bytes, HEADER_LENGTH, body);
-        view.set(INT, CRC_OFFSET, (int) crc.getValue());
-        Arrays.fill(bytes, length, align(length), (byte) 0);
+        crc.update(bytes, HEADER_LENGTH, bodyLength());
+        view.set(INT, BODY_CRC_OFFSET, (int) crc.getValue());
     }
 
-    /** Record length in the log, including alignment padding. */
+    /** Record length in the log (the body's ranges keep it a multiple of 8). */
     public int recordLength() {
-        return align(length);
+        return length;
     }
 
-    /** Copies the sealed record to {@code target} at {@code offset} and stamps {@code lsn}. */
-    void copyTo(MemorySegment target, long offset, long lsn) {
-        MemorySegment.copy(view, 0, target, offset, recordLength());
-        target.set(LONG, offset + LSN_OFFSET, lsn);
+    /** The sequence stamped by the last append, 0 before it. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The body as sealed: ranges in the layout of {@link LogRecordDescriptor}. */
+    public MemorySegment body() {
+        return view.asSlice(HEADER_LENGTH, bodyLength());
+    }
+
+    /**
+     * Stamps {@code sequence} and {@code lsn}, sums the header and copies the record to
+     * {@code target} at {@code offset}. Called by the log under its append lock.
+     */
+    void stampAndCopyTo(MemorySegment target, long offset, long lsn, long sequence) {
+        this.sequence = sequence;
+        view.set(LONG, SEQUENCE_OFFSET, sequence);
+        view.set(LONG, LSN_OFFSET, lsn);
+        crc.reset();
+        crc.update(bytes, 0, HEADER_CRC_OFFSET);
+        view.set(INT, HEADER_CRC_OFFSET, (int) crc.getValue());
+        MemorySegment.copy(view, 0, target, offset, length);
     }
 
     private void ensure(int more) {

@@ -57,8 +57,8 @@ public final class Recovery {
             }, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
             applier.forceTouched();
             Path dropped = result.torn() ? keepDroppedBytes(mapped.get(result.endLsn() / segmentBytes), result.endLsn()) : null;
-            return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(), result.torn(),
-                    result.tornInfo(), dropped, System.nanoTime() - start);
+            return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(),
+                    applier.lastSequence(), result.torn(), result.tornInfo(), dropped, System.nanoTime() - start);
         } finally {
             mapped.values().forEach(LogSegment::close);
         }

@@ -7,12 +7,14 @@ package dev.hotpot.log;
  * @param records       committed transactions replayed
  * @param bytesApplied  heap bytes rewritten by replay
  * @param endLsn        the position after the last valid record
+ * @param lastSequence  the commit sequence of the last record replayed, 0 if none: later commits
+ *                      continue after it
  * @param tornTail      whether a record was being written at the crash and was dropped
  * @param tornInfo      what was wrong with the dropped record, or null
  * @param droppedCopy   file that keeps the bytes recovery did not replay, or null
  * @param nanos         time spent replaying and forcing
  */
-public record RecoveryReport(long fromLsn, long records, long bytesApplied, long endLsn, boolean tornTail,
+public record RecoveryReport(long fromLsn, long records, long bytesApplied, long endLsn, long lastSequence, boolean tornTail,
                              String tornInfo, java.nio.file.Path droppedCopy, long nanos) {
 
     @Override

@@ -1,18 +1,14 @@
 package dev.hotpot.log;
 
-import dev.hotpot.HeapCorruptException;
 import dev.hotpot.heap.Pages;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
 
-import static dev.hotpot.log.LogRecordDescriptor.RANGE_HEADER_LENGTH;
-
 /**
- * Applies COMMIT bodies to a page image. Replay is idempotent: applying a record twice leaves the
- * same bytes, which is what makes a crash between a checkpoint's image write and its header write
- * harmless.
+ * Applies COMMIT records to a page image that no transaction reads: the durable image, at recovery
+ * and at checkpoint. Replay is idempotent: applying a record twice leaves the same bytes, which is
+ * what makes a crash between a checkpoint's image write and its header write harmless.
  *
  * <p>Threading: not thread-safe; one applier per recovery or checkpoint.
  */
@@ -20,31 +16,22 @@ public final class RedoApplier implements LogReader.Visitor {
     private final MemorySegment image;
     private final BitSet touchedPages = new BitSet();
     private long bytesApplied;
+    private long lastSequence;
 
     public RedoApplier(MemorySegment image) {
         this.image = image;
     }
 
     @Override
-    public void commit(long lsn, long txId, MemorySegment body) {
-        long at = 0;
-        while (at < body.byteSize()) {
-            if (body.byteSize() - at < RANGE_HEADER_LENGTH) {
-                throw corrupt(lsn, txId, "range header cut short at body offset " + at);
+    public void commit(long lsn, long txId, long sequence, MemorySegment body) {
+        CommitBody.forEachRange(body, image.byteSize(), lsn, (address, dataOffset, length) -> {
+            CommitBody.copyRange(body, dataOffset, image, address, length);
+            if (length > 0) {
+                touchedPages.set(Pages.pageOf(address), Pages.pageOf(address + length - 1) + 1);
             }
-            long address = body.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-            int length = body.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8);
-            if (length < 0 || at + RANGE_HEADER_LENGTH + length > body.byteSize()) {
-                throw corrupt(lsn, txId, "range length " + length + " runs past the record body");
-            }
-            if (address < Pages.SIZE || address + length > image.byteSize()) {
-                throw corrupt(lsn, txId, "range address " + address + "+" + length + " lies outside the heap");
-            }
-            MemorySegment.copy(body, at + RANGE_HEADER_LENGTH, image, address, length);
-            touchedPages.set(Pages.pageOf(address), Pages.pageOf(address + length - 1) + 1);
             bytesApplied += length;
-            at += RANGE_HEADER_LENGTH + length;
-        }
+        });
+        lastSequence = sequence;
     }
 
     /**
@@ -63,8 +50,8 @@ public final class RedoApplier implements LogReader.Visitor {
         return bytesApplied;
     }
 
-    private static HeapCorruptException corrupt(long lsn, long txId, String what) {
-        return new HeapCorruptException("redo record passed its checksum but is malformed: lsn=" + lsn + " txId=" + txId
-                + " problem=" + what + "; the log was written by an incompatible or faulty writer, restore from a backup");
+    /** The sequence of the last record applied, 0 if none. */
+    public long lastSequence() {
+        return lastSequence;
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 
 import static dev.hotpot.log.LogRecordDescriptor.*;
@@ -70,12 +71,15 @@ public final class RedoLog implements AutoCloseable {
     }
 
     /**
-     * Copies a sealed record into the log. Waits while the log holds more than its bound of
-     * un-checkpointed bytes, so the log never grows without bound.
+     * Copies a sealed record into the log and stamps it with the next commit sequence, taken from
+     * {@code sequencer} under the append lock, so that sequences grow with log positions. Waits
+     * while the log holds more than its bound of un-checkpointed bytes, so the log never grows
+     * without bound.
      *
-     * @return the log position just past the record: durable once {@link #durablePosition()} reaches it
+     * @return the log position just past the record: durable once {@link #durablePosition()} reaches
+     *         it; the sequence is then {@link RecordBuffer#sequence()}
      */
-    public long append(RecordBuffer record) {
+    public long append(RecordBuffer record, LongSupplier sequencer) {
         int length = record.recordLength();
         if (length > segmentBytes) {
             throw new TransactionTooLargeException("transaction changed " + record.bodyLength()
@@ -97,8 +101,9 @@ public final class RedoLog implements AutoCloseable {
                 }
                 position += room;
             }
+            MemorySegment target = segmentFor(position).memory();
             try {
-                record.copyTo(segmentFor(position).memory(), position % segmentBytes, position);
+                record.stampAndCopyTo(target, position % segmentBytes, position, sequencer.getAsLong());
             } catch (InternalError fault) {
                 // A store to a mapped page that the file system cannot back (typically a full disk).
                 failure = new HotpotException("cannot write redo log segment: directory=" + directory + " lsn=" + position
@@ -278,10 +283,12 @@ public final class RedoLog implements AutoCloseable {
         segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_LENGTH_OFFSET, (int) (room - HEADER_LENGTH));
         segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + EPOCH_OFFSET, 0);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + TX_ID_OFFSET, 0L);
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + SEQUENCE_OFFSET, 0L);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET, lsn);
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_CRC_OFFSET, 0);
         CRC32C crc = new CRC32C();
-        crc.update(segment.asSlice(offset, CRC_HEADER_LENGTH).asByteBuffer());
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + CRC_OFFSET, (int) crc.getValue());
+        crc.update(segment.asSlice(offset, HEADER_CRC_OFFSET).asByteBuffer());
+        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET, (int) crc.getValue());
     }
 
     private void checkFailure() {

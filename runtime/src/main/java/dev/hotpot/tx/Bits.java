@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 /** Raw loads and stores of 1, 2, 4 or 8 bytes, in native byte order, as the bits of a long. */
 final class Bits {
+    /** An 8-byte word at any alignment: the unit of diffs and of applied copies. */
+    static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final boolean NATIVE_LITTLE = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     private Bits() {

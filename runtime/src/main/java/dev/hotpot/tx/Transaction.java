@@ -5,68 +5,83 @@ import dev.hotpot.heap.Pages;
 import dev.hotpot.log.RecordBuffer;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
+import java.util.ArrayList;
 
 /**
- * One thread's transaction on one heap: TL2-style optimistic reads validated against a global
- * commit clock, page locks with pre-images for writes, in-place updates of the working copy.
+ * One thread's transaction on one heap, write-back: stores go to shadow copies of the pages they
+ * touch ({@link WriteSet}) and loads see those first; the working copy is changed only when the
+ * commit applies its record. Reads of the working copy are TL2-style: validated against a commit
+ * clock and the page's version word, so a body never sees a state no serial order could produce
+ * (opacity).
  *
- * <p>Invariants while active: every page in the read set had a version {@code <= readVersion}
- * when read and, unless this transaction locked it since, still has; every page in the write set
- * is locked by this transaction and its pre-image holds the committed bytes. Together these make
- * every read consistent (opacity): a body never sees a state no serial order could produce.
+ * <p>Commit: lock the written pages (each must still be at a version the transaction read),
+ * validate the read set, log the diff of each shadow against the working copy, apply the record
+ * through the {@link RecordApplier} and unlock at its commit sequence, then (with {@code SYNC})
+ * wait for the log force. Rollback drops the shadows: nothing shared was changed.
+ *
+ * <p>Invariants while open: every page in the read set had a version {@code <= readVersion} when
+ * read and, unless this transaction's commit holds it, still has; every written page is also in
+ * the read set. Between its lock and its publish, only this transaction changes a locked page.
  *
  * <p>Threading: owned by one thread; the object is reused for that thread's next transactions.
  */
 public final class Transaction {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    /** How long a transaction waits for a page another one has locked before it aborts. */
-    private static final long LOCK_WAIT_NANOS = 20_000_000;
-    /** Merge two changed runs of a page when fewer unchanged bytes than this separate them. */
     private static final int DIFF_GAP = 16;
-    /** Pre-image buffers a thread keeps between transactions (4 KiB each). */
-    private static final int RETAINED_PRE_IMAGES = 256;
+    /** How long a transaction waits for a page a commit is applying before it aborts. */
+    private static final long LOCK_WAIT_NANOS = 20_000_000;
+    /** How many waits a commit spends on a written page that another commit holds before it aborts. */
+    private static final int COMMIT_LOCK_SPINS = Spin.SPINS_BEFORE_PARK + 64;
+    /** What {@link #logAndApply} returns when validation failed, and when the diff was empty. */
+    private static final long CONFLICT = -1;
+    private static final long NO_RECORD = 0;
+
+    final Thread owner;
+    /** Whether this open transaction sits in its thread's slot of {@link OpenTransactions}. */
+    boolean slotted;
 
     private final TransactionManager manager;
     private final MemorySegment working;
     private final PageVersions versions;
-    private final int slot;
-
     private final PageMap readSet = new PageMap();
-    /** page -> index into the write-set arrays. */
-    private final PageMap writeSet = new PageMap();
-    private MemorySegment[] preImages = new MemorySegment[16];
-    /** Per write-set index: the byte range of the page written so far, [low, high); only it is diffed. */
-    private int[] dirtyLow = new int[16];
-    private int[] dirtyHigh = new int[16];
+    private final WriteSet writes = new WriteSet();
     private final RecordBuffer record = new RecordBuffer();
+    private final RecordApplier applier;
     private final ConflictAbort conflict = new ConflictAbort();
-    /** Actions on the outcome, run by the owning thread after the pages are unlocked. */
-    private final java.util.ArrayList<Runnable> onRollback = new java.util.ArrayList<>();
-    private final java.util.ArrayList<Runnable> afterCommit = new java.util.ArrayList<>();
-    private final java.util.ArrayList<Runnable> beforeUnlock = new java.util.ArrayList<>();
-    private final java.util.ArrayList<Runnable> onFinish = new java.util.ArrayList<>();
+    private final ArrayList<Runnable> onRollback = new ArrayList<>();
+    private final ArrayList<Runnable> afterCommit = new ArrayList<>();
+    private final ArrayList<Runnable> beforeUnlock = new ArrayList<>();
+    private final ArrayList<Runnable> onFinish = new ArrayList<>();
 
     int depth;
     private long readVersion;
     /** The page most recently added to the read set: runs of reads on one page skip the map. */
     private int lastReadPage;
+    /** Written pages locked by this transaction's commit so far (a prefix of the write set). */
+    private int lockedPages;
     private boolean doomed;
+    /** Whether the committing attempt's record reached the log. */
+    private boolean appended;
+    /** Whether this attempt began a store (even one that a conflict cut short), and whether the last one did. */
+    private boolean storing;
+    private boolean wroteInLastAttempt;
 
-    Transaction(TransactionManager manager, int slot) {
+    Transaction(TransactionManager manager, Thread owner) {
         this.manager = manager;
+        this.owner = owner;
         this.working = manager.working();
         this.versions = manager.versions();
-        this.slot = slot;
+        this.applier = new RecordApplier(manager);
     }
 
     void begin() {
         depth = 1;
         doomed = false;
-        readVersion = manager.clock();
+        storing = false;
+        lockedPages = 0;
         lastReadPage = -1;
+        readVersion = manager.clock();
+        manager.open().enter(this);
     }
 
     boolean isActive() {
@@ -82,24 +97,25 @@ public final class Transaction {
     /** Reads {@code size} (1, 2, 4 or 8) bytes within one page as raw bits, consistently. */
     long readBits(long address, int size) {
         int page = Pages.pageOf(address);
+        if (writes.size() != 0) {
+            int index = writes.indexOf(page);
+            if (index >= 0) {
+                return Bits.load(writes.shadow(index), address & Pages.OFFSET_MASK, size);
+            }
+        }
         while (true) {
             long word = versions.get(page);
-            if (PageVersions.isLocked(word)) {
-                if (ownsLocked(word, page)) {
-                    return Bits.load(working, address, size);
+            if (PageVersions.readableAt(word, readVersion)) {
+                long bits = Bits.load(working, address, size);
+                VarHandle.loadLoadFence();
+                if (versions.get(page) == word) {
+                    if (page != lastReadPage) {
+                        recordRead(page);
+                    }
+                    return bits;
                 }
-                awaitUnlock(page);
-                continue;
-            }
-            if (PageVersions.version(word) > readVersion) {
-                extend();
-                continue;
-            }
-            long bits = Bits.load(working, address, size);
-            VarHandle.loadLoadFence();
-            if (versions.get(page) == word) {
-                recordRead(page);
-                return bits;
+            } else {
+                awaitReadable(page, word);
             }
         }
     }
@@ -107,91 +123,73 @@ public final class Transaction {
     /** Copies {@code length} bytes within one page into {@code target}, consistently. */
     void readPage(long address, MemorySegment target, long targetOffset, int length) {
         int page = Pages.pageOf(address);
+        int index = writes.indexOf(page);
+        if (index >= 0) {
+            MemorySegment.copy(writes.shadow(index), address & Pages.OFFSET_MASK, target, targetOffset, length);
+            return;
+        }
+        copyConsistent(page, address, target, targetOffset, length);
+    }
+
+    /** Copies bytes of {@code page} at a version this transaction may read, and adds the page to the read set. */
+    private void copyConsistent(int page, long address, MemorySegment target, long targetOffset, int length) {
         while (true) {
             long word = versions.get(page);
-            if (PageVersions.isLocked(word)) {
-                if (ownsLocked(word, page)) {
-                    MemorySegment.copy(working, address, target, targetOffset, length);
+            if (PageVersions.readableAt(word, readVersion)) {
+                MemorySegment.copy(working, address, target, targetOffset, length);
+                VarHandle.loadLoadFence();
+                if (versions.get(page) == word) {
+                    recordRead(page);
                     return;
                 }
-                awaitUnlock(page);
-                continue;
-            }
-            if (PageVersions.version(word) > readVersion) {
-                extend();
-                continue;
-            }
-            MemorySegment.copy(working, address, target, targetOffset, length);
-            VarHandle.loadLoadFence();
-            if (versions.get(page) == word) {
-                recordRead(page);
-                return;
+            } else {
+                awaitReadable(page, word);
             }
         }
     }
 
     private void recordRead(int page) {
-        if (page != lastReadPage) {
-            readSet.putIfAbsent(page, 0);
-            lastReadPage = page;
+        readSet.putIfAbsent(page, 0);
+        lastReadPage = page;
+    }
+
+    /** Waits out an apply in progress on {@code page}, or moves the read version past a newer commit. */
+    private void awaitReadable(int page, long word) {
+        if (PageVersions.isLocked(word)) {
+            awaitUnlock(page);
+        } else {
+            extend();
         }
     }
 
     // ---- writes -----------------------------------------------------------------------------
 
     void writeBits(long address, int size, long bits) {
-        markDirty(lockForWrite(Pages.pageOf(address)), address, size);
-        Bits.store(working, address, size, bits);
+        int index = shadowFor(Pages.pageOf(address));
+        int offset = (int) (address & Pages.OFFSET_MASK);
+        Bits.store(writes.shadow(index), offset, size, bits);
+        writes.markDirty(index, offset, size);
     }
 
     void writePage(long address, MemorySegment source, long sourceOffset, int length) {
-        markDirty(lockForWrite(Pages.pageOf(address)), address, length);
-        MemorySegment.copy(source, sourceOffset, working, address, length);
-    }
-
-    private void markDirty(int index, long address, int length) {
+        int index = shadowFor(Pages.pageOf(address));
         int offset = (int) (address & Pages.OFFSET_MASK);
-        dirtyLow[index] = Math.min(dirtyLow[index], offset);
-        dirtyHigh[index] = Math.max(dirtyHigh[index], offset + length);
+        MemorySegment.copy(source, sourceOffset, writes.shadow(index), offset, length);
+        writes.markDirty(index, offset, length);
     }
 
-    /**
-     * Locks {@code page} for this transaction and saves its pre-image, unless already done.
-     *
-     * @return the page's index in the write set
-     */
-    private int lockForWrite(int page) {
-        int known = writeSet.get(page);
-        if (known >= 0) {
-            return known;
+    /** The write-set entry of {@code page}, made from a consistent copy of the page on first store. */
+    private int shadowFor(int page) {
+        int index = writes.indexOf(page);
+        if (index >= 0) {
+            return index;
         }
-        while (true) {
-            long word = versions.get(page);
-            if (PageVersions.isLocked(word)) {
-                awaitUnlock(page);
-                continue;
-            }
-            if (PageVersions.version(word) > readVersion) {
-                extend();
-                continue;
-            }
-            if (versions.tryLock(page, word, slot)) {
-                int index = writeSet.size();
-                ensureWriteCapacity(index + 1);
-                // In-place stores below must not become visible before the lock word (seqlock writer).
-                VarHandle.storeStoreFence();
-                MemorySegment.copy(working, Pages.addressOf(page), preImages[index], 0, Pages.SIZE);
-                writeSet.putIfAbsent(page, index);
-                dirtyLow[index] = Pages.SIZE;
-                dirtyHigh[index] = 0;
-                return index;
-            }
-        }
+        storing = true;
+        copyConsistent(page, Pages.addressOf(page), writes.nextShadow(), 0, Pages.SIZE);
+        return writes.add(page);
     }
 
-    private boolean ownsLocked(long word, int page) {
-        return PageVersions.owner(word) == slot && writeSet.contains(page);
-    }
+    // ---- outcome hooks ----------------------------------------------------------------------
 
     /** Runs {@code action} if this transaction rolls back (in reverse order of registration). */
     public void onRollback(Runnable action) {
@@ -199,9 +197,9 @@ public final class Transaction {
     }
 
     /**
-     * Runs {@code action} when this transaction's commit is decided (its record appended; with
-     * {@code SYNC} the force follows) but its pages are still locked: what it publishes is in place
-     * before any other transaction can read the committed bytes.
+     * Runs {@code action} when this transaction's commit is decided (its record appended and applied;
+     * with {@code SYNC} the force follows) but its pages are still locked: what it publishes is in
+     * place before any other transaction can read the committed bytes.
      */
     public void beforeUnlock(Runnable action) {
         beforeUnlock.add(action);
@@ -225,24 +223,44 @@ public final class Transaction {
     /** Moves the read version to now if every page read so far is unchanged; else aborts. */
     private void extend() {
         long now = manager.clock();
-        if (!readSetValid()) {
+        if (!readSetValid(false)) {
             throw abort();
         }
         readVersion = now;
     }
 
-    private boolean readSetValid() {
+    /**
+     * Whether every page read is still at a version this transaction may read. While a body runs
+     * it waits out an apply in progress; while it commits, pages it locked itself pass, and a page
+     * another commit holds fails at once (two commits waiting for each other's pages would stall).
+     */
+    private boolean readSetValid(boolean committing) {
         for (int i = 0; i < readSet.size(); i++) {
             int page = readSet.pageAt(i);
             long word = versions.get(page);
-            if (PageVersions.isLocked(word) && !ownsLocked(word, page)) {
-                return false;
+            if (PageVersions.readableAt(word, readVersion)) {
+                continue;
             }
-            if (PageVersions.version(word) > readVersion) {
-                return false;
+            if (PageVersions.isLocked(word)) {
+                if (committing) {
+                    if (PageVersions.version(word) <= readVersion && lockedByThis(page)) {
+                        continue;
+                    }
+                    return false;
+                }
+                awaitUnlock(page);
+                if (PageVersions.readableAt(versions.get(page), readVersion)) {
+                    continue;
+                }
             }
+            return false;
         }
         return true;
+    }
+
+    private boolean lockedByThis(int page) {
+        int index = writes.indexOf(page);
+        return index >= 0 && index < lockedPages;
     }
 
     private void awaitUnlock(int page) {
@@ -269,96 +287,166 @@ public final class Transaction {
     // ---- outcome ----------------------------------------------------------------------------
 
     /**
-     * Commits: validates reads, logs the diff of every written page against its pre-image, unlocks
-     * the pages at the new version, then (with {@code SYNC}) waits until the record is durable.
+     * Commits: locks the written pages, validates the reads, logs the diff of every shadow against
+     * the working copy, applies the record and unlocks its pages at its sequence (early lock
+     * release), then (with {@code SYNC}) waits until the record is durable.
      *
-     * @throws ConflictAbort after rolling back, when validation fails
+     * @throws ConflictAbort after rolling back, when a written page changed or the reads are stale
      */
     void commit() {
         if (doomed) {
             rollback();
             throw conflict;
         }
-        int written = writeSet.size();
-        if (written == 0) {
-            try {
-                runAndClear(beforeUnlock, false);
-                manager.log().awaitDurable(newestSeenPosition());
-            } finally {
-                finish(true);
-            }
+        if (writes.size() == 0) {
+            finishWithoutRecord();
             return;
         }
         long start = System.nanoTime();
-        long commitVersion = manager.nextCommitVersion();
-        if (commitVersion != readVersion + 1 && !readSetValid()) {
-            rollback();
-            throw conflict;
+        long lsn;
+        // Inside the gate only while the working copy may change: the outcome hooks run after it,
+        // and they may start transactions.
+        int token = manager.gate().enter();
+        try {
+            lsn = logAndApply();
+        } catch (RuntimeException failed) {
+            manager.gate().exit(token);
+            finish(appended);
+            throw failed;
+        }
+        manager.gate().exit(token);
+        if (lsn == CONFLICT) {
+            finish(false);
+            throw abort();
+        }
+        if (lsn == NO_RECORD) {
+            finishWithoutRecord();
+            return;
+        }
+        try {
+            if (manager.durability() == Durability.SYNC) {
+                manager.log().awaitDurable(lsn);
+            }
+        } catch (RuntimeException failed) {
+            // The record is appended and may or may not become durable: nothing may commit after
+            // it, and the caller learns that this commit's outcome is unknown.
+            manager.fail(failed);
+            throw failed;
+        } finally {
+            finish(true);
+        }
+        manager.metrics().commitLatency(System.nanoTime() - start);
+        manager.afterLoggedCommit();
+    }
+
+    /**
+     * Locks, validates, logs and applies; every page lock is released when it returns or throws.
+     * Early lock release: the pages unlock once the record is appended and applied, before the
+     * force, so commits to the same pages queue behind this one in the log instead of behind its
+     * force, and share that force. A later writer's record follows this one in the log, so its
+     * durability implies this one's; a transaction that appends nothing waits at its end for the
+     * commit positions of the pages it saw ({@link #newestSeenPosition}).
+     *
+     * @return the log position after the record, {@link #CONFLICT} or {@link #NO_RECORD}
+     * @throws RuntimeException if the append failed ({@link #appended} false: nothing happened) or
+     *                          the apply failed (true: the heap is failed, the outcome unknown)
+     */
+    private long logAndApply() {
+        appended = false;
+        if (!lockWrittenPages() || !readSetValid(true)) {
+            unlockWrittenPages();
+            return CONFLICT;
         }
         record.reset();
-        for (int i = 0; i < written; i++) {
-            int page = writeSet.pageAt(i);
-            appendDiff(page, writeSet.get(page));
+        for (int i = 0; i < writes.size(); i++) {
+            appendDiff(i);
         }
-        if (record.bodyLength() > 0) {
-            long lsn;
-            try {
-                record.seal(manager.nextTxId(), 0);
-                lsn = manager.log().append(record);
-            } catch (RuntimeException e) {
-                rollback();
-                throw e;
-            }
-            // Early lock release: the pages unlock once the record is appended, before the force,
-            // so commits to the same pages queue behind this one in the log instead of behind its
-            // force, and share that force. A later writer's record follows this one in the log, so
-            // its durability implies this one's; a transaction that only reads waits at its end
-            // for the commit positions of the pages it saw (newestSeenPosition).
-            boolean sync = manager.durability() == Durability.SYNC;
-            if (sync) {
-                for (int i = 0; i < written; i++) {
-                    versions.setCommitPosition(writeSet.pageAt(i), lsn);
-                }
-            }
-            boolean released = false;
-            try {
-                runAndClear(beforeUnlock, false);
-                release(commitVersion);
-                released = true;
-                if (sync) {
-                    manager.log().awaitDurable(lsn);
-                }
-            } catch (RuntimeException failed) {
-                // The record is appended and may or may not become durable: nothing may commit
-                // after it, and the caller learns that this commit's outcome is unknown.
-                manager.fail(failed);
-                throw failed;
-            } finally {
-                if (!released) {
-                    release(commitVersion);
-                }
-                finish(true);
-            }
-            manager.metrics().commitLatency(System.nanoTime() - start);
-            manager.afterLoggedCommit();
-        } else {
-            long newestSeen = newestSeenPosition();
+        if (record.bodyLength() == 0) {
+            unlockWrittenPages();
+            return NO_RECORD;
+        }
+        long lsn;
+        try {
+            record.seal(manager.nextTxId(), 0);
+            lsn = manager.log().append(record, manager::nextSequence);
+        } catch (RuntimeException e) {
+            unlockWrittenPages();
+            throw e;
+        }
+        appended = true;
+        try {
+            applier.copyLocked(record.body(), manager.durability() == Durability.SYNC ? lsn : 0);
             runAndClear(beforeUnlock, false);
-            release(commitVersion);
-            try {
-                manager.log().awaitDurable(newestSeen);
-            } finally {
-                finish(true);
-            }
+        } catch (RuntimeException failed) {
+            manager.fail(failed);
+            throw failed;
+        } finally {
+            publish(record.sequence());
+        }
+        return lsn;
+    }
+
+    /** Ends a transaction that appends no record: what it saw must be durable before it is shown. */
+    private void finishWithoutRecord() {
+        try {
+            runAndClear(beforeUnlock, false);
+            manager.log().awaitDurable(newestSeenPosition());
+        } finally {
+            finish(true);
         }
     }
 
     /**
-     * The newest log position of the {@code SYNC} commits whose pages this transaction read or
-     * wrote, 0 if none: where the log must be durable before a transaction that appends no record
-     * may show what it saw to its caller (by returning, or by throwing). A written page counts
-     * because it may have been read after it was locked; its position is still the previous
-     * writer's, since only a logged commit sets its own.
+     * Locks the written pages in write-set order, each at a version this transaction read. A page
+     * another commit holds is awaited briefly; the holders release after an append and a copy.
+     *
+     * @return false if a page changed since it was read or stayed held (the locks taken stay held
+     *         until {@link #rollback})
+     */
+    private boolean lockWrittenPages() {
+        for (int i = 0; i < writes.size(); i++) {
+            int page = writes.page(i);
+            for (int spins = 0; ; spins++) {
+                long word = versions.get(page);
+                if (PageVersions.readableAt(word, readVersion)) {
+                    if (versions.tryLock(page, word)) {
+                        writes.lockedWord(i, word);
+                        lockedPages = i + 1;
+                        break;
+                    }
+                } else if (!PageVersions.isLocked(word) || spins >= COMMIT_LOCK_SPINS) {
+                    return false;
+                } else {
+                    Spin.pause(spins);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Unlocks the record's pages at its sequence and the other written pages at their old versions. */
+    private void publish(long sequence) {
+        for (int i = 0; i < lockedPages; i++) {
+            int page = writes.page(i);
+            if (!applier.touches(page)) {
+                versions.unlock(page, writes.lockedWord(i));
+            }
+        }
+        applier.publish(sequence);
+        lockedPages = 0;
+    }
+
+    private void unlockWrittenPages() {
+        for (int i = 0; i < lockedPages; i++) {
+            versions.unlock(writes.page(i), writes.lockedWord(i));
+        }
+        lockedPages = 0;
+    }
+
+    /**
+     * The newest log position of the {@code SYNC} commits whose pages this transaction read (a
+     * written page counts as read), 0 if none: where the log must be durable before a transaction
+     * that appends no record may show what it saw to its caller (by returning, or by throwing).
      */
     long newestSeenPosition() {
         if (manager.durability() != Durability.SYNC) {
@@ -368,44 +456,25 @@ public final class Transaction {
         for (int i = 0; i < readSet.size(); i++) {
             newest = Math.max(newest, versions.commitPosition(readSet.pageAt(i)));
         }
-        for (int i = 0; i < writeSet.size(); i++) {
-            newest = Math.max(newest, versions.commitPosition(writeSet.pageAt(i)));
-        }
         return newest;
     }
 
-    /**
-     * Restores every written page from its pre-image and unlocks it at a fresh version. Never at
-     * its old version: a reader that loaded a byte written in place between its two version checks
-     * would then see an unchanged word and accept a value that was never committed.
-     */
+    /** Drops every write; nothing shared was changed. */
     void rollback() {
-        if (writeSet.size() > 0) {
-            for (int i = 0; i < writeSet.size(); i++) {
-                int page = writeSet.pageAt(i);
-                MemorySegment.copy(preImages[writeSet.get(page)], 0, working, Pages.addressOf(page), Pages.SIZE);
-            }
-            release(manager.nextCommitVersion());
-        }
         finish(false);
     }
 
-    private void release(long commitVersion) {
-        for (int i = 0; i < writeSet.size(); i++) {
-            versions.unlock(writeSet.pageAt(i), commitVersion);
-        }
+    /** Whether the last attempt that ended stored anything, or began to. */
+    boolean wroteInLastAttempt() {
+        return wroteInLastAttempt;
     }
 
     private void finish(boolean committed) {
+        wroteInLastAttempt = storing;
         readSet.clear();
-        writeSet.clear();
+        writes.clear();
         depth = 0;
-        if (preImages.length > RETAINED_PRE_IMAGES) {
-            // A huge transaction's pre-image buffers are not kept alive by the thread afterwards.
-            preImages = new MemorySegment[16];
-            dirtyLow = new int[16];
-            dirtyHigh = new int[16];
-        }
+        manager.open().leave(this);
         beforeUnlock.clear();
         runAndClear(onFinish, false);
         if (committed) {
@@ -417,7 +486,7 @@ public final class Transaction {
         }
     }
 
-    private static void runAndClear(java.util.ArrayList<Runnable> actions, boolean reverse) {
+    private static void runAndClear(ArrayList<Runnable> actions, boolean reverse) {
         if (actions.isEmpty()) {
             return;
         }
@@ -429,40 +498,29 @@ public final class Transaction {
     }
 
     /**
-     * Appends the byte runs where {@code page} differs from its pre-image, merging close runs.
-     * Only the range written by this transaction can differ, so only it is compared.
+     * Appends the word runs where entry {@code index}'s shadow differs from the working copy,
+     * merging close runs. The working copy still holds the bytes the shadow was made from (the
+     * page is locked at the version read), and only the span this transaction stored to can differ.
      */
-    private void appendDiff(int page, int index) {
-        MemorySegment preImage = preImages[index];
-        long base = Pages.addressOf(page);
+    private void appendDiff(int index) {
+        MemorySegment shadow = writes.shadow(index);
+        long base = Pages.addressOf(writes.page(index));
         int runStart = -1;
         int runEnd = -1;
-        int end = (dirtyHigh[index] + 7) & ~7;
-        for (int offset = dirtyLow[index] & ~7; offset < end; offset += 8) {
-            if (preImage.get(LONG, offset) != working.get(LONG, base + offset)) {
+        int end = (writes.dirtyHigh(index) + 7) & ~7;
+        for (int offset = writes.dirtyLow(index) & ~7; offset < end; offset += 8) {
+            if (shadow.get(Bits.WORD, offset) != working.get(Bits.WORD, base + offset)) {
                 if (runStart < 0) {
                     runStart = offset;
                 }
                 runEnd = offset + 8;
             } else if (runStart >= 0 && offset - runEnd >= DIFF_GAP) {
-                record.addRange(base + runStart, working, base + runStart, runEnd - runStart);
+                record.addRange(base + runStart, shadow, runStart, runEnd - runStart);
                 runStart = -1;
             }
         }
         if (runStart >= 0) {
-            record.addRange(base + runStart, working, base + runStart, runEnd - runStart);
-        }
-    }
-
-    private void ensureWriteCapacity(int needed) {
-        if (needed > preImages.length) {
-            int capacity = Math.max(needed, preImages.length * 2);
-            preImages = Arrays.copyOf(preImages, capacity);
-            dirtyLow = Arrays.copyOf(dirtyLow, capacity);
-            dirtyHigh = Arrays.copyOf(dirtyHigh, capacity);
-        }
-        for (int i = needed - 1; i >= 0 && preImages[i] == null; i--) {
-            preImages[i] = MemorySegment.ofArray(new byte[Pages.SIZE]);
+            record.addRange(base + runStart, shadow, runStart, runEnd - runStart);
         }
     }
 }

@@ -10,23 +10,27 @@ import dev.hotpot.metrics.HotpotMetrics;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Runs transactions on one heap's working copy and gives consistent reads outside them.
+ * Runs transactions on one heap's working copy and gives committed reads outside them.
  *
- * <p>Invariants: the commit clock only grows; a page's version is the clock value of the last
- * commit that wrote it; the log order of two records agrees with the order in which their
- * transactions held any page they both wrote (a page is unlocked only after its record is appended).
+ * <p>Invariants: the working copy holds only applied (committed) records, changed only through
+ * {@link RecordApplier}; the commit clock only grows and is at least every page's version; a
+ * page's version is the commit sequence of the last record applied to it; sequences grow with log
+ * positions (taken under the log's append lock), and the log order of two records agrees with the
+ * order in which they held any page they both wrote.
  *
  * <p>Threading: safe from any thread; each thread gets its own {@link Transaction}.
  */
 public final class TransactionManager {
     private static final long MAX_BACKOFF_NANOS = 1_000_000;
-    private static final AtomicInteger SLOTS = new AtomicInteger();
+    /** Conflicts in a row after which a transaction that wrote nothing runs alone. */
+    static final int RUN_ALONE_AFTER = 4;
+    /** What {@link #attempt} returns when the attempt conflicted. */
+    private static final Object CONFLICTED = new Object();
 
     private final MemorySegment working;
     private final PageVersions versions;
@@ -35,28 +39,34 @@ public final class TransactionManager {
     private final HotpotMetrics metrics;
     private final int maxAttempts;
     private final Runnable afterLoggedCommit;
-    private final AtomicLong clock = new AtomicLong();
+    /** Whether a read outside a transaction waits until the page's last commit is durable ({@code SYNC}). */
+    private final boolean durableReads;
+    private final AtomicLong clock;
     private final AtomicLong txIds;
-    private final ThreadLocal<Transaction> transactions;
+    private final OpenTransactions open;
+    private final CommitGate gate = new CommitGate();
     private volatile HotpotException failure;
 
     /**
      * @param firstTxId         first transaction id to hand out; unique across restarts because the
      *                          log start only grows and each writer uses at least one log byte
+     * @param lastSequence      the commit sequence of the last record in the working copy; later
+     *                          commits continue after it
      * @param afterLoggedCommit called after each commit that appended a record (checkpoint pacing)
      */
     public TransactionManager(MemorySegment working, RedoLog log, Durability durability, HotpotMetrics metrics,
-                              int maxAttempts, long firstTxId, Runnable afterLoggedCommit) {
+                              int maxAttempts, long firstTxId, long lastSequence, Runnable afterLoggedCommit) {
         this.working = working;
         this.versions = new PageVersions((int) (working.byteSize() / Pages.SIZE));
         this.log = log;
         this.durability = durability;
+        this.durableReads = durability == Durability.SYNC;
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.afterLoggedCommit = afterLoggedCommit;
         this.txIds = new AtomicLong(firstTxId);
-        this.transactions = ThreadLocal.withInitial(
-                () -> new Transaction(this, SLOTS.getAndIncrement() % PageVersions.OWNER_MASK + 1));
+        this.clock = new AtomicLong(lastSequence);
+        this.open = new OpenTransactions(thread -> new Transaction(this, thread));
     }
 
     /**
@@ -64,6 +74,11 @@ public final class TransactionManager {
      * flattens). Re-runs the body after a conflict, with randomized exponential backoff, up to the
      * configured number of attempts. An exception from the body rolls back every write and
      * allocation and is rethrown.
+     *
+     * <p>A transaction that conflicted {@value #RUN_ALONE_AFTER} times in a row without storing
+     * (a long read or an iteration behind a stream of writers) runs its next attempt alone: commits
+     * on other threads wait at the {@link CommitGate} until it ends, so it cannot conflict again.
+     * Its body must not wait for a commit of another thread.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
@@ -73,42 +88,26 @@ public final class TransactionManager {
             throw new HotpotException("heap is unusable after a failed log force; close and reopen it to recover"
                     + " exactly what is durable", failed);
         }
-        Transaction tx = transactions.get();
+        Transaction tx = open.mine();
         if (tx.isActive()) {
             return body.get();
         }
         for (int attempt = 1; ; attempt++) {
-            tx.begin();
+            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt();
+            if (alone) {
+                gate.close();
+            }
             try {
-                T result = body.get();
-                tx.commit();
-                metrics.commit();
-                return result;
-            } catch (ConflictAbort conflict) {
-                if (tx.isActive()) {
-                    tx.rollback();
+                Object outcome = attempt(tx, body);
+                if (outcome != CONFLICTED) {
+                    metrics.commit();
+                    @SuppressWarnings("unchecked")
+                    T result = (T) outcome;
+                    return result;
                 }
-                if (!tx.isOwnConflict(conflict)) {
-                    throw conflict;
-                }
-            } catch (Throwable failure) {
-                if (tx.isActive()) {
-                    boolean doomed = tx.isDoomed();
-                    long newestSeen = doomed ? 0 : tx.newestSeenPosition();
-                    tx.rollback();
-                    if (!doomed) {
-                        metrics.abort();
-                        // The exception may carry what the body read: only durable state leaves.
-                        try {
-                            log.awaitDurable(newestSeen);
-                        } catch (RuntimeException notDurable) {
-                            failure.addSuppressed(notDurable);
-                        }
-                        throw failure;
-                    }
-                    // The body failed after it was told of a conflict (and swallowed it): re-run.
-                } else {
-                    throw failure;
+            } finally {
+                if (alone) {
+                    gate.open();
                 }
             }
             metrics.retry();
@@ -122,23 +121,78 @@ public final class TransactionManager {
         }
     }
 
+    /** Runs one attempt of {@code body}: its result once committed, or {@link #CONFLICTED}. */
+    private Object attempt(Transaction tx, Supplier<?> body) {
+        tx.begin();
+        try {
+            Object result = body.get();
+            tx.commit();
+            return result;
+        } catch (ConflictAbort conflict) {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            if (!tx.isOwnConflict(conflict)) {
+                throw conflict;
+            }
+            return CONFLICTED;
+        } catch (Throwable failure) {
+            if (!tx.isActive()) {
+                throw failure;
+            }
+            boolean doomed = tx.isDoomed();
+            long newestSeen = doomed ? 0 : tx.newestSeenPosition();
+            tx.rollback();
+            if (doomed) {
+                // The body failed after it was told of a conflict (and swallowed it): re-run.
+                return CONFLICTED;
+            }
+            metrics.abort();
+            // The exception may carry what the body read: only durable state leaves.
+            try {
+                log.awaitDurable(newestSeen);
+            } catch (RuntimeException notDurable) {
+                failure.addSuppressed(notDurable);
+            }
+            throw failure;
+        }
+    }
+
     /** The calling thread's open transaction, or null outside one. */
     public Transaction current() {
-        Transaction tx = transactions.get();
-        return tx.isActive() ? tx : null;
+        return open.current();
+    }
+
+    /** A new applier for records committed elsewhere, for the calling thread's use only. */
+    public RecordApplier newApplier() {
+        return new RecordApplier(this);
     }
 
     /**
      * Reads {@code size} (1, 2, 4 or 8) bytes as raw bits: inside the calling thread's transaction
-     * if one is open, else as one committed value (waiting out a writer that holds the page).
+     * if one is open, else as one committed value. Outside a transaction an aligned value is one
+     * load: the working copy holds only committed bytes and applies copy aligned words whole. With
+     * {@code SYNC} the read then waits until the commit that wrote the page is durable.
      */
     public long read(long address, int size) {
-        Transaction tx = transactions.get();
-        if (!Pages.withinOnePage(address, size)) {
-            return run(() -> Bits.fromBytes(size, i -> current().readBits(address + i, 1)));
+        Transaction tx = open.current();
+        if (tx != null) {
+            return Pages.withinOnePage(address, size) ? tx.readBits(address, size) : readAcrossPages(address, size);
         }
-        if (tx.isActive()) {
-            return tx.readBits(address, size);
+        if ((address & (size - 1)) != 0) {
+            return readUnaligned(address, size);
+        }
+        long bits = Bits.load(working, address, size);
+        if (durableReads) {
+            awaitDurable(Pages.pageOf(address));
+        }
+        return bits;
+    }
+
+    /** An unaligned value outside a transaction: two equal page versions around the load prove no apply tore it. */
+    private long readUnaligned(long address, int size) {
+        if (!Pages.withinOnePage(address, size)) {
+            return readAcrossPages(address, size);
         }
         int page = Pages.pageOf(address);
         for (int spins = 0; ; spins++) {
@@ -147,8 +201,8 @@ public final class TransactionManager {
                 long bits = Bits.load(working, address, size);
                 VarHandle.loadLoadFence();
                 if (versions.get(page) == word) {
-                    if (durability == Durability.SYNC) {
-                        log.awaitDurable(versions.commitPosition(page));
+                    if (durableReads) {
+                        awaitDurable(page);
                     }
                     return bits;
                 }
@@ -157,10 +211,24 @@ public final class TransactionManager {
         }
     }
 
+    private long readAcrossPages(long address, int size) {
+        return run(() -> Bits.fromBytes(size, i -> current().readBits(address + i, 1)));
+    }
+
+    /** Waits until the last commit applied to {@code page} is durable; call after loading from it. */
+    private void awaitDurable(int page) {
+        // An apply raises the position before it copies: a load that saw new bytes sees it here.
+        VarHandle.loadLoadFence();
+        long position = versions.commitPosition(page);
+        if (position > log.durablePosition()) {
+            log.awaitDurable(position);
+        }
+    }
+
     /**
-     * The version word of the page holding {@code address} once no transaction holds it: two
-     * equal results around a series of reads outside a transaction prove no commit touched the
-     * page in between (versions only grow). Call outside a transaction.
+     * The version word of the page holding {@code address} once no apply holds it: two equal
+     * results around a series of reads outside a transaction prove no commit touched the page in
+     * between (versions only grow). Call outside a transaction.
      */
     public long committedVersion(long address) {
         int page = Pages.pageOf(address);
@@ -173,10 +241,15 @@ public final class TransactionManager {
         }
     }
 
+    /** The version of {@code page}: the commit sequence of the last record applied to it (0 if none since open). */
+    public long pageVersion(int page) {
+        return PageVersions.version(versions.get(page));
+    }
+
     /** Writes {@code size} bytes of {@code bits}: in the open transaction, else as its own auto-committed one. */
     public void write(long address, int size, long bits) {
-        Transaction tx = transactions.get();
-        if (!tx.isActive()) {
+        Transaction tx = open.current();
+        if (tx == null) {
             run(() -> {
                 write(address, size, bits);
                 return null;
@@ -248,12 +321,32 @@ public final class TransactionManager {
         return metrics;
     }
 
-    long clock() {
+    /** The commit sequence of the newest record applied or being applied. */
+    public long clock() {
         return clock.get();
     }
 
-    long nextCommitVersion() {
+    /** The next commit sequence; called by the log under its append lock. */
+    long nextSequence() {
         return clock.incrementAndGet();
+    }
+
+    /** Moves the clock to {@code sequence} if that is after it; false if it is not. */
+    boolean advanceClockTo(long sequence) {
+        for (long now = clock.get(); now < sequence; now = clock.get()) {
+            if (clock.compareAndSet(now, sequence)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    OpenTransactions open() {
+        return open;
+    }
+
+    CommitGate gate() {
+        return gate;
     }
 
     long nextTxId() {

@@ -434,6 +434,58 @@ class PersistentSortedMapTest {
     }
 
     @Test
+    @Timeout(120)
+    void fullScansFinishAgainstAWriterThatNeverPauses() throws Exception {
+        PersistentSortedMap<Long, String> map = new PersistentSortedMap<>();
+        int stable = 20_000;
+        for (long from = 0; from < 2L * stable; from += 2000) {
+            long start = from;
+            Hotpot.transaction(() -> {
+                for (long k = start; k < start + 2000; k += 2) {
+                    map.put(k, "stable");
+                }
+            });
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        try (ExecutorService pool = Executors.newFixedThreadPool(1)) {
+            // Single-key commits all over the key range, back to back: every leaf keeps changing.
+            Future<Integer> writer = pool.submit(() -> {
+                Random random = new Random(5);
+                int commits = 0;
+                while (!done.get()) {
+                    long odd = 2L * random.nextInt(stable) + 1;
+                    if (random.nextBoolean()) {
+                        map.put(odd, "churn");
+                    } else {
+                        map.remove(odd);
+                    }
+                    commits++;
+                }
+                return commits;
+            });
+            try {
+                for (int scan = 0; scan < 3; scan++) {
+                    List<Map.Entry<Long, String>> inOneTransaction = Hotpot.transaction(() -> {
+                        List<Map.Entry<Long, String>> entries = new ArrayList<>();
+                        map.forEach((k, v) -> entries.add(Map.entry(k, v)));
+                        return entries;
+                    });
+                    assertEquals(stable, inOneTransaction.stream().filter(e -> e.getKey() % 2 == 0).count(),
+                            "a full scan in one transaction sees every stable key");
+                    List<Long> iterated = new ArrayList<>(map.descendingKeySet());
+                    assertEquals(stable, iterated.stream().filter(k -> k % 2 == 0).count(),
+                            "a full iteration outside a transaction sees every stable key");
+                }
+            } finally {
+                done.set(true);
+            }
+            assertTrue(writer.get(30, TimeUnit.SECONDS) > 0, "the writer committed while the scans ran");
+        }
+        map.checkInvariants();
+        Hotpot.free(map);
+    }
+
+    @Test
     @Timeout(60)
     void concurrentInsertsOfDisjointKeysFromFourThreadsLoseNothing() throws Exception {
         PersistentSortedMap<String, Integer> map = new PersistentSortedMap<>();

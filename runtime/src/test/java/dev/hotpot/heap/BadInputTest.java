@@ -58,7 +58,7 @@ class BadInputTest {
         try (var channel = java.nio.channels.FileChannel.open(segment); var arena = java.lang.foreign.Arena.ofConfined()) {
             var memory = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, segmentBytes, arena);
             LogReader.Result result = LogReader.scan(i -> i == index ? memory : null, segmentBytes, index * segmentBytes,
-                    Long.MAX_VALUE, (lsn, txId, body) -> { });
+                    Long.MAX_VALUE, (lsn, txId, sequence, body) -> { });
             return result.endLsn() - index * segmentBytes;
         }
     }

@@ -32,27 +32,33 @@ class LogReaderTest {
     void recordsComeBackInOrderAcrossSegmentsAndRecycledFiles() throws Exception {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "log");
         List<Long> ends = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong sequences = new java.util.concurrent.atomic.AtomicLong();
         try (RedoLog log = new RedoLog(dir, SEGMENT, 0, 1L << 30, metrics)) {
             for (int i = 0; i < 40; i++) {
-                ends.add(log.append(record(4096 + i, 5000 + i, i)));
+                ends.add(log.append(record(4096 + i, 5000 + i, i), sequences::incrementAndGet));
             }
             log.forceAll();
             List<Long> txIds = new ArrayList<>();
-            LogReader.Result result = log.scan(0, log.durablePosition(), (lsn, txId, body) -> txIds.add(txId));
+            List<Long> seen = new ArrayList<>();
+            LogReader.Result result = log.scan(0, log.durablePosition(), (lsn, txId, sequence, body) -> {
+                txIds.add(txId);
+                seen.add(sequence);
+            });
             assertEquals(40, result.records());
             assertEquals(ends.getLast(), result.endLsn());
             for (int i = 0; i < 40; i++) {
                 assertEquals(i, txIds.get(i));
+                assertEquals(i + 1, seen.get(i), "each record carries the sequence it was appended with");
             }
             // Retire the first segments; new ones reuse their files, whose stale records must not be read.
             log.retireBelow(3 * SEGMENT);
             long start = log.writtenPosition();
             for (int i = 0; i < 30; i++) {
-                log.append(record(8192, 6000, 100 + i));
+                log.append(record(8192, 6000, 100 + i), sequences::incrementAndGet);
             }
             log.forceAll();
             List<Long> later = new ArrayList<>();
-            LogReader.Result rest = log.scan(start, Long.MAX_VALUE, (lsn, txId, body) -> later.add(txId));
+            LogReader.Result rest = log.scan(start, Long.MAX_VALUE, (lsn, txId, sequence, body) -> later.add(txId));
             assertEquals(30, rest.records());
             assertFalse(rest.torn());
             assertEquals(100, later.getFirst());
@@ -65,7 +71,7 @@ class LogReaderTest {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "log");
         try (RedoLog log = new RedoLog(dir, SEGMENT, 0, 1L << 30, metrics)) {
             RecordBuffer huge = record(4096, (int) SEGMENT, 1);
-            var e = assertThrows(dev.hotpot.TransactionTooLargeException.class, () -> log.append(huge));
+            var e = assertThrows(dev.hotpot.TransactionTooLargeException.class, () -> log.append(huge, () -> 1));
             assertTrue(e.getMessage().contains("logSegmentBytes=" + SEGMENT), e.getMessage());
         }
     }

@@ -55,7 +55,7 @@ class DurableReadsTest {
             MemorySegment working = arena.allocate(16L * Pages.SIZE, Pages.SIZE);
             RedoLog log = new RedoLog(dir, 16L << 20, 0, 1L << 40, metrics);
             try {
-                TransactionManager manager = new TransactionManager(working, log, Durability.SYNC, metrics, 10_000, 1, () -> { });
+                TransactionManager manager = new TransactionManager(working, log, Durability.SYNC, metrics, 10_000, 1, 0, () -> { });
                 List<Shown> shown = run(manager, log);
                 Map<Long, Long> durableAt = commitEnds(log);
                 Map<String, Integer> checked = new HashMap<>();
@@ -153,8 +153,8 @@ class DurableReadsTest {
         MemorySegment image = MemorySegment.ofArray(new long[2 * Pages.SIZE / 8]);
         RedoApplier applier = new RedoApplier(image);
         Map<Long, Long> ends = new HashMap<>();
-        log.scan(0, log.writtenPosition(), (lsn, txId, body) -> {
-            applier.commit(lsn, txId, body);
+        log.scan(0, log.writtenPosition(), (lsn, txId, sequence, body) -> {
+            applier.commit(lsn, txId, sequence, body);
             ends.put(image.get(ValueLayout.JAVA_LONG_UNALIGNED, COUNTER), lsn + LogRecordDescriptor.recordLength((int) body.byteSize()));
         });
         return ends;

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -155,29 +154,25 @@ class TransactionSemanticsTest {
         Heap h = Heap.open(TempHeaps.small(dir.resolve("conflicts")).maxAttempts(3).build());
         try {
             long a = h.allocate(16);
-            CountDownLatch locked = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread holder = Thread.ofPlatform().start(() -> h.transaction(() -> {
-                h.putLong(a, 1);
-                locked.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-            }));
-            locked.await();
+            long b = h.allocate(16);
             AtomicInteger runs = new AtomicInteger();
+            // Each attempt reads a, then another thread commits a change to a before this one commits.
             TransactionConflictException e = assertThrows(TransactionConflictException.class,
                     () -> h.transaction(() -> {
                         runs.incrementAndGet();
-                        h.putLong(a, 2);
+                        long seen = h.getLong(a);
+                        Thread writer = Thread.ofPlatform().start(() -> h.putLong(a, seen + 1));
+                        try {
+                            writer.join();
+                        } catch (InterruptedException interrupted) {
+                            throw new IllegalStateException(interrupted);
+                        }
+                        h.putLong(b, seen);
                     }));
             assertEquals(3, runs.get());
             assertTrue(e.getMessage().contains("maxAttempts=3"), e.getMessage());
-            release.countDown();
-            holder.join();
-            assertEquals(1, h.getLong(a));
+            assertEquals(3, h.getLong(a), "every competing commit went through");
+            assertEquals(0, h.getLong(b), "no attempt of the conflicting transaction committed");
         } finally {
             h.close();
         }

@@ -5,8 +5,8 @@ import dev.hotpot.Hotpot;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A transaction on another thread that does its writes, then stays open (holding its page
- * locks) until {@link #close()}, which lets it commit and waits for it.
+ * A transaction on another thread that does its writes, then stays open (its writes private, its
+ * new classes and objects pending) until {@link #close()}, which lets it commit and waits for it.
  *
  * <p>Threading: one test thread starts and closes it.
  */

@@ -1,0 +1,76 @@
+package dev.hotpot.log;
+
+import dev.hotpot.HeapCorruptException;
+import dev.hotpot.heap.Pages;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.hotpot.log.LogRecordDescriptor.*;
+
+/**
+ * Reads and applies the body of a COMMIT record: its ranges, checked against the heap's bounds,
+ * and the copy of a range into a page image. Every write of a committed record into any image
+ * (the working copy, the durable image at recovery and checkpoint) copies through
+ * {@link #copyRange}.
+ *
+ * <p>Threading: stateless.
+ */
+public final class CommitBody {
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    /** Receives one range: heap {@code address}, and where its {@code length} bytes start in the body. */
+    @FunctionalInterface
+    public interface RangeVisitor {
+        void range(long address, long dataOffset, int length);
+    }
+
+    private CommitBody() {
+    }
+
+    /**
+     * Visits every range of {@code body} in order.
+     *
+     * @throws HeapCorruptException if a range is cut short or lies outside {@code [Pages.SIZE, heapSize)}:
+     *                              the record passed its checksum, so its writer was faulty
+     */
+    public static void forEachRange(MemorySegment body, long heapSize, long lsn, RangeVisitor visitor) {
+        long at = 0;
+        long size = body.byteSize();
+        while (at < size) {
+            if (size - at < RANGE_HEADER_LENGTH) {
+                throw corrupt(lsn, "range header cut short at body offset " + at);
+            }
+            long address = body.get(WORD, at + RANGE_ADDRESS_OFFSET);
+            int length = body.get(ValueLayout.JAVA_INT_UNALIGNED, at + RANGE_LENGTH_OFFSET);
+            if (length < 0 || rangeLength(length) > size - at) {
+                throw corrupt(lsn, "range length " + length + " runs past the record body");
+            }
+            if (address < Pages.SIZE || address > heapSize - length) {
+                throw corrupt(lsn, "range address " + address + "+" + length + " lies outside the heap");
+            }
+            visitor.range(address, at + RANGE_HEADER_LENGTH, length);
+            at += rangeLength(length);
+        }
+    }
+
+    /**
+     * Copies one range into {@code image}. Aligned ranges of whole words are copied word by word
+     * with single 8-byte stores, so a concurrent reader of an aligned field sees either its old or
+     * its new value, never a mix; a bulk copy may move smaller pieces.
+     */
+    public static void copyRange(MemorySegment body, long dataOffset, MemorySegment image, long address, int length) {
+        if (((address | length | dataOffset) & 7) == 0) {
+            for (int i = 0; i < length; i += 8) {
+                image.set(WORD, address + i, body.get(WORD, dataOffset + i));
+            }
+        } else {
+            MemorySegment.copy(body, dataOffset, image, address, length);
+        }
+    }
+
+    private static HeapCorruptException corrupt(long lsn, String what) {
+        return new HeapCorruptException("redo record passed its checksum but is malformed: lsn=" + lsn + " problem="
+                + what + "; the log was written by an incompatible or faulty writer, restore from a backup");
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hotpot.tx;
+
+import dev.hotpot.heap.Pages;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A transaction's private writes: for each page it stored to, a shadow copy of the page (the
+ * committed bytes it read, with its own stores on top), the byte span its stores covered, and,
+ * while it commits, the version word the page had when the commit locked it.
+ *
+ * <p>Invariants: entry {@code i} is page {@link #page}(i); bytes of a shadow outside its dirty span
+ * equal the committed page the transaction read.
+ *
+ * <p>Threading: not thread-safe; owned by one transaction.
+ */
+final class WriteSet {
+    /** Shadow buffers a thread keeps between transactions (4 KiB each). */
+    private static final int RETAINED = 256;
+
+    private final PageMap indexes = new PageMap();
+    private MemorySegment[] shadows = new MemorySegment[16];
+    private int[] dirtyLow = new int[16];
+    private int[] dirtyHigh = new int[16];
+    private long[] lockedWords = new long[16];
+    /** The page of the last lookup that found one: runs of stores to one page skip the map. */
+    private int lastPage = -1;
+    private int lastIndex;
+
+    int size() {
+        return indexes.size();
+    }
+
+    /** The entry of {@code page}, or -1. */
+    int indexOf(int page) {
+        if (page == lastPage) {
+            return lastIndex;
+        }
+        int index = indexes.get(page);
+        if (index >= 0) {
+            lastPage = page;
+            lastIndex = index;
+        }
+        return index;
+    }
+
+    int page(int index) {
+        return indexes.pageAt(index);
+    }
+
+    MemorySegment shadow(int index) {
+        return shadows[index];
+    }
+
+    /** The buffer the next {@link #add} will use; fill it with the page before adding. */
+    MemorySegment nextShadow() {
+        int index = size();
+        if (index == shadows.length) {
+            int capacity = index * 2;
+            shadows = Arrays.copyOf(shadows, capacity);
+            dirtyLow = Arrays.copyOf(dirtyLow, capacity);
+            dirtyHigh = Arrays.copyOf(dirtyHigh, capacity);
+            lockedWords = Arrays.copyOf(lockedWords, capacity);
+        }
+        if (shadows[index] == null) {
+            shadows[index] = MemorySegment.ofArray(new long[Pages.SIZE / Long.BYTES]);
+        }
+        return shadows[index];
+    }
+
+    /** Adds {@code page}, whose committed bytes {@link #nextShadow} now holds; returns its entry. */
+    int add(int page) {
+        int index = size();
+        indexes.putIfAbsent(page, index);
+        dirtyLow[index] = Pages.SIZE;
+        dirtyHigh[index] = 0;
+        lastPage = page;
+        lastIndex = index;
+        return index;
+    }
+
+    /** Records a store of {@code length} bytes at page offset {@code offset} of entry {@code index}. */
+    void markDirty(int index, int offset, int length) {
+        dirtyLow[index] = Math.min(dirtyLow[index], offset);
+        dirtyHigh[index] = Math.max(dirtyHigh[index], offset + length);
+    }
+
+    int dirtyLow(int index) {
+        return dirtyLow[index];
+    }
+
+    int dirtyHigh(int index) {
+        return dirtyHigh[index];
+    }
+
+    void lockedWord(int index, long word) {
+        lockedWords[index] = word;
+    }
+
+    long lockedWord(int index) {
+        return lockedWords[index];
+    }
+
+    void clear() {
+        indexes.clear();
+        lastPage = -1;
+        if (shadows.length > RETAINED) {
+            // A huge transaction's shadow pages are not kept alive by the thread afterwards.
+            shadows = new MemorySegment[16];
+            dirtyLow = new int[16];
+            dirtyHigh = new int[16];
+            lockedWords = new long[16];
+        }
+    }
+}
