@@ -10,7 +10,8 @@ import static dev.hotpot.log.LogRecordDescriptor.*;
 
 /**
  * Reads and applies the body of a COMMIT record: its ranges, checked against the heap's bounds,
- * and the copy of a range into a page image. Every write of a committed record into any image
+ * and the copy of a range into a page image. Static and lambda-free, so that each walk inlines
+ * into its caller with the caller's own view of the segment type. Every write of a committed record into any image
  * (the working copy, the durable image at recovery and checkpoint) copies through
  * {@link #copyRange}.
  *
@@ -19,39 +20,41 @@ import static dev.hotpot.log.LogRecordDescriptor.*;
 public final class CommitBody {
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    /** Receives one range: heap {@code address}, and where its {@code length} bytes start in the body. */
-    @FunctionalInterface
-    public interface RangeVisitor {
-        void range(long address, long dataOffset, int length);
-    }
-
     private CommitBody() {
     }
 
     /**
-     * Visits every range of {@code body} in order.
+     * Checks the range that starts at body offset {@code at} and returns its data length. Walk a
+     * body with {@code for (long at = 0; at < body.byteSize(); at = next(at, length))}; the range's
+     * bytes start at {@code at + RANGE_HEADER_LENGTH}.
      *
-     * @throws HeapCorruptException if a range is cut short or lies outside {@code [Pages.SIZE, heapSize)}:
+     * @throws HeapCorruptException if the range is cut short or lies outside {@code [Pages.SIZE, heapSize)}:
      *                              the record passed its checksum, so its writer was faulty
      */
-    public static void forEachRange(MemorySegment body, long heapSize, long lsn, RangeVisitor visitor) {
-        long at = 0;
+    public static int checkRange(MemorySegment body, long at, long heapSize, long lsn) {
         long size = body.byteSize();
-        while (at < size) {
-            if (size - at < RANGE_HEADER_LENGTH) {
-                throw corrupt(lsn, "range header cut short at body offset " + at);
-            }
-            long address = body.get(WORD, at + RANGE_ADDRESS_OFFSET);
-            int length = body.get(ValueLayout.JAVA_INT_UNALIGNED, at + RANGE_LENGTH_OFFSET);
-            if (length < 0 || rangeLength(length) > size - at) {
-                throw corrupt(lsn, "range length " + length + " runs past the record body");
-            }
-            if (address < Pages.SIZE || address > heapSize - length) {
-                throw corrupt(lsn, "range address " + address + "+" + length + " lies outside the heap");
-            }
-            visitor.range(address, at + RANGE_HEADER_LENGTH, length);
-            at += rangeLength(length);
+        if (size - at < RANGE_HEADER_LENGTH) {
+            throw corrupt(lsn, "range header cut short at body offset " + at);
         }
+        long address = body.get(WORD, at + RANGE_ADDRESS_OFFSET);
+        int length = body.get(ValueLayout.JAVA_INT_UNALIGNED, at + RANGE_LENGTH_OFFSET);
+        if (length < 0 || rangeLength(length) > size - at) {
+            throw corrupt(lsn, "range length " + length + " runs past the record body");
+        }
+        if (address < Pages.SIZE || address > heapSize - length) {
+            throw corrupt(lsn, "range address " + address + "+" + length + " lies outside the heap");
+        }
+        return length;
+    }
+
+    /** The heap address of the range at body offset {@code at}, once checked. */
+    public static long address(MemorySegment body, long at) {
+        return body.get(WORD, at + RANGE_ADDRESS_OFFSET);
+    }
+
+    /** The body offset of the range after the one at {@code at} with {@code length} data bytes. */
+    public static long next(long at, int length) {
+        return at + rangeLength(length);
     }
 
     /**

@@ -24,13 +24,16 @@ public final class RedoApplier implements LogReader.Visitor {
 
     @Override
     public void commit(long lsn, long txId, long sequence, MemorySegment body) {
-        CommitBody.forEachRange(body, image.byteSize(), lsn, (address, dataOffset, length) -> {
-            CommitBody.copyRange(body, dataOffset, image, address, length);
+        for (long at = 0, size = body.byteSize(); at < size; ) {
+            int length = CommitBody.checkRange(body, at, image.byteSize(), lsn);
+            long address = CommitBody.address(body, at);
+            CommitBody.copyRange(body, at + LogRecordDescriptor.RANGE_HEADER_LENGTH, image, address, length);
             if (length > 0) {
                 touchedPages.set(Pages.pageOf(address), Pages.pageOf(address + length - 1) + 1);
             }
             bytesApplied += length;
-        });
+            at = CommitBody.next(at, length);
+        }
         lastSequence = sequence;
     }
 

@@ -44,6 +44,9 @@ public final class RedoLog implements AutoCloseable {
     private final Condition checkpointAdvanced = appendLock.newCondition();
     /** Guarded by appendLock for writes; read freely. */
     private volatile long written;
+    /** The segment appends go to, and its index; guarded by appendLock. */
+    private LogSegment appendSegment;
+    private long appendIndex = -1;
     private volatile long checkpointed;
 
     /** Whether a thread is forcing; the one that sets it forces, and it alone then writes {@code durable}. */
@@ -262,6 +265,9 @@ public final class RedoLog implements AutoCloseable {
     /** Caller holds appendLock. */
     private LogSegment segmentFor(long position) {
         long index = position / segmentBytes;
+        if (index == appendIndex) {
+            return appendSegment;
+        }
         LogSegment segment = segments.get(index);
         if (segment == null) {
             try {
@@ -273,6 +279,8 @@ public final class RedoLog implements AutoCloseable {
             }
             segments.put(index, segment);
         }
+        appendIndex = index;
+        appendSegment = segment;
         return segment;
     }
 

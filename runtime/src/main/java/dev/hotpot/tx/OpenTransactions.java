@@ -1,31 +1,32 @@
 package dev.hotpot.tx;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
- * Which threads have a transaction open on one heap, answered on every heap load and store without
- * a {@link ThreadLocal} lookup: an open transaction sits in the slot of its thread's id, so the
- * common question "is this thread outside a transaction" costs one array load and one compare.
- * Two threads whose ids share a slot are both served: the second one's transaction is counted as
- * overflow and found through the thread-local, which only then is consulted.
+ * Which thread has a transaction open on one heap, answered on every heap load and store. A
+ * transaction's body runs with one process-wide {@link ScopedValue} bound to it, so the common
+ * question "is this thread outside every transaction" is an unbound check of a constant scoped
+ * value, which the JIT answers from the thread's binding mask without the hash probe and
+ * weak-reference load of a {@link ThreadLocal} ({@code TransactionLookupBenchmark} has the
+ * figures). The thread-local serves to reuse each thread's transaction object, once per
+ * transaction, and to find the open transaction of this heap when the innermost bound one belongs
+ * to another heap (a body of one heap's transaction that runs one on another heap).
  *
- * <p>Invariants: a slot holds a transaction only while it is open and its owner is the only thread
- * that sets or clears that entry; {@code overflow} counts the open transactions not in a slot. A
- * thread reads its own slot and its own overflow entry in program order, so plain reads answer
- * correctly for the calling thread, which is the only thread they answer for.
+ * <p>Invariants: the scoped value is bound to the innermost open outermost-transaction of the
+ * thread, on whichever heap, exactly while its body runs; threads a body starts do not inherit it.
  *
  * <p>Threading: safe from any thread.
  */
 final class OpenTransactions {
-    private static final int SLOTS = 1 << 10;
+    private static final ScopedValue<Transaction> BOUND = ScopedValue.newInstance();
 
-    private final AtomicReferenceArray<Transaction> slots = new AtomicReferenceArray<>(SLOTS);
-    private final AtomicInteger overflow = new AtomicInteger();
     private final ThreadLocal<Transaction> perThread;
 
-    OpenTransactions(java.util.function.Function<Thread, Transaction> factory) {
-        this.perThread = ThreadLocal.withInitial(() -> factory.apply(Thread.currentThread()));
+    private final TransactionManager manager;
+
+    OpenTransactions(TransactionManager manager) {
+        this.manager = manager;
+        this.perThread = ThreadLocal.withInitial(() -> new Transaction(manager));
     }
 
     /** The calling thread's transaction object, open or not (made on first use). */
@@ -35,36 +36,19 @@ final class OpenTransactions {
 
     /** The calling thread's open transaction, or null outside one. */
     Transaction current() {
-        Thread thread = Thread.currentThread();
-        Transaction tx = slots.getPlain(slotOf(thread));
-        if (tx != null && tx.owner == thread) {
-            return tx;
-        }
-        if (overflow.getPlain() == 0) {
+        if (!BOUND.isBound()) {
             return null;
+        }
+        Transaction innermost = BOUND.get();
+        if (innermost.manager() == manager) {
+            return innermost;
         }
         Transaction own = perThread.get();
         return own.isActive() ? own : null;
     }
 
-    /** Registers {@code tx}, just opened by the calling thread. */
-    void enter(Transaction tx) {
-        tx.slotted = slots.compareAndSet(slotOf(tx.owner), null, tx);
-        if (!tx.slotted) {
-            overflow.incrementAndGet();
-        }
-    }
-
-    /** Unregisters {@code tx}, ending on the calling thread. */
-    void leave(Transaction tx) {
-        if (tx.slotted) {
-            slots.setRelease(slotOf(tx.owner), null);
-        } else {
-            overflow.decrementAndGet();
-        }
-    }
-
-    private static int slotOf(Thread thread) {
-        return (int) thread.threadId() & (SLOTS - 1);
+    /** Runs the body of {@code tx}, just begun on the calling thread, as its open transaction. */
+    <T> T runBody(Transaction tx, Supplier<T> body) {
+        return ScopedValue.where(BOUND, tx).call(body::get);
     }
 }

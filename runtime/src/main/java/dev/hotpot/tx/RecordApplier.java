@@ -6,6 +6,8 @@ import dev.hotpot.log.CommitBody;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
+import static dev.hotpot.log.LogRecordDescriptor.RANGE_HEADER_LENGTH;
+
 /**
  * The apply path: the only code that changes the working copy. It copies the ranges of a committed
  * record into the working copy while the record's pages are locked, then unlocks them at the
@@ -71,7 +73,7 @@ public final class RecordApplier {
             pages.clear();
             return false;
         }
-        copy(body, 0);
+        copyLocked(body, 0);
         publish(sequence);
         return true;
     }
@@ -82,8 +84,16 @@ public final class RecordApplier {
      * be durable before its new bytes may be shown.
      */
     void copyLocked(MemorySegment body, long commitPosition) {
-        collectPages(body);
-        copy(body, commitPosition);
+        long heapSize = working.byteSize();
+        for (long at = 0, size = body.byteSize(); at < size; ) {
+            int length = CommitBody.checkRange(body, at, heapSize, 0);
+            long address = CommitBody.address(body, at);
+            addPages(address, length, commitPosition);
+            // A reader that sees a new byte must see the position that makes it durable.
+            VarHandle.storeStoreFence();
+            CommitBody.copyRange(body, at + RANGE_HEADER_LENGTH, working, address, length);
+            at = CommitBody.next(at, length);
+        }
     }
 
     /** Whether the record being applied touches {@code page}. */
@@ -99,24 +109,24 @@ public final class RecordApplier {
         pages.clear();
     }
 
+    /** Collects (and checks) the pages of {@code body} before any is locked. */
     private void collectPages(MemorySegment body) {
         pages.clear();
-        CommitBody.forEachRange(body, working.byteSize(), 0, (address, dataOffset, length) -> {
-            for (int page = Pages.pageOf(address), last = Pages.pageOf(address + Math.max(length, 1) - 1); page <= last; page++) {
-                pages.putIfAbsent(page, 0);
-            }
-        });
+        long heapSize = working.byteSize();
+        for (long at = 0, size = body.byteSize(); at < size; ) {
+            int length = CommitBody.checkRange(body, at, heapSize, 0);
+            addPages(CommitBody.address(body, at), length, 0);
+            at = CommitBody.next(at, length);
+        }
     }
 
-    private void copy(MemorySegment body, long commitPosition) {
-        if (commitPosition > 0) {
-            for (int i = 0; i < pages.size(); i++) {
-                versions.raiseCommitPosition(pages.pageAt(i), commitPosition);
+    private void addPages(long address, int length, long commitPosition) {
+        int last = Pages.pageOf(address + Math.max(length, 1) - 1);
+        for (int page = Pages.pageOf(address); page <= last; page++) {
+            pages.putIfAbsent(page, 0);
+            if (commitPosition > 0) {
+                versions.raiseCommitPosition(page, commitPosition);
             }
-            // A reader that sees a new byte must see the position that makes it durable.
-            VarHandle.storeStoreFence();
         }
-        CommitBody.forEachRange(body, working.byteSize(), 0,
-                (address, dataOffset, length) -> CommitBody.copyRange(body, dataOffset, working, address, length));
     }
 }

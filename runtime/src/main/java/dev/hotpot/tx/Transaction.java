@@ -36,10 +36,6 @@ public final class Transaction {
     private static final long CONFLICT = -1;
     private static final long NO_RECORD = 0;
 
-    final Thread owner;
-    /** Whether this open transaction sits in its thread's slot of {@link OpenTransactions}. */
-    boolean slotted;
-
     private final TransactionManager manager;
     private final MemorySegment working;
     private final PageVersions versions;
@@ -66,9 +62,8 @@ public final class Transaction {
     private boolean storing;
     private boolean wroteInLastAttempt;
 
-    Transaction(TransactionManager manager, Thread owner) {
+    Transaction(TransactionManager manager) {
         this.manager = manager;
-        this.owner = owner;
         this.working = manager.working();
         this.versions = manager.versions();
         this.applier = new RecordApplier(manager);
@@ -81,7 +76,10 @@ public final class Transaction {
         lockedPages = 0;
         lastReadPage = -1;
         readVersion = manager.clock();
-        manager.open().enter(this);
+    }
+
+    TransactionManager manager() {
+        return manager;
     }
 
     boolean isActive() {
@@ -474,7 +472,6 @@ public final class Transaction {
         readSet.clear();
         writes.clear();
         depth = 0;
-        manager.open().leave(this);
         beforeUnlock.clear();
         runAndClear(onFinish, false);
         if (committed) {
@@ -499,24 +496,29 @@ public final class Transaction {
 
     /**
      * Appends the word runs where entry {@code index}'s shadow differs from the working copy,
-     * merging close runs. The working copy still holds the bytes the shadow was made from (the
-     * page is locked at the version read), and only the span this transaction stored to can differ.
+     * merging runs that fewer than {@value #DIFF_GAP} unchanged bytes separate. The working copy
+     * still holds the bytes the shadow was made from (the page is locked at the version read), and
+     * only words this transaction stored to can differ, so only they are compared.
      */
     private void appendDiff(int index) {
         MemorySegment shadow = writes.shadow(index);
         long base = Pages.addressOf(writes.page(index));
         int runStart = -1;
         int runEnd = -1;
-        int end = (writes.dirtyHigh(index) + 7) & ~7;
-        for (int offset = writes.dirtyLow(index) & ~7; offset < end; offset += 8) {
-            if (shadow.get(Bits.WORD, offset) != working.get(Bits.WORD, base + offset)) {
+        for (int i = 0; i < WriteSet.BITMAP_LONGS; i++) {
+            for (long bits = writes.dirtyBits(index, i); bits != 0; bits &= bits - 1) {
+                int offset = (i * Long.SIZE + Long.numberOfTrailingZeros(bits)) * Long.BYTES;
+                if (shadow.get(Bits.WORD, offset) == working.get(Bits.WORD, base + offset)) {
+                    continue;
+                }
+                if (runStart >= 0 && offset - runEnd >= DIFF_GAP) {
+                    record.addRange(base + runStart, shadow, runStart, runEnd - runStart);
+                    runStart = -1;
+                }
                 if (runStart < 0) {
                     runStart = offset;
                 }
-                runEnd = offset + 8;
-            } else if (runStart >= 0 && offset - runEnd >= DIFF_GAP) {
-                record.addRange(base + runStart, shadow, runStart, runEnd - runStart);
-                runStart = -1;
+                runEnd = offset + Long.BYTES;
             }
         }
         if (runStart >= 0) {

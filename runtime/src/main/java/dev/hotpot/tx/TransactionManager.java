@@ -66,7 +66,7 @@ public final class TransactionManager {
         this.afterLoggedCommit = afterLoggedCommit;
         this.txIds = new AtomicLong(firstTxId);
         this.clock = new AtomicLong(lastSequence);
-        this.open = new OpenTransactions(thread -> new Transaction(this, thread));
+        this.open = new OpenTransactions(this);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class TransactionManager {
     private Object attempt(Transaction tx, Supplier<?> body) {
         tx.begin();
         try {
-            Object result = body.get();
+            Object result = open.runBody(tx, body);
             tx.commit();
             return result;
         } catch (ConflictAbort conflict) {
