@@ -43,8 +43,12 @@ public final class RecordBuffer {
         view.set(LONG, length + RANGE_ADDRESS_OFFSET, address);
         view.set(INT, length + RANGE_LENGTH_OFFSET, rangeLength);
         view.set(INT, length + RANGE_LENGTH_OFFSET + 4, 0);
-        MemorySegment.copy(source, offset, view, length + RANGE_HEADER_LENGTH, rangeLength);
-        Arrays.fill(bytes, length + RANGE_HEADER_LENGTH + rangeLength, length + total, (byte) 0);
+        if (rangeLength == Long.BYTES) {
+            view.set(LONG, length + RANGE_HEADER_LENGTH, source.get(LONG, offset));
+        } else {
+            MemorySegment.copy(source, offset, view, length + RANGE_HEADER_LENGTH, rangeLength);
+            Arrays.fill(bytes, length + RANGE_HEADER_LENGTH + rangeLength, length + total, (byte) 0);
+        }
         length += total;
     }
 

@@ -30,6 +30,8 @@ public final class RecordApplier {
     /** Pages of the record being applied, in first-touch order; the value is unused. */
     private final PageMap pages = new PageMap();
     private long[] oldWords = new long[16];
+    /** The page of the last range added: runs of ranges on one page skip the map. */
+    private int lastPage = -1;
 
     RecordApplier(TransactionManager manager) {
         this.manager = manager;
@@ -85,6 +87,7 @@ public final class RecordApplier {
      */
     void copyLocked(MemorySegment body, long commitPosition) {
         long heapSize = working.byteSize();
+        lastPage = -1;
         for (long at = 0, size = body.byteSize(); at < size; ) {
             int length = CommitBody.checkRange(body, at, heapSize, 0);
             long address = CommitBody.address(body, at);
@@ -112,6 +115,7 @@ public final class RecordApplier {
     /** Collects (and checks) the pages of {@code body} before any is locked. */
     private void collectPages(MemorySegment body) {
         pages.clear();
+        lastPage = -1;
         long heapSize = working.byteSize();
         for (long at = 0, size = body.byteSize(); at < size; ) {
             int length = CommitBody.checkRange(body, at, heapSize, 0);
@@ -121,12 +125,17 @@ public final class RecordApplier {
     }
 
     private void addPages(long address, int length, long commitPosition) {
+        int first = Pages.pageOf(address);
         int last = Pages.pageOf(address + Math.max(length, 1) - 1);
-        for (int page = Pages.pageOf(address); page <= last; page++) {
+        if (first == last && first == lastPage) {
+            return;
+        }
+        for (int page = first; page <= last; page++) {
             pages.putIfAbsent(page, 0);
             if (commitPosition > 0) {
                 versions.raiseCommitPosition(page, commitPosition);
             }
         }
+        lastPage = last;
     }
 }

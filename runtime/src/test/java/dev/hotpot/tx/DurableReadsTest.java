@@ -6,6 +6,7 @@ import dev.hotpot.log.LogRecordDescriptor;
 import dev.hotpot.log.RedoApplier;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.testing.Capturing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,17 +85,17 @@ class DurableReadsTest {
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
-            threads.add(Thread.ofPlatform().start(capturing(failures, () -> {
+            threads.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
                 for (int i = 0; i < 20_000 && System.nanoTime() - start < DEADLINE_NANOS; i++) {
                     manager.run(() -> {
                         manager.write(COUNTER, 8, manager.read(COUNTER, 8) + 1);
                         return null;
                     });
                 }
-            })));
+            }, failures)));
         }
         for (String kind : KINDS) {
-            threads.add(Thread.ofPlatform().start(capturing(failures, () -> {
+            threads.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
                 List<Shown> mine = new ArrayList<>();
                 for (int i = 0; i < 200_000 && System.nanoTime() - start < DEADLINE_NANOS; i++) {
                     long value = read(manager, kind);
@@ -103,7 +104,7 @@ class DurableReadsTest {
                 synchronized (shown) {
                     shown.addAll(mine);
                 }
-            })));
+            }, failures)));
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
@@ -134,16 +135,6 @@ class DurableReadsTest {
                 }
             }
             default -> manager.read(COUNTER, 8);
-        };
-    }
-
-    private static Runnable capturing(List<Throwable> failures, Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
         };
     }
 

@@ -6,6 +6,7 @@ import dev.hotpot.heap.Pages;
 import dev.hotpot.log.RecordBuffer;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.testing.Capturing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,7 @@ class ForeignApplyTest {
         List<Thread> locals = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             SplittableRandom random = new SplittableRandom(t);
-            locals.add(Thread.ofPlatform().start(guarded(failures, () -> {
+            locals.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
                 for (int n = 0; n < 3000 && System.nanoTime() - start < DEADLINE_NANOS; n++) {
                     int from = random.nextInt(LOCAL);
                     int to = random.nextInt(LOCAL);
@@ -138,9 +139,9 @@ class ForeignApplyTest {
                         broken.add("after a commit the total was " + after);
                     }
                 }
-            })));
+            }, failures)));
         }
-        Thread applier = Thread.ofPlatform().start(guarded(failures, () -> {
+        Thread applier = Thread.ofPlatform().start(Capturing.failuresOf(() -> {
             RecordApplier records = manager.newApplier();
             RecordBuffer record = new RecordBuffer();
             SplittableRandom random = new SplittableRandom(99);
@@ -164,8 +165,8 @@ class ForeignApplyTest {
                 shipped[to] += amount;
                 applied.incrementAndGet();
             }
-        }));
-        Thread reader = Thread.ofPlatform().start(guarded(failures, () -> {
+        }, failures));
+        Thread reader = Thread.ofPlatform().start(Capturing.failuresOf(() -> {
             while (!localsDone.get() && System.nanoTime() - start < DEADLINE_NANOS) {
                 for (int page = 1; page <= 4; page++) {
                     long word = manager.read(Pages.addressOf(page) + MARKER, 8);
@@ -174,7 +175,7 @@ class ForeignApplyTest {
                     }
                 }
             }
-        }));
+        }, failures));
         for (Thread local : locals) {
             local.join(TimeUnit.SECONDS.toMillis(60));
         }
@@ -228,7 +229,7 @@ class ForeignApplyTest {
         List<Thread> writers = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             SplittableRandom random = new SplittableRandom(t);
-            writers.add(Thread.ofPlatform().start(guarded(failures, () -> {
+            writers.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
                 for (int n = 0; n < 300; n++) {
                     primary.run(() -> {
                         for (int k = random.nextInt(1, 4); k > 0; k--) {
@@ -238,7 +239,7 @@ class ForeignApplyTest {
                         return null;
                     });
                 }
-            })));
+            }, failures)));
         }
         for (Thread writer : writers) {
             writer.join();
@@ -280,15 +281,5 @@ class ForeignApplyTest {
 
     private static void addWord(RecordBuffer record, long address, long value) {
         record.addRange(address, MemorySegment.ofArray(new long[]{value}), 0, 8);
-    }
-
-    private static Runnable guarded(ConcurrentLinkedQueue<Throwable> failures, Runnable body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        };
     }
 }

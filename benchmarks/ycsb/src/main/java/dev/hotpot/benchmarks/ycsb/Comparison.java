@@ -66,7 +66,7 @@ public final class Comparison implements Callable<Integer> {
 
     @Option(names = "--max-operations", paramLabel = "N", defaultValue = "2000000",
             description = "Operation cap of every run phase, YCSB's operationcount: a run that reaches it ends before"
-                    + " --seconds. YCSB also sizes workload E's zipfian key space from it (records + 10% of the cap),"
+                    + " --seconds. YCSB also sizes workload E's zipfian key space from it (records + 10%% of the cap),"
                     + " so a larger cap flattens E's skew; at most 2147483647 (default: ${DEFAULT-VALUE}).")
     long maxOperations;
 
