@@ -125,7 +125,10 @@ public final class Heap implements AutoCloseable {
         openTransaction().onRollback(action);
     }
 
-    /** Runs {@code action} when the calling thread's open transaction commits, before its pages unlock. */
+    /**
+     * Runs {@code action} when the calling thread's open transaction commits, before its pages
+     * unlock. The action must not load or store heap values: this thread holds the pages locked.
+     */
     public void beforeUnlock(Runnable action) {
         openTransaction().beforeUnlock(action);
     }

@@ -33,12 +33,19 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                          long checkpointLsn, long sequence, long createdMillis) {
 
     public static final long MAGIC = 0x5048544F50544F48L;
-    public static final int FORMAT_VERSION = 1;
+    /** Format 2 logs records with commit sequences (log format 2). */
+    public static final int FORMAT_VERSION = 2;
+    /**
+     * The format before commit sequences. Read so that a heap closed cleanly by an earlier release
+     * opens; its next header write makes it format 2, which earlier releases refuse instead of
+     * misreading its log.
+     */
+    static final int FORMAT_VERSION_1 = 1;
     static final int SLOT_BYTES = 2048;
     private static final int CRC_OFFSET = 64;
 
     HeapHeader withCheckpoint(long lsn) {
-        return new HeapHeader(formatVersion, heapSize, heapId, logSegmentBytes, lsn, sequence + 1, createdMillis);
+        return new HeapHeader(FORMAT_VERSION, heapSize, heapId, logSegmentBytes, lsn, sequence + 1, createdMillis);
     }
 
     /** Writes this header into the slot chosen by its sequence (the one not holding its predecessor). */
@@ -74,7 +81,7 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                     : "not a Hotpot heap (no header magic): file=" + file
                     + "; point the heap directory at a folder made by Hotpot, or choose a new heap name");
         }
-        if (newest.formatVersion != FORMAT_VERSION) {
+        if (newest.formatVersion != FORMAT_VERSION && newest.formatVersion != FORMAT_VERSION_1) {
             throw new HeapVersionException("heap format version " + newest.formatVersion + " is not supported: file="
                     + file + " supported=" + FORMAT_VERSION + "; open it with the Hotpot release that wrote it");
         }

@@ -38,8 +38,8 @@ public final class CommitBody {
         }
         long address = body.get(WORD, at + RANGE_ADDRESS_OFFSET);
         int length = body.get(ValueLayout.JAVA_INT_UNALIGNED, at + RANGE_LENGTH_OFFSET);
-        if (length < 0 || rangeLength(length) > size - at) {
-            throw corrupt(lsn, "range length " + length + " runs past the record body");
+        if (length <= 0 || rangeLength(length) > size - at) {
+            throw corrupt(lsn, "range length " + length + " is empty or runs past the record body");
         }
         if (address < Pages.SIZE || address > heapSize - length) {
             throw corrupt(lsn, "range address " + address + "+" + length + " lies outside the heap");
@@ -58,17 +58,22 @@ public final class CommitBody {
     }
 
     /**
-     * Copies one range into {@code image}. Aligned ranges of whole words are copied word by word
-     * with single 8-byte stores, so a concurrent reader of an aligned field sees either its old or
-     * its new value, never a mix; a bulk copy may move smaller pieces.
+     * Copies one range into {@code image}. A range that starts on a word boundary is copied word by
+     * word with single 8-byte stores, then its tail byte by byte, so a concurrent reader of an
+     * aligned field sees either its old or its new value, never a mix; a bulk copy may move smaller
+     * pieces. Bodies keep range bytes word-aligned, so only an unaligned address takes the bulk copy.
      */
     public static void copyRange(MemorySegment body, long dataOffset, MemorySegment image, long address, int length) {
-        if (((address | length | dataOffset) & 7) == 0) {
-            for (int i = 0; i < length; i += 8) {
-                image.set(WORD, address + i, body.get(WORD, dataOffset + i));
-            }
-        } else {
+        if (((address | dataOffset) & 7) != 0) {
             MemorySegment.copy(body, dataOffset, image, address, length);
+            return;
+        }
+        int words = length & ~7;
+        for (int i = 0; i < words; i += 8) {
+            image.set(WORD, address + i, body.get(WORD, dataOffset + i));
+        }
+        for (int i = words; i < length; i++) {
+            image.set(ValueLayout.JAVA_BYTE, address + i, body.get(ValueLayout.JAVA_BYTE, dataOffset + i));
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * to another heap (a body of one heap's transaction that runs one on another heap).
  *
  * <p>Invariants: the scoped value is bound to the innermost open outermost-transaction of the
- * thread, on whichever heap, exactly while its body runs; threads a body starts do not inherit it.
+ * thread, on whichever heap, exactly while its body runs. Threads forked in a structured task
+ * scope inherit the binding, so a bound transaction counts only on the thread that owns it.
  *
  * <p>Threading: safe from any thread.
  */
@@ -40,7 +41,7 @@ final class OpenTransactions {
             return null;
         }
         Transaction innermost = BOUND.get();
-        if (innermost.manager() == manager) {
+        if (innermost.manager() == manager && innermost.owner == Thread.currentThread()) {
             return innermost;
         }
         Transaction own = perThread.get();

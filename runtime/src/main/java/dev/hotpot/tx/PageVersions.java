@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * One version word per heap page: the concurrency control state of the working copy.
  *
  * <pre>
- *  bit 63      lock: a record is being applied to the page (a commit holds it from validation
- *              until its record is appended and copied in)
+ *  bit 63      lock: a record is being applied to the page (a commit holds it from before it
+ *              validates until its record is appended and copied in)
  *  bits 0..62  version: the commit sequence of the last record applied to the page
  * </pre>
  *

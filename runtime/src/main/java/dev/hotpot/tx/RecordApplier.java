@@ -5,6 +5,7 @@ import dev.hotpot.log.CommitBody;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 import static dev.hotpot.log.LogRecordDescriptor.RANGE_HEADER_LENGTH;
 
@@ -30,6 +31,7 @@ public final class RecordApplier {
     /** Pages of the record being applied, in first-touch order; the value is unused. */
     private final PageMap pages = new PageMap();
     private long[] oldWords = new long[16];
+    private int[] sortedPages = new int[16];
     /** The page of the last range added: runs of ranges on one page skip the map. */
     private int lastPage = -1;
 
@@ -60,17 +62,24 @@ public final class RecordApplier {
     }
 
     private boolean lockAndApply(MemorySegment body, long sequence) {
-        if (oldWords.length < pages.size()) {
-            oldWords = new long[Math.max(pages.size(), oldWords.length * 2)];
+        int count = pages.size();
+        if (oldWords.length < count) {
+            oldWords = new long[Math.max(count, oldWords.length * 2)];
+            sortedPages = new int[oldWords.length];
         }
-        for (int i = 0; i < pages.size(); i++) {
-            oldWords[i] = versions.lock(pages.pageAt(i));
+        for (int i = 0; i < count; i++) {
+            sortedPages[i] = pages.pageAt(i);
+        }
+        // In page order, since appliers wait for each other's pages without giving up.
+        Arrays.sort(sortedPages, 0, count);
+        for (int i = 0; i < count; i++) {
+            oldWords[i] = versions.lock(sortedPages[i]);
         }
         // Taken with the pages locked, as a local commit takes its sequence: a transaction that read
         // one of them before has a read version below the sequence and cannot accept the new bytes.
         if (!manager.advanceClockTo(sequence)) {
-            for (int i = 0; i < pages.size(); i++) {
-                versions.unlock(pages.pageAt(i), oldWords[i]);
+            for (int i = 0; i < count; i++) {
+                versions.unlock(sortedPages[i], oldWords[i]);
             }
             pages.clear();
             return false;

@@ -2,7 +2,7 @@ package dev.hotpot.tx;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** How a thread waits for a page lock that another thread holds for at most a log force. */
+/** How a thread waits for a page lock that another thread holds while it appends and applies one record. */
 final class Spin {
     static final int SPINS_BEFORE_PARK = 128;
 

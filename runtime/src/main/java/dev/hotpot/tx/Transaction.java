@@ -7,6 +7,8 @@ import dev.hotpot.log.RecordBuffer;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * One thread's transaction on one heap, write-back: stores go to shadow copies of the pages they
@@ -36,6 +38,8 @@ public final class Transaction {
     private static final long CONFLICT = -1;
     private static final long NO_RECORD = 0;
 
+    /** The thread that runs this transaction's bodies. */
+    final Thread owner = Thread.currentThread();
     private final TransactionManager manager;
     private final MemorySegment working;
     private final PageVersions versions;
@@ -121,7 +125,7 @@ public final class Transaction {
     /** Copies {@code length} bytes within one page into {@code target}, consistently. */
     void readPage(long address, MemorySegment target, long targetOffset, int length) {
         int page = Pages.pageOf(address);
-        int index = writes.indexOf(page);
+        int index = writes.size() == 0 ? -1 : writes.indexOf(page);
         if (index >= 0) {
             MemorySegment.copy(writes.shadow(index), address & Pages.OFFSET_MASK, target, targetOffset, length);
             return;
@@ -301,18 +305,20 @@ public final class Transaction {
             return;
         }
         long start = System.nanoTime();
-        long lsn;
+        long lsn = CONFLICT;
+        boolean decided = false;
         // Inside the gate only while the working copy may change: the outcome hooks run after it,
         // and they may start transactions.
         int token = manager.gate().enter();
         try {
             lsn = logAndApply();
-        } catch (RuntimeException failed) {
+            decided = true;
+        } finally {
             manager.gate().exit(token);
-            finish(appended);
-            throw failed;
+            if (!decided) {
+                finish(appended);
+            }
         }
-        manager.gate().exit(token);
         if (lsn == CONFLICT) {
             finish(false);
             throw abort();
@@ -346,48 +352,47 @@ public final class Transaction {
      * commit positions of the pages it saw ({@link #newestSeenPosition}).
      *
      * @return the log position after the record, {@link #CONFLICT} or {@link #NO_RECORD}
-     * @throws RuntimeException if the append failed ({@link #appended} false: nothing happened) or
-     *                          the apply failed (true: the heap is failed, the outcome unknown)
+     * @throws RuntimeException or Error if the diff or append failed ({@link #appended} false:
+     *                          nothing happened) or the apply failed (true: the heap is failed,
+     *                          the outcome unknown)
      */
     private long logAndApply() {
         appended = false;
-        if (!lockWrittenPages() || !readSetValid(true)) {
-            unlockWrittenPages();
-            return CONFLICT;
-        }
-        record.reset();
-        for (int i = 0; i < writes.size(); i++) {
-            appendDiff(i);
-        }
-        if (record.bodyLength() == 0) {
-            unlockWrittenPages();
-            return NO_RECORD;
-        }
-        long lsn;
         try {
+            if (!lockWrittenPages() || !readSetValid(true)) {
+                return CONFLICT;
+            }
+            record.reset();
+            for (int i = 0; i < writes.size(); i++) {
+                appendDiff(i);
+            }
+            if (record.bodyLength() == 0) {
+                return NO_RECORD;
+            }
             record.seal(manager.nextTxId(), 0);
-            lsn = manager.log().append(record, manager::nextSequence);
-        } catch (RuntimeException e) {
-            unlockWrittenPages();
-            throw e;
-        }
-        appended = true;
-        try {
-            applier.copyLocked(record.body(), manager.durability() == Durability.SYNC ? lsn : 0);
-            runAndClear(beforeUnlock, false);
-        } catch (RuntimeException failed) {
-            manager.fail(failed);
-            throw failed;
+            long lsn = manager.log().append(record, manager::nextSequence);
+            appended = true;
+            try {
+                applier.copyLocked(record.body(), manager.durability() == Durability.SYNC ? lsn : 0);
+                runAndClear(beforeUnlock);
+            } catch (RuntimeException | Error failed) {
+                manager.fail(failed);
+                throw failed;
+            }
+            return lsn;
         } finally {
-            publish(record.sequence());
+            if (appended) {
+                publish(record.sequence());
+            } else {
+                unlockWrittenPages();
+            }
         }
-        return lsn;
     }
 
     /** Ends a transaction that appends no record: what it saw must be durable before it is shown. */
     private void finishWithoutRecord() {
         try {
-            runAndClear(beforeUnlock, false);
+            runAndClear(beforeUnlock);
             manager.log().awaitDurable(newestSeenPosition());
         } finally {
             finish(true);
@@ -398,8 +403,8 @@ public final class Transaction {
      * Locks the written pages in write-set order, each at a version this transaction read. A page
      * another commit holds is awaited briefly; the holders release after an append and a copy.
      *
-     * @return false if a page changed since it was read or stayed held (the locks taken stay held
-     *         until {@link #rollback})
+     * @return false if a page changed since it was read or stayed held (the locks taken so far
+     *         are released by the caller)
      */
     private boolean lockWrittenPages() {
         for (int i = 0; i < writes.size(); i++) {
@@ -473,24 +478,31 @@ public final class Transaction {
         writes.clear();
         depth = 0;
         beforeUnlock.clear();
-        runAndClear(onFinish, false);
-        if (committed) {
-            onRollback.clear();
-            runAndClear(afterCommit, false);
-        } else {
-            afterCommit.clear();
-            runAndClear(onRollback, true);
+        // Taken off the lists before any runs, so a throwing action leaves none for the next transaction.
+        Runnable[] finishing = drain(onFinish, false);
+        Runnable[] outcome = committed ? drain(afterCommit, false) : drain(onRollback, true);
+        afterCommit.clear();
+        onRollback.clear();
+        for (Runnable action : finishing) {
+            action.run();
+        }
+        for (Runnable action : outcome) {
+            action.run();
         }
     }
 
-    private static void runAndClear(ArrayList<Runnable> actions, boolean reverse) {
-        if (actions.isEmpty()) {
-            return;
-        }
-        Runnable[] copy = actions.toArray(Runnable[]::new);
+    private static Runnable[] drain(ArrayList<Runnable> actions, boolean reverse) {
+        Runnable[] drained = actions.toArray(Runnable[]::new);
         actions.clear();
-        for (int i = 0; i < copy.length; i++) {
-            copy[reverse ? copy.length - 1 - i : i].run();
+        if (reverse) {
+            Collections.reverse(Arrays.asList(drained));
+        }
+        return drained;
+    }
+
+    private static void runAndClear(ArrayList<Runnable> actions) {
+        for (Runnable action : drain(actions, false)) {
+            action.run();
         }
     }
 

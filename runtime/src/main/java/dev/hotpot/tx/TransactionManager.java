@@ -75,9 +75,10 @@ public final class TransactionManager {
      * configured number of attempts. An exception from the body rolls back every write and
      * allocation and is rethrown.
      *
-     * <p>A transaction that conflicted {@value #RUN_ALONE_AFTER} times in a row without storing
-     * (a long read or an iteration behind a stream of writers) runs its next attempt alone: commits
-     * on other threads wait at the {@link CommitGate} until it ends, so it cannot conflict again.
+     * <p>A transaction that conflicted {@value #RUN_ALONE_AFTER} times in a row, its last attempt
+     * without storing (a long read or an iteration behind a stream of writers), runs its next
+     * attempt alone: commits on other threads wait at the {@link CommitGate} until it ends, so it
+     * cannot conflict again.
      * Its body must not wait for a commit of another thread.
      *
      * @throws TransactionConflictException when every attempt conflicted
@@ -90,6 +91,10 @@ public final class TransactionManager {
         }
         Transaction tx = open.mine();
         if (tx.isActive()) {
+            if (open.current() != tx) {
+                throw new IllegalStateException("a commit action of a transaction used the heap while its pages"
+                        + " were locked; do follow-up heap work in an afterCommit action");
+            }
             return body.get();
         }
         for (int attempt = 1; ; attempt++) {
@@ -171,8 +176,11 @@ public final class TransactionManager {
     /**
      * Reads {@code size} (1, 2, 4 or 8) bytes as raw bits: inside the calling thread's transaction
      * if one is open, else as one committed value. Outside a transaction an aligned value is one
-     * load: the working copy holds only committed bytes and applies copy aligned words whole. With
-     * {@code SYNC} the read then waits until the commit that wrote the page is durable.
+     * load, with no retry: the working copy holds only committed bytes and applies copy aligned
+     * words whole. The load waits while a record is being applied to the page: every page of a
+     * record is locked before any is copied, so a series of such reads (following a reference to
+     * an object the same commit made, say) never sees one page of a record without the others.
+     * With {@code SYNC} the read then waits until the commit that wrote the page is durable.
      */
     public long read(long address, int size) {
         Transaction tx = open.current();
@@ -182,9 +190,13 @@ public final class TransactionManager {
         if ((address & (size - 1)) != 0) {
             return readUnaligned(address, size);
         }
+        int page = Pages.pageOf(address);
+        for (int spins = 0; PageVersions.isLocked(versions.get(page)); spins++) {
+            Spin.pause(spins);
+        }
         long bits = Bits.load(working, address, size);
         if (durableReads) {
-            awaitDurable(Pages.pageOf(address));
+            awaitDurable(page);
         }
         return bits;
     }
@@ -231,6 +243,8 @@ public final class TransactionManager {
      * between (versions only grow). Call outside a transaction.
      */
     public long committedVersion(long address) {
+        // The caller's loads before this call must not move after the version load below.
+        VarHandle.loadLoadFence();
         int page = Pages.pageOf(address);
         for (int spins = 0; ; spins++) {
             long word = versions.get(page);
@@ -297,7 +311,7 @@ public final class TransactionManager {
     }
 
     /** Stops all further transactions after a failure whose outcome on disk is unknown. */
-    void fail(RuntimeException cause) {
+    void fail(Throwable cause) {
         failure = cause instanceof HotpotException h ? h : new HotpotException("log force failed: " + cause, cause);
     }
 

@@ -156,11 +156,35 @@ class BadInputTest {
                 java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
-            new HeapHeader(2, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
+            new HeapHeader(3, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
                     current.sequence() + 1, current.createdMillis()).writeTo(page0);
         }
         HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
-        assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains("supported=1"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("supported=2"), e.getMessage());
+    }
+
+    @Test
+    void aHeapOfFormatOneOpensAndBecomesFormatTwo() throws Exception {
+        commitInChildAndCrash();
+        Path image = dir.resolve("values").resolve("heap.img");
+        rewriteHeader(image, 1);
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            assertValues(heap, COUNT);
+        }
+        assertEquals(HeapHeader.FORMAT_VERSION, rewriteHeader(image, HeapHeader.FORMAT_VERSION),
+                "the first open wrote the header in the current format");
+    }
+
+    /** Writes the current header again with format {@code version}; returns the format it had. */
+    private static int rewriteHeader(Path image, int version) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
+            var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
+            HeapHeader current = HeapHeader.readFrom(page0, image);
+            new HeapHeader(version, current.heapSize(), current.heapId(), current.logSegmentBytes(),
+                    current.checkpointLsn(), current.sequence() + 1, current.createdMillis()).writeTo(page0);
+            return current.formatVersion();
+        }
     }
 
     @Test

@@ -280,6 +280,50 @@ class ForeignApplyTest {
         assertEquals(9, manager.read(local(0), 8), "no page was left locked");
     }
 
+    @Test
+    void anEmptyRangeIsMalformed() throws IOException {
+        TransactionManager manager = manager("node");
+        RecordBuffer record = new RecordBuffer();
+        addWord(record, local(0), 5);
+        record.addRange((long) PAGES * Pages.SIZE, MemorySegment.ofArray(new long[0]), 0, 0);
+        record.seal(1, 0);
+        assertThrows(HeapCorruptException.class, () -> manager.newApplier().applyShipped(record.body(), 1));
+        manager.run(() -> {
+            manager.write(local(0), 8, 9);
+            return null;
+        });
+        assertEquals(9, manager.read(local(0), 8), "no page was left locked");
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void appliersWhoseRecordsTouchTheSamePagesInOppositeOrderDoNotDeadlock() throws Exception {
+        TransactionManager manager = manager("node");
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> appliers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            long first = t == 0 ? local(0) : local(1);
+            long second = t == 0 ? local(1) : local(0);
+            appliers.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
+                RecordApplier records = manager.newApplier();
+                RecordBuffer record = new RecordBuffer();
+                for (int n = 0; n < 2000; n++) {
+                    do {
+                        record.reset();
+                        addWord(record, first, n);
+                        addWord(record, second, n);
+                        record.seal(n, 0);
+                    } while (!records.applyShipped(record.body(), manager.clock() + 1));
+                }
+            }, failures)));
+        }
+        for (Thread applier : appliers) {
+            applier.join();
+        }
+        assertTrue(failures.isEmpty(), () -> "an applier failed: " + failures.peek());
+        assertEquals(manager.read(local(0), 8), manager.read(local(1), 8), "each record was applied whole");
+    }
+
     private static void addWord(RecordBuffer record, long address, long value) {
         record.addRange(address, MemorySegment.ofArray(new long[]{value}), 0, 8);
     }
