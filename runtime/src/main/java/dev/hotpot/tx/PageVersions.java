@@ -1,6 +1,7 @@
 package dev.hotpot.tx;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One version word per heap page: the concurrency control state of the working copy.
@@ -25,23 +26,25 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class PageVersions {
     static final long LOCK_BIT = 1L << 63;
+    /** Accesses both arrays; plain arrays rather than atomic-array wrappers save a dependent load per read. */
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final AtomicLongArray words;
-    private final AtomicLongArray commitPositions;
+    private final long[] words;
+    private final long[] commitPositions;
 
     PageVersions(int pages) {
-        words = new AtomicLongArray(pages);
-        commitPositions = new AtomicLongArray(pages);
+        words = new long[pages];
+        commitPositions = new long[pages];
     }
 
     /** Acquire: loads of the page that follow cannot move before it (seqlock reader). */
     long get(int page) {
-        return words.getAcquire(page);
+        return (long) SLOT.getAcquire(words, page);
     }
 
     /** Locks {@code page} if its word is still {@code expected} (unlocked). */
     boolean tryLock(int page, long expected) {
-        return words.compareAndSet(page, expected, expected | LOCK_BIT);
+        return SLOT.compareAndSet(words, page, expected, expected | LOCK_BIT);
     }
 
     /** Locks {@code page}, waiting as long as another applier holds it; returns the word it had. */
@@ -57,19 +60,19 @@ final class PageVersions {
 
     /** Unlocks {@code page}, publishing its bytes at {@code version}, or restoring its word unchanged. */
     void unlock(int page, long version) {
-        words.setRelease(page, version);
+        SLOT.setRelease(words, page, version);
     }
 
     /** Raises, before the page's bytes change, the log position that makes its last commit durable. */
     void raiseCommitPosition(int page, long lsn) {
-        if (lsn > commitPositions.getOpaque(page)) {
-            commitPositions.setOpaque(page, lsn);
+        if (lsn > (long) SLOT.getOpaque(commitPositions, page)) {
+            SLOT.setOpaque(commitPositions, page, lsn);
         }
     }
 
     /** The log position that makes {@code page}'s last {@code SYNC} commit durable. */
     long commitPosition(int page) {
-        return commitPositions.getOpaque(page);
+        return (long) SLOT.getOpaque(commitPositions, page);
     }
 
     static boolean isLocked(long word) {
