@@ -79,6 +79,14 @@ final class BPlusTree {
         long leaf;
         int index;
         int count;
+
+        Cursor copy() {
+            Cursor copy = new Cursor();
+            copy.leaf = leaf;
+            copy.index = index;
+            copy.count = count;
+            return copy;
+        }
     }
 
     /** Changes so far; not a transaction read, callable anywhere. */

@@ -16,11 +16,15 @@ import static dev.hotpot.collections.Storable.cast;
  *
  * <p>Invariants: it holds a batch of entries read in one transaction and the last key it
  * returned; a batch is used only while no change was made through this map since it was read
- * and, if it was read inside a transaction, only until that transaction ends. Otherwise the next
- * batch starts after the last key returned, so a removed or moved node is never followed. Batches
- * grow from 8 to 32 entries, so a short scan reads few keys and values it does not return (a
- * string key is a blob, likely on a page of its own). State changes only after a batch's
- * transaction has committed, so a step re-run after a conflict starts from the same state.
+ * and, if it was read inside a transaction, only until that transaction ends. While a batch read
+ * inside the calling thread's open transaction is still usable, the next batch goes on from the
+ * leaf position where it stopped, in the same transaction, which validates that leaf; otherwise
+ * the next batch seeks the last key returned, so a removed or moved node is never followed, and
+ * outside a transaction no node address outlives the batch that read it. Batches that seek grow
+ * from 8 to 32 entries to spread the seek and their own transaction; batches that go on stay at
+ * 8, so a short scan in a transaction reads few keys and values it does not return (a string key
+ * is a blob, likely on a page of its own). State changes only after a batch's transaction has
+ * committed, so a step re-run after a conflict starts from the same state.
  *
  * <p>Threading: not thread-safe, as {@code java.util} iterators are not: one thread at a time.
  * Each step that reads is a transaction of its own or joins the caller's.
@@ -38,8 +42,12 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
     private static final int FIRST_BATCH = 8;
     private static final int LARGEST_BATCH = 32;
 
-    /** Up to {@code count} entries read in one transaction; {@code end}: nothing follows them in the view. */
-    private record Batch(Object[] keys, Object[] values, int count, boolean end) {
+    /**
+     * Up to {@code count} entries read in one transaction; {@code end}: nothing follows them in the
+     * view; {@code next}: where the entry after them is, for the rest of that transaction, or null
+     * when a batch after this one must seek.
+     */
+    private record Batch(Object[] keys, Object[] values, int count, boolean end, BPlusTree.Cursor next) {
     }
 
     private final SortedMapView<K, V> view;
@@ -52,6 +60,8 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
     private long readAtChanges;
     private boolean stale;
     private boolean watchingTransaction;
+    /** The thread whose open transaction read the batch, or null: only it may go on from the batch's {@code next}. */
+    private Thread readInTransactionBy;
     private Object last = NONE;
     private Object removable = NONE;
     /** hasNext() said yes: next() returns the batch's current element even if the batch went stale since. */
@@ -80,13 +90,18 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
         }
         long changes = tree.changes();
         boolean inTransaction = heap.inTransaction();
+        BPlusTree.Cursor from = inTransaction && batchValid() && readInTransactionBy == Thread.currentThread()
+                ? batch.next() : null;
         Object after = last;
-        int size = batchSize;
-        batch = heap.transaction(() -> read(after, size, yield != KEYS));
+        int size = from == null ? batchSize : FIRST_BATCH;
+        batch = heap.transaction(() -> read(after, from, size, yield != KEYS, inTransaction));
         at = 0;
         readAtChanges = changes;
         stale = false;
-        batchSize = Math.min(2 * batchSize, LARGEST_BATCH);
+        readInTransactionBy = inTransaction ? Thread.currentThread() : null;
+        if (from == null) {
+            batchSize = Math.min(2 * batchSize, LARGEST_BATCH);
+        }
         if (inTransaction && !watchingTransaction) {
             watchingTransaction = true;
             heap.onFinish(() -> {
@@ -128,19 +143,22 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
     }
 
     /**
-     * Reads up to {@code max} entries in view order after {@code after} (or from the start
-     * for {@link SortedMapView#NONE}), in a transaction. Ascending reads follow the leaf chain;
-     * descending reads stop at the start of a leaf, and the next batch seeks again.
+     * Reads up to {@code max} entries in view order from {@code from}, or when it is null after
+     * {@code after} (from the start for {@link SortedMapView#NONE}), in a transaction. Ascending
+     * reads follow the leaf chain; descending reads stop at the start of a leaf, and the next batch
+     * seeks again. The batch keeps where it stopped only when {@code resumable}.
      */
-    private Batch read(Object after, int max, boolean withValues) {
+    private Batch read(Object after, BPlusTree.Cursor from, int max, boolean withValues, boolean resumable) {
         SortedMapRange<K> range = view.range();
         boolean descending = range.descending;
-        BPlusTree.Cursor c = new BPlusTree.Cursor();
-        boolean found = after == NONE ? range.first(c) : range.seek(HIGHER, SortKey.of(after), c);
+        // A copy, so that a read that fails leaves the batch that handed out the position as it was.
+        BPlusTree.Cursor c = from == null ? new BPlusTree.Cursor() : from.copy();
+        boolean found = from != null || (after == NONE ? range.first(c) : range.seek(HIGHER, SortKey.of(after), c));
         Object[] keys = new Object[max];
         Object[] values = withValues ? new Object[max] : null;
         int n = 0;
         boolean end = !found;
+        boolean atNext = resumable;
         while (found && n < max) {
             long entry = tree.entry(c);
             if (range.pastLast(entry)) {
@@ -154,6 +172,7 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
             n++;
             if (descending) {
                 if (c.index == 0) {
+                    atNext = false;
                     break;
                 }
                 c.index--;
@@ -162,6 +181,6 @@ final class SortedMapIterator<K, V, T> implements Iterator<T> {
                 break;
             }
         }
-        return new Batch(keys, values, n, end);
+        return new Batch(keys, values, n, end, atNext && !end ? c : null);
     }
 }

@@ -339,6 +339,41 @@ class PersistentSortedMapTest {
     }
 
     @Test
+    void anIterationBegunInATransactionGoesOnInOrderInItOutsideItAndInTheNextOne() {
+        PersistentSortedMap<Long, Long> map = new PersistentSortedMap<>();
+        TreeMap<Long, Long> expected = new TreeMap<>();
+        for (long i = 0; i < 700; i += 2) {
+            map.put(i, -i);
+            expected.put(i, -i);
+        }
+        assertEquals(new ArrayList<>(expected.tailMap(101L, true).values()),
+                Hotpot.transaction(() -> new ArrayList<>(map.tailMap(101L, true).values())));
+        assertEquals(new ArrayList<>(expected.descendingMap().headMap(33L, false).entrySet()),
+                Hotpot.transaction(() -> new ArrayList<>(map.descendingMap().headMap(33L, false).entrySet())));
+
+        List<Long> seen = new ArrayList<>();
+        Iterator<Long> keys = Hotpot.transaction(() -> {
+            Iterator<Long> it = map.keySet().iterator();
+            for (int i = 0; i < 100; i++) {
+                seen.add(it.next());
+            }
+            return it;
+        });
+        for (int i = 0; i < 100; i++) {
+            seen.add(keys.next());
+        }
+        Hotpot.transaction(() -> {
+            map.put(1_000L, 0L);
+            while (keys.hasNext()) {
+                seen.add(keys.next());
+            }
+        });
+        expected.put(1_000L, 0L);
+        assertEquals(new ArrayList<>(expected.keySet()), seen);
+        Hotpot.free(map);
+    }
+
+    @Test
     void iterationInsideATransactionSeesTheTransactionsOwnChanges() {
         PersistentSortedMap<Long, Long> map = new PersistentSortedMap<>();
         for (long i = 0; i < 500; i++) {

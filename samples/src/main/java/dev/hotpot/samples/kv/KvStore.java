@@ -1,7 +1,9 @@
 package dev.hotpot.samples.kv;
 
+import dev.hotpot.Hotpot;
 import dev.hotpot.Persistent;
 import dev.hotpot.Transactional;
+import dev.hotpot.collections.PersistentByteArray;
 import dev.hotpot.collections.PersistentSortedMap;
 
 import java.util.ArrayList;
@@ -14,6 +16,11 @@ import java.util.Set;
  * is one transaction, atomic and as durable as the heap's durability mode; concurrent callers
  * are serializable.
  *
+ * <p>A record is one {@link PersistentByteArray} of its encoded fields ({@link RecordCodec}),
+ * held by the map itself, so reading one follows no reference beyond the map's entry.
+ *
+ * <p>Invariants: each array belongs to one key alone; replacing or removing it frees it.
+ *
  * <pre>{@code
  * KvStore store = Hotpot.root("usertable", KvStore.class, KvStore::new);
  * store.insert("user1", Map.of("name", "Ada".getBytes()));
@@ -23,14 +30,14 @@ import java.util.Set;
  */
 @Persistent
 public class KvStore {
-    private final PersistentSortedMap<String, KvRecord> records = new PersistentSortedMap<>();
+    private final PersistentSortedMap<String, PersistentByteArray> records = new PersistentSortedMap<>();
 
     /** Stores a record under {@code key}, replacing any record there; returns whether one was replaced. */
     @Transactional
     public boolean insert(String key, Map<String, byte[]> fields) {
-        KvRecord replaced = records.put(key, new KvRecord(fields));
+        PersistentByteArray replaced = records.put(key, PersistentByteArray.of(RecordCodec.encode(fields)));
         if (replaced != null) {
-            replaced.free();
+            Hotpot.free(replaced);
         }
         return replaced != null;
     }
@@ -38,29 +45,44 @@ public class KvStore {
     /** The named fields of the record under {@code key} (all when {@code names} is null), or null if there is none. */
     @Transactional
     public Map<String, byte[]> read(String key, Set<String> names) {
-        KvRecord record = records.get(key);
-        return record == null ? null : record.read(names);
+        PersistentByteArray record = records.get(key);
+        return record == null ? null : RecordCodec.decode(record.toArray(), names);
     }
 
-    /** Sets the given fields of the record under {@code key}; returns false, changing nothing, if there is none. */
+    /**
+     * Sets the given fields of the record under {@code key} and keeps the others; returns false,
+     * changing nothing, if there is none. Values of the same length as the stored ones are
+     * overwritten in place, so the transaction changes only those bytes; otherwise the record is
+     * re-encoded into a new array and the old one is freed.
+     */
     @Transactional
     public boolean update(String key, Map<String, byte[]> fields) {
-        KvRecord record = records.get(key);
+        PersistentByteArray record = records.get(key);
         if (record == null) {
             return false;
         }
-        record.update(fields);
+        byte[] stored = record.toArray();
+        Map<String, RecordCodec.ValuePosition> positions = RecordCodec.positions(stored);
+        if (fitsInPlace(fields, positions)) {
+            for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+                byte[] bytes = field.getValue();
+                record.set(positions.get(field.getKey()).offset(), bytes, 0, bytes.length);
+            }
+        } else {
+            records.put(key, PersistentByteArray.of(RecordCodec.merge(stored, fields)));
+            Hotpot.free(record);
+        }
         return true;
     }
 
     /** Removes the record under {@code key}; returns false if there was none. */
     @Transactional
     public boolean delete(String key) {
-        KvRecord record = records.remove(key);
+        PersistentByteArray record = records.remove(key);
         if (record == null) {
             return false;
         }
-        record.free();
+        Hotpot.free(record);
         return true;
     }
 
@@ -77,19 +99,19 @@ public class KvStore {
     /** The encoded fields ({@link RecordCodec}) of the record under {@code key}, or null if there is none. */
     @Transactional
     public byte[] readEncoded(String key) {
-        KvRecord record = records.get(key);
-        return record == null ? null : record.encoded();
+        PersistentByteArray record = records.get(key);
+        return record == null ? null : record.toArray();
     }
 
     /** As {@link #scan}, with each record's fields still encoded ({@link RecordCodec}). */
     @Transactional
     public List<Map.Entry<String, byte[]>> scanEncoded(String startKey, int count) {
         List<Map.Entry<String, byte[]>> found = new ArrayList<>(Math.max(0, Math.min(count, 1024)));
-        for (Map.Entry<String, KvRecord> entry : records.tailMap(startKey, true).entrySet()) {
+        for (Map.Entry<String, PersistentByteArray> entry : records.tailMap(startKey, true).entrySet()) {
             if (found.size() >= count) {
                 break;
             }
-            found.add(Map.entry(entry.getKey(), entry.getValue().encoded()));
+            found.add(Map.entry(entry.getKey(), entry.getValue().toArray()));
         }
         return found;
     }
@@ -98,5 +120,15 @@ public class KvStore {
     @Transactional
     public int size() {
         return records.size();
+    }
+
+    private static boolean fitsInPlace(Map<String, byte[]> fields, Map<String, RecordCodec.ValuePosition> positions) {
+        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+            RecordCodec.ValuePosition position = positions.get(field.getKey());
+            if (position == null || position.length() != field.getValue().length) {
+                return false;
+            }
+        }
+        return true;
     }
 }

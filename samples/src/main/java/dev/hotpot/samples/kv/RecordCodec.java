@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The bytes of one record: its named fields, in the order they were first written. Used by
- * {@link KvRecord} in the Hotpot heap and, so that every store of the YCSB comparison keeps the same
+ * {@link KvStore} in the Hotpot heap and, so that every store of the YCSB comparison keeps the same
  * bytes, by the comparison's RocksDB and MVStore bindings.
  *
  * <pre>
