@@ -141,7 +141,9 @@ public final class Transaction {
                 MemorySegment.copy(working, address, target, targetOffset, length);
                 VarHandle.loadLoadFence();
                 if (versions.get(page) == word) {
-                    recordRead(page);
+                    if (page != lastReadPage) {
+                        recordRead(page);
+                    }
                     return;
                 }
             } else {
