@@ -107,9 +107,7 @@ public final class LogReader {
         if (type != TYPE_COMMIT && type != TYPE_PAD) {
             return "unknown record type " + type;
         }
-        crc.reset();
-        crc.update(segment.asSlice(offset, HEADER_CRC_OFFSET).asByteBuffer());
-        if ((int) crc.getValue() != segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET)) {
+        if (headerCrc(segment, offset, crc) != segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET)) {
             return "header checksum mismatch";
         }
         if (segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET) != position) {

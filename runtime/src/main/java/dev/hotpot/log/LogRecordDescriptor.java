@@ -1,5 +1,9 @@
 package dev.hotpot.log;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.zip.CRC32C;
+
 /**
  * Binary layout of one redo log record (format version 2). Records are 8-byte aligned and never
  * span segments.
@@ -69,5 +73,31 @@ public final class LogRecordDescriptor {
 
     public static long align(long length) {
         return (length + 7) & ~7L;
+    }
+
+    /** Writes the header fields that are fixed before append, of the record at {@code offset}. */
+    static void putFixedHeader(MemorySegment log, long offset, short type, int bodyLength, int epoch, long txId,
+                               int bodyCrc) {
+        log.set(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET, MAGIC);
+        log.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET, FORMAT_VERSION);
+        log.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + TYPE_OFFSET, type);
+        log.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_LENGTH_OFFSET, bodyLength);
+        log.set(ValueLayout.JAVA_INT_UNALIGNED, offset + EPOCH_OFFSET, epoch);
+        log.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + TX_ID_OFFSET, txId);
+        log.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_CRC_OFFSET, bodyCrc);
+    }
+
+    /** Stamps the sequence and LSN of the record at {@code offset}, then its header CRC, which covers them. */
+    static void stampHeader(MemorySegment log, long offset, long sequence, long lsn, CRC32C crc) {
+        log.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + SEQUENCE_OFFSET, sequence);
+        log.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET, lsn);
+        log.set(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET, headerCrc(log, offset, crc));
+    }
+
+    /** The CRC32C of bytes {@code [0, HEADER_CRC_OFFSET)} of the record at {@code offset}. */
+    static int headerCrc(MemorySegment log, long offset, CRC32C crc) {
+        crc.reset();
+        crc.update(log.asSlice(offset, HEADER_CRC_OFFSET).asByteBuffer());
+        return (int) crc.getValue();
     }
 }

@@ -54,15 +54,9 @@ public final class RecordBuffer {
 
     /** Writes the header fields known before append and the body CRC. */
     public void seal(long txId, int epoch) {
-        view.set(INT, MAGIC_OFFSET, MAGIC);
-        view.set(ValueLayout.JAVA_SHORT_UNALIGNED, VERSION_OFFSET, FORMAT_VERSION);
-        view.set(ValueLayout.JAVA_SHORT_UNALIGNED, TYPE_OFFSET, TYPE_COMMIT);
-        view.set(INT, BODY_LENGTH_OFFSET, bodyLength());
-        view.set(INT, EPOCH_OFFSET, epoch);
-        view.set(LONG, TX_ID_OFFSET, txId);
         crc.reset();
         crc.update(bytes, HEADER_LENGTH, bodyLength());
-        view.set(INT, BODY_CRC_OFFSET, (int) crc.getValue());
+        putFixedHeader(view, 0, TYPE_COMMIT, bodyLength(), epoch, txId, (int) crc.getValue());
     }
 
     /** Record length in the log (the body's ranges keep it a multiple of 8). */
@@ -86,11 +80,7 @@ public final class RecordBuffer {
      */
     void stampAndCopyTo(MemorySegment target, long offset, long lsn, long sequence) {
         this.sequence = sequence;
-        view.set(LONG, SEQUENCE_OFFSET, sequence);
-        view.set(LONG, LSN_OFFSET, lsn);
-        crc.reset();
-        crc.update(bytes, 0, HEADER_CRC_OFFSET);
-        view.set(INT, HEADER_CRC_OFFSET, (int) crc.getValue());
+        stampHeader(view, 0, sequence, lsn, crc);
         MemorySegment.copy(view, 0, target, offset, length);
     }
 

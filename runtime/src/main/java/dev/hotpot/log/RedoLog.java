@@ -7,7 +7,6 @@ import dev.hotpot.metrics.HotpotMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -285,18 +284,8 @@ public final class RedoLog implements AutoCloseable {
     }
 
     private static void writePad(MemorySegment segment, long offset, long lsn, long room) {
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET, MAGIC);
-        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET, FORMAT_VERSION);
-        segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset + TYPE_OFFSET, TYPE_PAD);
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_LENGTH_OFFSET, (int) (room - HEADER_LENGTH));
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + EPOCH_OFFSET, 0);
-        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + TX_ID_OFFSET, 0L);
-        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + SEQUENCE_OFFSET, 0L);
-        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + LSN_OFFSET, lsn);
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + BODY_CRC_OFFSET, 0);
-        CRC32C crc = new CRC32C();
-        crc.update(segment.asSlice(offset, HEADER_CRC_OFFSET).asByteBuffer());
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset + HEADER_CRC_OFFSET, (int) crc.getValue());
+        putFixedHeader(segment, offset, TYPE_PAD, (int) (room - HEADER_LENGTH), 0, 0L, 0);
+        stampHeader(segment, offset, 0L, lsn, new CRC32C());
     }
 
     private void checkFailure() {

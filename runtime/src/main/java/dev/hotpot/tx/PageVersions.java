@@ -49,9 +49,19 @@ final class PageVersions {
 
     /** Locks {@code page}, waiting as long as another applier holds it; returns the word it had. */
     long lock(int page) {
+        while (true) {
+            long word = awaitUnlocked(page);
+            if (tryLock(page, word)) {
+                return word;
+            }
+        }
+    }
+
+    /** The word of {@code page} once no apply holds it (an apply holds a page for one append and copy). */
+    long awaitUnlocked(int page) {
         for (int spins = 0; ; spins++) {
             long word = get(page);
-            if (!isLocked(word) && tryLock(page, word)) {
+            if (!isLocked(word)) {
                 return word;
             }
             Spin.pause(spins);

@@ -191,9 +191,7 @@ public final class TransactionManager {
             return readUnaligned(address, size);
         }
         int page = Pages.pageOf(address);
-        for (int spins = 0; PageVersions.isLocked(versions.get(page)); spins++) {
-            Spin.pause(spins);
-        }
+        versions.awaitUnlocked(page);
         long bits = Bits.load(working, address, size);
         if (durableReads) {
             awaitDurable(page);
@@ -207,19 +205,16 @@ public final class TransactionManager {
             return readAcrossPages(address, size);
         }
         int page = Pages.pageOf(address);
-        for (int spins = 0; ; spins++) {
-            long word = versions.get(page);
-            if (!PageVersions.isLocked(word)) {
-                long bits = Bits.load(working, address, size);
-                VarHandle.loadLoadFence();
-                if (versions.get(page) == word) {
-                    if (durableReads) {
-                        awaitDurable(page);
-                    }
-                    return bits;
+        while (true) {
+            long word = versions.awaitUnlocked(page);
+            long bits = Bits.load(working, address, size);
+            VarHandle.loadLoadFence();
+            if (versions.get(page) == word) {
+                if (durableReads) {
+                    awaitDurable(page);
                 }
+                return bits;
             }
-            Spin.pause(spins);
         }
     }
 
@@ -245,14 +240,7 @@ public final class TransactionManager {
     public long committedVersion(long address) {
         // The caller's loads before this call must not move after the version load below.
         VarHandle.loadLoadFence();
-        int page = Pages.pageOf(address);
-        for (int spins = 0; ; spins++) {
-            long word = versions.get(page);
-            if (!PageVersions.isLocked(word)) {
-                return word;
-            }
-            Spin.pause(spins);
-        }
+        return versions.awaitUnlocked(Pages.pageOf(address));
     }
 
     /** The version of {@code page}: the commit sequence of the last record applied to it (0 if none since open). */
