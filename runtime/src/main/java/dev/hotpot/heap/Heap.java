@@ -237,6 +237,15 @@ public final class Heap implements AutoCloseable {
         transactions.writeBytes(address, MemorySegment.ofArray(source), offset, length);
     }
 
+    /**
+     * Loads and stores without this class's bounds check, for callers whose addresses are
+     * already known to be in the heap (the agent's field accesses); hold it in a static final
+     * field ({@link dev.hotpot.tx.HeapAccess}).
+     */
+    public dev.hotpot.tx.HeapAccess access() {
+        return transactions.access();
+    }
+
     private long read(long address, int bytes) {
         check(address, bytes);
         return transactions.read(address, bytes);

@@ -2,6 +2,7 @@ package dev.hotpot.object;
 
 import dev.hotpot.Hotpot;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.tx.HeapAccess;
 
 import java.lang.invoke.MethodHandles;
 
@@ -20,6 +21,15 @@ public final class ObjectRuntime {
     private static ObjectSpace space;
 
     private ObjectRuntime() {
+    }
+
+    /**
+     * The default heap's loads and stores as a constant, so that the JIT folds the heap's state
+     * into each field access. Initialized at the first field access, which follows the binding of
+     * the accessed object's class and so finds the heap open.
+     */
+    private static final class DefaultHeap {
+        static final HeapAccess ACCESS = heap().access();
     }
 
     private static ObjectSpace space() {
@@ -169,22 +179,13 @@ public final class ObjectRuntime {
         return offset >= 0 || real < self.hotpot$inlineSize ? self.hotpot$address + real : -1;
     }
 
+    /** A field's address is its object's plus an offset inside the block, so it needs no bounds check of the heap's. */
     private static long load(long address, int size) {
-        return switch (size) {
-            case 1 -> heap.getByte(address);
-            case 2 -> heap.getShort(address);
-            case 4 -> heap.getInt(address);
-            default -> heap.getLong(address);
-        };
+        return DefaultHeap.ACCESS.read(address, size);
     }
 
     private static void store(long address, int size, long bits) {
-        switch (size) {
-            case 1 -> heap.putByte(address, (byte) bits);
-            case 2 -> heap.putShort(address, (short) bits);
-            case 4 -> heap.putInt(address, (int) bits);
-            default -> heap.putLong(address, bits);
-        }
+        DefaultHeap.ACCESS.write(address, size, bits);
     }
 
     public static String getString(PersistentObject self, long offset) {

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * <p>Threading: safe from any thread.
  */
 final class OpenTransactions {
-    private static final ScopedValue<Transaction> BOUND = ScopedValue.newInstance();
+    /** Bound to a {@link Transaction}; typed wider so that one lookup with {@link #UNBOUND} answers both questions. */
+    private static final ScopedValue<Object> BOUND = ScopedValue.newInstance();
+    private static final Object UNBOUND = new Object();
 
     private final ThreadLocal<Transaction> perThread;
 
@@ -37,10 +39,11 @@ final class OpenTransactions {
 
     /** The calling thread's open transaction, or null outside one. */
     Transaction current() {
-        if (!BOUND.isBound()) {
+        Object bound = BOUND.orElse(UNBOUND);
+        if (bound == UNBOUND) {
             return null;
         }
-        Transaction innermost = BOUND.get();
+        Transaction innermost = (Transaction) bound;
         if (innermost.manager() == manager && innermost.owner == Thread.currentThread()) {
             return innermost;
         }

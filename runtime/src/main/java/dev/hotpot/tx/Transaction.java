@@ -96,8 +96,12 @@ public final class Transaction {
 
     // ---- reads ------------------------------------------------------------------------------
 
-    /** Reads {@code size} (1, 2, 4 or 8) bytes within one page as raw bits, consistently. */
-    long readBits(long address, int size) {
+    /**
+     * Reads {@code size} (1, 2, 4 or 8) bytes within one page as raw bits, consistently. The
+     * caller passes the heap's working copy and versions, this transaction's own: one that holds
+     * them as constants ({@link WorkingCopyAccess}) spares the JIT loading them from this object.
+     */
+    long readBits(MemorySegment working, PageVersions versions, long address, int size) {
         int page = Pages.pageOf(address);
         if (writes.size() != 0) {
             int index = writes.indexOf(page);

@@ -39,11 +39,10 @@ public final class TransactionManager {
     private final HotpotMetrics metrics;
     private final int maxAttempts;
     private final Runnable afterLoggedCommit;
-    /** Whether a read outside a transaction waits until the page's last commit is durable ({@code SYNC}). */
-    private final boolean durableReads;
     private final AtomicLong clock;
     private final AtomicLong txIds;
     private final OpenTransactions open;
+    private final WorkingCopyAccess access;
     private final CommitGate gate = new CommitGate();
     private volatile HotpotException failure;
 
@@ -60,13 +59,13 @@ public final class TransactionManager {
         this.versions = new PageVersions((int) (working.byteSize() / Pages.SIZE));
         this.log = log;
         this.durability = durability;
-        this.durableReads = durability == Durability.SYNC;
         this.metrics = metrics;
         this.maxAttempts = maxAttempts;
         this.afterLoggedCommit = afterLoggedCommit;
         this.txIds = new AtomicLong(firstTxId);
         this.clock = new AtomicLong(lastSequence);
         this.open = new OpenTransactions(this);
+        this.access = new WorkingCopyAccess(this, open, working, versions, log, durability == Durability.SYNC);
     }
 
     /**
@@ -175,61 +174,10 @@ public final class TransactionManager {
 
     /**
      * Reads {@code size} (1, 2, 4 or 8) bytes as raw bits: inside the calling thread's transaction
-     * if one is open, else as one committed value. Outside a transaction an aligned value is one
-     * load, with no retry: the working copy holds only committed bytes and applies copy aligned
-     * words whole. The load waits while a record is being applied to the page: every page of a
-     * record is locked before any is copied, so a series of such reads (following a reference to
-     * an object the same commit made, say) never sees one page of a record without the others.
-     * With {@code SYNC} the read then waits until the commit that wrote the page is durable.
+     * if one is open, else as one committed value ({@link WorkingCopyAccess}).
      */
     public long read(long address, int size) {
-        Transaction tx = open.current();
-        if (tx != null) {
-            return Pages.withinOnePage(address, size) ? tx.readBits(address, size) : readAcrossPages(address, size);
-        }
-        if ((address & (size - 1)) != 0) {
-            return readUnaligned(address, size);
-        }
-        int page = Pages.pageOf(address);
-        versions.awaitUnlocked(page);
-        long bits = Bits.load(working, address, size);
-        if (durableReads) {
-            awaitDurable(page);
-        }
-        return bits;
-    }
-
-    /** An unaligned value outside a transaction: two equal page versions around the load prove no apply tore it. */
-    private long readUnaligned(long address, int size) {
-        if (!Pages.withinOnePage(address, size)) {
-            return readAcrossPages(address, size);
-        }
-        int page = Pages.pageOf(address);
-        while (true) {
-            long word = versions.awaitUnlocked(page);
-            long bits = Bits.load(working, address, size);
-            VarHandle.loadLoadFence();
-            if (versions.get(page) == word) {
-                if (durableReads) {
-                    awaitDurable(page);
-                }
-                return bits;
-            }
-        }
-    }
-
-    private long readAcrossPages(long address, int size) {
-        return run(() -> Bits.fromBytes(size, i -> current().readBits(address + i, 1)));
-    }
-
-    /** Waits until the last commit applied to {@code page} is durable; call after loading from it. */
-    private void awaitDurable(int page) {
-        // An apply raises the position before it copies: a load that saw new bytes sees it here.
-        VarHandle.loadLoadFence();
-        long position = versions.commitPosition(page);
-        if (position > log.durablePosition()) {
-            log.awaitDurable(position);
-        }
+        return access.read(address, size);
     }
 
     /**
@@ -250,19 +198,12 @@ public final class TransactionManager {
 
     /** Writes {@code size} bytes of {@code bits}: in the open transaction, else as its own auto-committed one. */
     public void write(long address, int size, long bits) {
-        Transaction tx = open.current();
-        if (tx == null) {
-            run(() -> {
-                write(address, size, bits);
-                return null;
-            });
-        } else if (Pages.withinOnePage(address, size)) {
-            tx.writeBits(address, size, bits);
-        } else {
-            for (int i = 0; i < size; i++) {
-                tx.writeBits(address + i, 1, Bits.byteOf(bits, size, i));
-            }
-        }
+        access.write(address, size, bits);
+    }
+
+    /** This heap's loads and stores as a value whose components the JIT can fold ({@link HeapAccess}). */
+    public HeapAccess access() {
+        return access;
     }
 
     /** Copies heap bytes {@code [address, address + length)} into {@code target}, as one consistent read. */
