@@ -25,7 +25,8 @@ public final class ObjectRuntime {
 
     /**
      * The default heap's loads and stores as a constant, so that the JIT folds the heap's state
-     * into each field access. Initialized at the first field access, which follows the binding of
+     * into each field access. A field's address is its object's plus an offset inside the block,
+     * so it needs no bounds check of the heap's. Initialized at the first field access, which follows the binding of
      * the accessed object's class and so finds the heap open.
      */
     private static final class DefaultHeap {
@@ -152,20 +153,20 @@ public final class ObjectRuntime {
     private static long readBits(PersistentObject self, long offset, int size) {
         long inline = inlineAddress(self, offset);
         if (inline >= 0) {
-            return load(inline, size);
+            return DefaultHeap.ACCESS.read(inline, size);
         }
         return heap.transaction(() -> {
             long at = space.fieldAddress(self, offset, false);
-            return at == 0 ? 0L : load(at, size);
+            return at == 0 ? 0L : DefaultHeap.ACCESS.read(at, size);
         });
     }
 
     private static void writeBits(PersistentObject self, long offset, int size, long bits) {
         long inline = inlineAddress(self, offset);
         if (inline >= 0) {
-            store(inline, size, bits);
+            DefaultHeap.ACCESS.write(inline, size, bits);
         } else {
-            heap.transaction(() -> store(space.fieldAddress(self, offset, true), size, bits));
+            heap.transaction(() -> DefaultHeap.ACCESS.write(space.fieldAddress(self, offset, true), size, bits));
         }
     }
 
@@ -177,15 +178,6 @@ public final class ObjectRuntime {
     private static long inlineAddress(PersistentObject self, long offset) {
         long real = offset & ~ADDED;
         return offset >= 0 || real < self.hotpot$inlineSize ? self.hotpot$address + real : -1;
-    }
-
-    /** A field's address is its object's plus an offset inside the block, so it needs no bounds check of the heap's. */
-    private static long load(long address, int size) {
-        return DefaultHeap.ACCESS.read(address, size);
-    }
-
-    private static void store(long address, int size, long bits) {
-        DefaultHeap.ACCESS.write(address, size, bits);
     }
 
     public static String getString(PersistentObject self, long offset) {

@@ -1,7 +1,5 @@
 package dev.hotpot.tx;
 
-import java.util.function.Supplier;
-
 /**
  * Which thread has a transaction open on one heap, answered on every heap load and store. A
  * transaction's body runs with one process-wide {@link ScopedValue} bound to it, so the common
@@ -19,9 +17,14 @@ import java.util.function.Supplier;
  * <p>Threading: safe from any thread.
  */
 final class OpenTransactions {
-    /** Bound to a {@link Transaction}; typed wider so that one lookup with {@link #UNBOUND} answers both questions. */
-    private static final ScopedValue<Object> BOUND = ScopedValue.newInstance();
-    private static final Object UNBOUND = new Object();
+    /**
+     * Bound to a {@link Transaction} while its body runs ({@link TransactionManager}); typed wider
+     * so that one lookup, {@code BOUND.orElse(UNBOUND)}, tells whether and which. Hot paths make
+     * that lookup themselves: each call level saved keeps the JIT from reaching its inlining depth
+     * limit inside a transaction body.
+     */
+    static final ScopedValue<Object> BOUND = ScopedValue.newInstance();
+    static final Object UNBOUND = new Object();
 
     private final ThreadLocal<Transaction> perThread;
 
@@ -40,19 +43,15 @@ final class OpenTransactions {
     /** The calling thread's open transaction, or null outside one. */
     Transaction current() {
         Object bound = BOUND.orElse(UNBOUND);
-        if (bound == UNBOUND) {
-            return null;
-        }
-        Transaction innermost = (Transaction) bound;
+        return bound == UNBOUND ? null : current((Transaction) bound);
+    }
+
+    /** The calling thread's open transaction given the innermost one bound, on any heap; or null. */
+    Transaction current(Transaction innermost) {
         if (innermost.manager() == manager && innermost.owner == Thread.currentThread()) {
             return innermost;
         }
         Transaction own = perThread.get();
         return own.isActive() ? own : null;
-    }
-
-    /** Runs the body of {@code tx}, just begun on the calling thread, as its open transaction. */
-    <T> T runBody(Transaction tx, Supplier<T> body) {
-        return ScopedValue.where(BOUND, tx).call(body::get);
     }
 }

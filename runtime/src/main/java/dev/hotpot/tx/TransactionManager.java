@@ -129,7 +129,7 @@ public final class TransactionManager {
     private Object attempt(Transaction tx, Supplier<?> body) {
         tx.begin();
         try {
-            Object result = open.runBody(tx, body);
+            Object result = ScopedValue.where(OpenTransactions.BOUND, tx).call(body::get);
             tx.commit();
             return result;
         } catch (ConflictAbort conflict) {

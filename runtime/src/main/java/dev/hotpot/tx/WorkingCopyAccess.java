@@ -26,7 +26,8 @@ record WorkingCopyAccess(TransactionManager manager, OpenTransactions open, Memo
 
     @Override
     public long read(long address, int size) {
-        Transaction tx = open.current();
+        Object bound = OpenTransactions.BOUND.orElse(OpenTransactions.UNBOUND);
+        Transaction tx = bound == OpenTransactions.UNBOUND ? null : open.current((Transaction) bound);
         if (tx != null) {
             return Pages.withinOnePage(address, size) ? tx.readBits(working, versions, address, size) : readAcrossPages(address, size);
         }
