@@ -45,7 +45,8 @@ record WorkingCopyAccess(TransactionManager manager, OpenTransactions open, Memo
 
     @Override
     public void write(long address, int size, long bits) {
-        Transaction tx = open.current();
+        Object bound = OpenTransactions.BOUND.orElse(OpenTransactions.UNBOUND);
+        Transaction tx = bound == OpenTransactions.UNBOUND ? null : open.current((Transaction) bound);
         if (tx == null) {
             manager.run(() -> {
                 write(address, size, bits);
