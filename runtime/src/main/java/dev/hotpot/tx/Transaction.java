@@ -37,6 +37,7 @@ public final class Transaction {
     /** What {@link #logAndApply} returns when validation failed, and when the diff was empty. */
     private static final long CONFLICT = -1;
     private static final long NO_RECORD = 0;
+    private static final int RECENT_MASK = 255;
 
     /** The thread that runs this transaction's bodies. */
     final Thread owner = Thread.currentThread();
@@ -57,6 +58,12 @@ public final class Transaction {
     private long readVersion;
     /** The page most recently added to the read set: runs of reads on one page skip the map. */
     private int lastReadPage;
+    /**
+     * Pages of the read set by {@code page & RECENT_MASK}, -1 where none: reads that come back to
+     * a page (a scan's walk between tree nodes and records) skip the map's hashing and probing.
+     * Every page here is in the read set, so clearing the slots of the read set's pages empties it.
+     */
+    private final int[] recentReads = newRecentReads();
     /** Written pages locked by this transaction's commit so far (a prefix of the write set). */
     private int lockedPages;
     private boolean doomed;
@@ -157,8 +164,18 @@ public final class Transaction {
     }
 
     private void recordRead(int page) {
-        readSet.putIfAbsent(page, 0);
         lastReadPage = page;
+        int slot = page & RECENT_MASK;
+        if (recentReads[slot] != page) {
+            recentReads[slot] = page;
+            readSet.putIfAbsent(page, 0);
+        }
+    }
+
+    private static int[] newRecentReads() {
+        int[] pages = new int[RECENT_MASK + 1];
+        Arrays.fill(pages, -1);
+        return pages;
     }
 
     /** Waits out an apply in progress on {@code page}, or moves the read version past a newer commit. */
@@ -480,6 +497,9 @@ public final class Transaction {
 
     private void finish(boolean committed) {
         wroteInLastAttempt = storing;
+        for (int i = 0; i < readSet.size(); i++) {
+            recentReads[readSet.pageAt(i) & RECENT_MASK] = -1;
+        }
         readSet.clear();
         writes.clear();
         depth = 0;

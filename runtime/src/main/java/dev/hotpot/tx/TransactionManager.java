@@ -208,20 +208,28 @@ public final class TransactionManager {
 
     /** Copies heap bytes {@code [address, address + length)} into {@code target}, as one consistent read. */
     public void readBytes(long address, MemorySegment target, long targetOffset, long length) {
-        run(() -> {
-            Transaction tx = current();
+        Transaction tx = open.current();
+        if (tx == null) {
+            run(() -> {
+                readBytes(address, target, targetOffset, length);
+                return null;
+            });
+        } else {
             forEachPageChunk(address, length, (at, done, chunk) -> tx.readPage(at, target, targetOffset + done, chunk));
-            return null;
-        });
+        }
     }
 
     /** Copies {@code source} bytes into the heap at {@code address}, in the open or an auto-committed transaction. */
     public void writeBytes(long address, MemorySegment source, long sourceOffset, long length) {
-        run(() -> {
-            Transaction tx = current();
+        Transaction tx = open.current();
+        if (tx == null) {
+            run(() -> {
+                writeBytes(address, source, sourceOffset, length);
+                return null;
+            });
+        } else {
             forEachPageChunk(address, length, (at, done, chunk) -> tx.writePage(at, source, sourceOffset + done, chunk));
-            return null;
-        });
+        }
     }
 
     @FunctionalInterface
