@@ -1,6 +1,7 @@
 package dev.hotpot;
 
 import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.storage.Storage;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -8,8 +9,11 @@ import java.util.Properties;
 
 /**
  * Where the default heap comes from: system properties {@code hotpot.dir}, {@code hotpot.heap},
- * {@code hotpot.size}, {@code hotpot.durability} and {@code hotpot.maxAttempts}, which the agent
- * also sets from its arguments ({@code -javaagent:hotpot.jar=dir=data,heap=bank}).
+ * {@code hotpot.size}, {@code hotpot.durability}, {@code hotpot.maxAttempts} and
+ * {@code hotpot.storage}, which the agent also sets from its arguments
+ * ({@code -javaagent:hotpot.jar=dir=data,heap=bank}). {@code storage} names a class that
+ * implements {@link Storage} with a public no-argument constructor (a test's simulated disk); the
+ * file system itself by default.
  *
  * <p>Threading: stateless.
  */
@@ -20,7 +24,8 @@ public final class HotpotSettings {
     public static final String SIZE = "size";
     public static final String DURABILITY = "durability";
     public static final String MAX_ATTEMPTS = "maxAttempts";
-    public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS);
+    public static final String STORAGE = "storage";
+    public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE);
 
     public static final String DEFAULT_DIR = "hotpot-data";
     public static final String DEFAULT_HEAP = "default";
@@ -48,7 +53,22 @@ public final class HotpotSettings {
                 throw new ConfigurationException("hotpot.maxAttempts=" + attempts + " is not a number");
             }
         }
+        String storage = properties.getProperty(PREFIX + STORAGE);
+        if (storage != null) {
+            builder.storage(newStorage(storage.trim()));
+        }
         return builder.build();
+    }
+
+    private static Storage newStorage(String className) {
+        try {
+            Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            return (Storage) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new ConfigurationException("hotpot.storage=" + className + " is not usable (" + e
+                    + "); name a class on the class path that implements " + Storage.class.getName()
+                    + " and has a public no-argument constructor", e);
+        }
     }
 
     /** Parses a byte count with an optional k, m or g suffix (powers of 1024): {@code 256m}. */

@@ -64,13 +64,14 @@ public final class Heap implements AutoCloseable {
         try {
             HotpotMetrics metrics = new HotpotMetrics(config.meterRegistry(), config.name());
             long segmentBytes = file.header().logSegmentBytes();
-            Recovery recovery = new Recovery(file.logDirectory(), segmentBytes);
+            Recovery recovery = new Recovery(file.storage(), file.logDirectory(), segmentBytes);
             RecoveryReport report = recovery.replay(file.header().checkpointLsn(), file.durableImage());
             long start = recovery.freshStart(report.endLsn());
             file.writeCheckpoint(start);
             recovery.retireAll();
             metrics.recovery(report.nanos());
-            RedoLog log = new RedoLog(file.logDirectory(), segmentBytes, start, 4 * config.checkpointLogBytes(), metrics);
+            RedoLog log = new RedoLog(file.storage(), file.logDirectory(), segmentBytes, start,
+                    4 * config.checkpointLogBytes(), metrics);
             Heap heap = new Heap(config, file, report, log, file.mapWorkingCopy(), metrics);
             heap.checkpointer.start();
             LOG.log(report.tornTail() ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
@@ -78,7 +79,8 @@ public final class Heap implements AutoCloseable {
                             + config.durability().name().toLowerCase(java.util.Locale.ROOT) + ", "
                             + file.persistenceMode().description() + "): " + report);
             return heap;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (SIGBUS on a full disk surfaces as InternalError): the file lock must not outlive the attempt.
             try {
                 file.close();
             } catch (IOException suppressed) {
@@ -86,6 +88,9 @@ public final class Heap implements AutoCloseable {
             }
             if (e instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             throw new HotpotException("cannot recover heap: directory=" + file.directory() + " (" + e
                     + "); check permissions and free disk space, nothing committed was changed", e);
@@ -320,7 +325,7 @@ public final class Heap implements AutoCloseable {
         return recovery;
     }
 
-    public Mappings.PersistenceMode persistenceMode() {
+    public dev.hotpot.storage.PersistenceMode persistenceMode() {
         return file.persistenceMode();
     }
 

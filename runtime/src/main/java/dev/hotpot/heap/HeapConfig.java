@@ -2,6 +2,8 @@ package dev.hotpot.heap;
 
 import dev.hotpot.ConfigurationException;
 import dev.hotpot.Durability;
+import dev.hotpot.storage.FileStorage;
+import dev.hotpot.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -24,6 +26,7 @@ import java.util.Objects;
  * @param maxAttempts        how often a conflicting transaction runs before it gives up
  * @param meterRegistry      where metrics go
  * @param checkpointListener observes checkpoint progress (tests use it to crash inside one)
+ * @param storage            how the heap's files are created, mapped and forced
  */
 public record HeapConfig(
         Path directory,
@@ -35,7 +38,8 @@ public record HeapConfig(
         long checkpointLogBytes,
         int maxAttempts,
         MeterRegistry meterRegistry,
-        CheckpointListener checkpointListener) {
+        CheckpointListener checkpointListener,
+        Storage storage) {
 
     public static final long DEFAULT_SIZE = 256L << 20;
     public static final long MIN_SIZE = 1L << 20;
@@ -49,6 +53,7 @@ public record HeapConfig(
         Objects.requireNonNull(asyncFlushInterval, "asyncFlushInterval");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         Objects.requireNonNull(checkpointListener, "checkpointListener");
+        Objects.requireNonNull(storage, "storage");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new ConfigurationException("heap name=" + name
                     + " is not valid; use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -93,6 +98,7 @@ public record HeapConfig(
         private int maxAttempts = 100;
         private MeterRegistry meterRegistry;
         private CheckpointListener checkpointListener = CheckpointListener.NONE;
+        private Storage storage = new FileStorage();
 
         private Builder(Path directory, String name) {
             this.directory = directory;
@@ -139,10 +145,15 @@ public record HeapConfig(
             return this;
         }
 
+        public Builder storage(Storage storage) {
+            this.storage = storage;
+            return this;
+        }
+
         public HeapConfig build() {
             return new HeapConfig(directory, name, sizeBytes, durability, asyncFlushInterval, logSegmentBytes,
                     checkpointLogBytes, maxAttempts,
-                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, checkpointListener);
+                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, checkpointListener, storage);
         }
     }
 }

@@ -4,6 +4,10 @@ import dev.hotpot.HeapCorruptException;
 import dev.hotpot.HeapLockedException;
 import dev.hotpot.HotpotException;
 
+import dev.hotpot.storage.DurableMapping;
+import dev.hotpot.storage.PersistenceMode;
+import dev.hotpot.storage.Storage;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +20,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Comparator;
@@ -45,24 +48,21 @@ public final class HeapFile implements AutoCloseable {
     static final String LOG = "log";
 
     private final Path directory;
+    private final Storage storage;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final FileChannel imageChannel;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment durable;
-    private final Mappings.PersistenceMode persistenceMode;
+    private final DurableMapping durable;
     private volatile HeapHeader header;
 
-    private HeapFile(Path directory, FileChannel lockChannel, FileLock lock, FileChannel imageChannel,
-                     HeapHeader header) throws IOException {
+    private HeapFile(Path directory, Storage storage, FileChannel lockChannel, FileLock lock, HeapHeader header)
+            throws IOException {
         this.directory = directory;
+        this.storage = storage;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.imageChannel = imageChannel;
         this.header = header;
-        Mappings.Durable mapping = Mappings.mapDurable(imageChannel, 0, header.heapSize(), arena);
-        this.durable = mapping.segment();
-        this.persistenceMode = mapping.mode();
+        this.durable = storage.mapDurable(directory.resolve(IMAGE), header.heapSize(), arena);
     }
 
     /** Opens the heap at {@code config.heapDirectory()}, creating it first when it does not exist. */
@@ -72,14 +72,14 @@ public final class HeapFile implements AutoCloseable {
             if (!Files.exists(directory)) {
                 create(config);
             }
-            return open(directory);
+            return open(directory, config.storage());
         } catch (IOException e) {
             throw new HotpotException("cannot open heap: directory=" + directory + " (" + e + "); check the path, "
                     + "permissions and free disk space", e);
         }
     }
 
-    private static HeapFile open(Path directory) throws IOException {
+    private static HeapFile open(Path directory, Storage storage) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new HeapCorruptException("not a heap folder: path=" + directory
                     + " is a file; choose another heap name or directory");
@@ -91,18 +91,19 @@ public final class HeapFile implements AutoCloseable {
         }
         FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileChannel imageChannel = null;
         try {
             FileLock lock = tryLock(lockChannel, directory);
-            imageChannel = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            HeapHeader header = readHeader(imageChannel, image);
-            Files.createDirectories(directory.resolve(LOG));
-            return new HeapFile(directory, lockChannel, lock, imageChannel, header);
-        } catch (IOException | RuntimeException e) {
-            lockChannel.close();
-            if (imageChannel != null) {
-                imageChannel.close();
+            HeapHeader header;
+            try (FileChannel imageChannel = FileChannel.open(image, StandardOpenOption.READ)) {
+                header = readHeader(imageChannel, image);
             }
+            if (!Files.isDirectory(directory.resolve(LOG))) {
+                storage.createDirectories(directory.resolve(LOG));
+                storage.forceDirectory(directory);
+            }
+            return new HeapFile(directory, storage, lockChannel, lock, header);
+        } catch (IOException | RuntimeException | Error e) {
+            lockChannel.close();
             throw e;
         }
     }
@@ -141,41 +142,34 @@ public final class HeapFile implements AutoCloseable {
 
     /**
      * Creates the heap in a temporary sibling folder and renames it into place, so a crash during
-     * creation leaves either no heap or a complete empty one.
+     * creation leaves either no heap or a complete empty one: the image's header and size, then the
+     * folder's entries are forced before the rename, and the rename before the heap is used.
      */
     private static void create(HeapConfig config) throws IOException {
+        Storage storage = config.storage();
         Path target = config.heapDirectory();
-        Files.createDirectories(config.directory());
+        storage.createDirectories(config.directory());
         Path temporary = Files.createTempDirectory(config.directory(), "." + config.name() + ".creating-");
         try {
-            Files.createDirectories(temporary.resolve(LOG));
-            try (FileChannel channel = FileChannel.open(temporary.resolve(IMAGE), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
-                channel.write(ByteBuffer.allocate(1), config.sizeBytes() - 1);
-                MemorySegment page0 = channel.map(FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
+            storage.createDirectories(temporary.resolve(LOG));
+            Path image = temporary.resolve(IMAGE);
+            storage.createFile(image, config.sizeBytes());
+            try (Arena arena = Arena.ofConfined()) {
+                DurableMapping page0 = storage.mapDurable(image, Pages.SIZE, arena);
                 new HeapHeader(HeapHeader.FORMAT_VERSION, config.sizeBytes(), new SecureRandom().nextLong(),
-                        config.logSegmentBytes(), 0, 0, System.currentTimeMillis()).writeTo(page0);
-                page0.force();
-                channel.force(true);
+                        config.logSegmentBytes(), 0, 0, System.currentTimeMillis()).writeTo(page0.memory());
+                page0.force(0, Pages.SIZE);
             }
+            storage.forceFile(image);
+            storage.forceDirectory(temporary);
             try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                forceDirectory(config.directory());
+                storage.move(temporary, target);
+                storage.forceDirectory(config.directory());
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
                 // Another process created the heap first; open theirs.
             }
         } finally {
             deleteRecursively(temporary);
-        }
-    }
-
-    /** Makes renames and new entries in {@code directory} durable, where the file system can. */
-    public static void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException unsupported) {
-            // Some file systems cannot sync a directory; the rename is then as durable as they make it.
         }
     }
 
@@ -191,15 +185,14 @@ public final class HeapFile implements AutoCloseable {
 
     /** Maps the working copy; call once, after recovery brought the durable image up to date. */
     MemorySegment mapWorkingCopy() throws IOException {
-        return imageChannel.map(FileChannel.MapMode.PRIVATE, 0, header.heapSize(), arena);
+        return storage.mapPrivate(directory.resolve(IMAGE), header.heapSize(), arena);
     }
 
     /** Durably records that the image holds every log record below {@code lsn}. */
     public void writeCheckpoint(long lsn) {
         HeapHeader next = header.withCheckpoint(lsn);
-        MemorySegment page0 = durable.asSlice(0, Pages.SIZE);
-        next.writeTo(page0);
-        page0.force();
+        next.writeTo(durable.memory().asSlice(0, Pages.SIZE));
+        durable.force(0, Pages.SIZE);
         header = next;
     }
 
@@ -215,19 +208,23 @@ public final class HeapFile implements AutoCloseable {
         return header;
     }
 
-    public MemorySegment durableImage() {
+    public DurableMapping durableImage() {
         return durable;
     }
 
-    public Mappings.PersistenceMode persistenceMode() {
-        return persistenceMode;
+    public PersistenceMode persistenceMode() {
+        return durable.mode();
+    }
+
+    /** How this heap's files are created, mapped and forced. */
+    public Storage storage() {
+        return storage;
     }
 
     @Override
     public void close() throws IOException {
         try {
             arena.close();
-            imageChannel.close();
         } finally {
             lock.release();
             lockChannel.close();

@@ -1,17 +1,15 @@
 package dev.hotpot.log;
 
-import dev.hotpot.heap.HeapFile;
-import dev.hotpot.heap.Mappings;
+import dev.hotpot.storage.DurableMapping;
+import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -26,17 +24,22 @@ final class LogSegment implements AutoCloseable {
     private static final String SPARE_PREFIX = "spare-";
     /** Retired segment files kept for reuse, so new segments need no block allocation. */
     private static final int MAX_SPARES = 2;
+    /** The suffix of a segment file being created, before its rename into place. */
+    static final String TEMPORARY_SUFFIX = ".new";
 
     private final long index;
     private final Path file;
     private final Arena arena;
     private final MemorySegment memory;
+    /** How this segment is forced; null for a segment mapped read-only. */
+    private final DurableMapping durable;
 
-    private LogSegment(long index, Path file, Arena arena, MemorySegment memory) {
+    private LogSegment(long index, Path file, Arena arena, MemorySegment memory, DurableMapping durable) {
         this.index = index;
         this.file = file;
         this.arena = arena;
         this.memory = memory;
+        this.durable = durable;
     }
 
     static String fileName(long index) {
@@ -57,61 +60,62 @@ final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Creates segment {@code index} for writing, reusing a spare file when one exists. A reused file
-     * still holds old records; their LSNs can never match a position of this segment.
+     * Creates segment {@code index} for writing, reusing a spare file of its size when one exists
+     * (spares of another size, left by an earlier segment size, are deleted). A reused file still
+     * holds old records; their LSNs can never match a position of this segment.
      */
-    static LogSegment create(Path dir, long index, long size) throws IOException {
+    static LogSegment create(Storage storage, Path dir, long index, long size) throws IOException {
         Path file = dir.resolve(fileName(index));
-        Path spare;
-        try (var spares = Files.list(dir)) {
-            spare = spares.filter(p -> p.getFileName().toString().startsWith(SPARE_PREFIX)).findFirst().orElse(null);
+        Path spare = null;
+        for (Path candidate : spares(dir)) {
+            if (spare == null && Files.size(candidate) == size) {
+                spare = candidate;
+            } else if (Files.size(candidate) != size) {
+                storage.delete(candidate);
+            }
         }
-        if (spare != null && Files.size(spare) == size) {
-            Files.move(spare, file, StandardCopyOption.ATOMIC_MOVE);
+        if (spare != null) {
+            storage.move(spare, file);
         } else {
-            createSparse(dir, file, size);
+            createSparse(storage, dir, file, size);
         }
         // The segment's name must be durable before a force acknowledges a commit stored in it.
-        HeapFile.forceDirectory(dir);
-        return map(file, index, size, true);
+        storage.forceDirectory(dir);
+        Arena arena = Arena.ofShared();
+        try {
+            DurableMapping mapping = storage.mapDurable(file, size, arena);
+            return new LogSegment(index, file, arena, mapping.memory(), mapping);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static List<Path> spares(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(SPARE_PREFIX)).sorted().toList();
+        }
     }
 
     /**
      * Creates the file sparse, under a temporary name renamed into place. Not zero-filled: on the
      * virtual disks measured, forces to pages written with zeros first were about 5x slower than
-     * forces to sparse or recycled pages.
+     * forces to sparse or recycled pages. A temporary left by a crash is replaced.
      */
-    private static void createSparse(Path dir, Path file, long size) throws IOException {
-        Path temporary = dir.resolve(file.getFileName() + ".new");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
+    private static void createSparse(Storage storage, Path dir, Path file, long size) throws IOException {
+        Path temporary = dir.resolve(file.getFileName() + TEMPORARY_SUFFIX);
+        if (Files.exists(temporary)) {
+            storage.delete(temporary);
         }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Forces a segment file's bytes from the page cache to disk, however they were written. */
-    static void forceFile(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(false);
-        }
+        storage.createFile(temporary, size);
+        storage.move(temporary, file);
     }
 
     /** Maps an existing segment read-only, for recovery. */
-    static LogSegment openForRead(Path file, long index, long size) throws IOException {
-        return map(file, index, size, false);
-    }
-
-    private static LogSegment map(Path file, long index, long size, boolean write) throws IOException {
+    static LogSegment openForRead(Storage storage, Path file, long index, long size) throws IOException {
         Arena arena = Arena.ofShared();
-        try (FileChannel channel = write
-                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.READ)) {
-            if (write) {
-                return new LogSegment(index, file, arena, Mappings.mapDurable(channel, 0, size, arena).segment());
-            }
-            long mapped = Math.min(size, channel.size());
-            return new LogSegment(index, file, arena, channel.map(FileChannel.MapMode.READ_ONLY, 0, mapped, arena));
+        try {
+            return new LogSegment(index, file, arena, storage.mapReadOnly(file, size, arena), null);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -133,26 +137,22 @@ final class LogSegment implements AutoCloseable {
     /** Forces bytes {@code [from, to)} of this segment to stable storage. */
     void force(long from, long to) {
         if (to > from) {
-            memory.asSlice(from, to - from).force();
+            durable.force(from, to - from);
         }
     }
 
     /** Unmaps and keeps the file as a spare for a later segment, or deletes it if enough spares exist. */
-    void retire() throws IOException {
+    void retire(Storage storage) throws IOException {
         close();
-        retireFile(file, index);
+        retireFile(storage, file, index);
     }
 
-    static void retireFile(Path file, long index) throws IOException {
+    static void retireFile(Storage storage, Path file, long index) throws IOException {
         Path dir = file.getParent();
-        long spares;
-        try (var files = Files.list(dir)) {
-            spares = files.filter(p -> p.getFileName().toString().startsWith(SPARE_PREFIX)).count();
-        }
-        if (spares < MAX_SPARES) {
-            Files.move(file, dir.resolve(SPARE_PREFIX + index + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+        if (spares(dir).size() < MAX_SPARES) {
+            storage.move(file, dir.resolve(SPARE_PREFIX + index + SUFFIX));
         } else {
-            Files.delete(file);
+            storage.delete(file);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.hotpot.log;
 
 import dev.hotpot.HeapCorruptException;
+import dev.hotpot.storage.DurableMapping;
+import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -19,11 +21,13 @@ import java.util.TreeMap;
  * <p>Threading: runs once, on the opening thread, while the heap's file lock is held.
  */
 public final class Recovery {
+    private final Storage storage;
     private final Path logDirectory;
     private final long segmentBytes;
     private final TreeMap<Long, Path> segmentFiles = new TreeMap<>();
 
-    public Recovery(Path logDirectory, long segmentBytes) throws IOException {
+    public Recovery(Storage storage, Path logDirectory, long segmentBytes) throws IOException {
+        this.storage = storage;
         this.logDirectory = logDirectory;
         this.segmentBytes = segmentBytes;
         try (var files = Files.list(logDirectory)) {
@@ -31,19 +35,22 @@ public final class Recovery {
                 OptionalLong index = LogSegment.indexOf(file);
                 if (index.isPresent()) {
                     segmentFiles.put(index.getAsLong(), file);
+                } else if (file.getFileName().toString().endsWith(LogSegment.SUFFIX + LogSegment.TEMPORARY_SUFFIX)) {
+                    // A segment a crash cut short before its rename: it never held a record.
+                    storage.delete(file);
                 }
             }
         }
     }
 
     /** Replays records from {@code fromLsn} into {@code image} and forces what it wrote. */
-    public RecoveryReport replay(long fromLsn, MemorySegment image) throws IOException {
+    public RecoveryReport replay(long fromLsn, DurableMapping image) throws IOException {
         long start = System.nanoTime();
         // Records past the last acknowledged force may sit only in the page cache after a process
         // crash. They are about to be applied to the image, so they must be on disk first: else a
         // power loss could leave the image with part of a transaction the log no longer has.
         for (var entry : segmentFiles.tailMap(fromLsn / segmentBytes).entrySet()) {
-            LogSegment.forceFile(entry.getValue());
+            storage.forceFile(entry.getValue());
         }
         TreeMap<Long, LogSegment> mapped = new TreeMap<>();
         RedoApplier applier = new RedoApplier(image);
@@ -78,7 +85,9 @@ public final class Recovery {
             end--;
         }
         Path copy = logDirectory.resolve("dropped-" + java.util.HexFormat.of().toHexDigits(lsn) + ".bin");
-        Files.write(copy, memory.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        // Forced, and its name too, before the segment it copies can be recycled.
+        storage.writeFile(copy, memory.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        storage.forceDirectory(logDirectory);
         return copy;
     }
 
@@ -94,14 +103,14 @@ public final class Recovery {
     /** Retires every segment file found at open; call after the checkpoint moved past them. */
     public void retireAll() throws IOException {
         for (var entry : segmentFiles.entrySet()) {
-            LogSegment.retireFile(entry.getValue(), entry.getKey());
+            LogSegment.retireFile(storage, entry.getValue(), entry.getKey());
         }
         segmentFiles.clear();
     }
 
     private LogSegment openSegment(Path file, long index) {
         try {
-            return LogSegment.openForRead(file, index, segmentBytes);
+            return LogSegment.openForRead(storage, file, index, segmentBytes);
         } catch (IOException e) {
             throw new HeapCorruptException("cannot read redo log segment: file=" + file + " directory=" + logDirectory
                     + "; check permissions, nothing was changed", e);

@@ -1,6 +1,7 @@
 package dev.hotpot.log;
 
 import dev.hotpot.heap.Pages;
+import dev.hotpot.storage.DurableMapping;
 
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
@@ -13,13 +14,15 @@ import java.util.BitSet;
  * <p>Threading: not thread-safe; one applier per recovery or checkpoint.
  */
 public final class RedoApplier implements LogReader.Visitor {
+    private final DurableMapping durable;
     private final MemorySegment image;
     private final BitSet touchedPages = new BitSet();
     private long bytesApplied;
     private long lastSequence;
 
-    public RedoApplier(MemorySegment image) {
-        this.image = image;
+    public RedoApplier(DurableMapping durable) {
+        this.durable = durable;
+        this.image = durable.memory();
     }
 
     @Override
@@ -45,7 +48,7 @@ public final class RedoApplier implements LogReader.Visitor {
         int first = touchedPages.nextSetBit(0);
         if (first >= 0) {
             long from = Pages.addressOf(first);
-            image.asSlice(from, Pages.addressOf(touchedPages.length()) - from).force();
+            durable.force(from, Pages.addressOf(touchedPages.length()) - from);
         }
     }
 

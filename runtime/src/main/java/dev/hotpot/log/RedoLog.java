@@ -3,6 +3,7 @@ package dev.hotpot.log;
 import dev.hotpot.HotpotException;
 import dev.hotpot.TransactionTooLargeException;
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import static dev.hotpot.log.LogRecordDescriptor.*;
  * thread; {@link #retireBelow} and {@link #scan} are called by the single checkpoint thread.
  */
 public final class RedoLog implements AutoCloseable {
+    private final Storage storage;
     private final Path directory;
     private final long segmentBytes;
     private final long maxUncheckpointedBytes;
@@ -59,10 +61,12 @@ public final class RedoLog implements AutoCloseable {
      * Starts an empty log at {@code startLsn}, which must be a segment boundary past every
      * segment that exists on disk.
      */
-    public RedoLog(Path directory, long segmentBytes, long startLsn, long maxUncheckpointedBytes, HotpotMetrics metrics) {
+    public RedoLog(Storage storage, Path directory, long segmentBytes, long startLsn, long maxUncheckpointedBytes,
+                   HotpotMetrics metrics) {
         if (startLsn % segmentBytes != 0) {
             throw new IllegalArgumentException("log must start on a segment boundary: lsn=" + startLsn);
         }
+        this.storage = storage;
         this.directory = directory;
         this.segmentBytes = segmentBytes;
         this.maxUncheckpointedBytes = Math.max(maxUncheckpointedBytes, 2 * segmentBytes);
@@ -223,7 +227,7 @@ public final class RedoLog implements AutoCloseable {
     public void retireBelow(long lsn) throws IOException {
         for (Map.Entry<Long, LogSegment> entry : segments.headMap(lsn / segmentBytes).entrySet()) {
             segments.remove(entry.getKey());
-            entry.getValue().retire();
+            entry.getValue().retire(storage);
         }
         appendLock.lock();
         try {
@@ -255,9 +259,11 @@ public final class RedoLog implements AutoCloseable {
             LogSegment segment = segments.get(index);
             long start = Math.max(from, index * segmentBytes) - index * segmentBytes;
             long end = Math.min(to, (index + 1) * segmentBytes) - index * segmentBytes;
-            if (segment != null) {
-                segment.force(start, end);
+            if (segment == null) {
+                throw new IllegalStateException("redo log segment index=" + index + " is gone while the log position "
+                        + to + " still needs it forced");
             }
+            segment.force(start, end);
         }
     }
 
@@ -270,7 +276,7 @@ public final class RedoLog implements AutoCloseable {
         LogSegment segment = segments.get(index);
         if (segment == null) {
             try {
-                segment = LogSegment.create(directory, index, segmentBytes);
+                segment = LogSegment.create(storage, directory, index, segmentBytes);
             } catch (IOException e) {
                 failure = new HotpotException("cannot create redo log segment: directory=" + directory + " index=" + index
                         + "; check free disk space and permissions", e);

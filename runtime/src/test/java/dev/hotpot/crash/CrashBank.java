@@ -33,8 +33,12 @@ final class CrashBank {
     }
 
     static HeapConfig config(Path dir, Durability durability) {
+        return builder(dir, durability).build();
+    }
+
+    static HeapConfig.Builder builder(Path dir, Durability durability) {
         return HeapConfig.builder(dir, "crash").size(16L << 20).logSegmentBytes(64 << 10)
-                .checkpointLogBytes(128 << 10).durability(durability).build();
+                .checkpointLogBytes(128 << 10).durability(durability);
     }
 
     static long account(long bank, int i) {

@@ -2,7 +2,6 @@ package dev.hotpot.crash;
 
 import dev.hotpot.Durability;
 import dev.hotpot.heap.Heap;
-import dev.hotpot.testing.BankState;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.CrashExpectations;
 import dev.hotpot.testing.CrashPlan;
@@ -13,14 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,44 +64,5 @@ class CrashRecoveryTest {
         System.out.println("crash test: " + kills + " kills (" + checkpointKills + " inside a checkpoint), "
                 + expected.totalApplied() + " transactions verified");
         assertTrue(expected.totalApplied() > kills, "the workload made progress: " + expected.totalApplied());
-    }
-
-    /** The {@link CrashBank} as the checks read it; its receipts must be distinct allocated blocks. */
-    private record HeapBankState(Heap heap) implements BankState {
-        private long bank() {
-            return heap.root(CrashBank.ROOT);
-        }
-
-        @Override
-        public boolean exists() {
-            return bank() != 0;
-        }
-
-        @Override
-        public long lastApplied(int thread) {
-            return heap.getLong(CrashBank.thread(bank(), thread) + CrashBank.LAST_APPLIED);
-        }
-
-        @Override
-        public long balance(int account) {
-            return heap.getLong(CrashBank.account(bank(), account));
-        }
-
-        @Override
-        public List<long[]> receipts(int thread) {
-            long slot = CrashBank.thread(bank(), thread);
-            long count = heap.getLong(slot + CrashBank.RECEIPT_COUNT);
-            List<long[]> receipts = new ArrayList<>();
-            Set<Long> seen = new HashSet<>();
-            long receipt = heap.getLong(slot + CrashBank.RECEIPT_HEAD);
-            for (long i = 0; i < count; i++) {
-                assertTrue(receipt != 0 && seen.add(receipt), "receipt list of thread " + thread + " broken at " + i);
-                assertTrue(heap.usableSize(receipt) >= 24, "receipt is an allocated block");
-                receipts.add(new long[]{heap.getLong(receipt + 8), heap.getLong(receipt + 16)});
-                receipt = heap.getLong(receipt);
-            }
-            assertEquals(0, receipt, "receipt list of thread " + thread + " longer than its count " + count);
-            return receipts;
-        }
     }
 }

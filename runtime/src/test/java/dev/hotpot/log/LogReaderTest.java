@@ -1,6 +1,7 @@
 package dev.hotpot.log;
 
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.storage.FileStorage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class LogReaderTest {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "log");
         List<Long> ends = new ArrayList<>();
         java.util.concurrent.atomic.AtomicLong sequences = new java.util.concurrent.atomic.AtomicLong();
-        try (RedoLog log = new RedoLog(dir, SEGMENT, 0, 1L << 30, metrics)) {
+        try (RedoLog log = new RedoLog(new FileStorage(), dir, SEGMENT, 0, 1L << 30, metrics)) {
             for (int i = 0; i < 40; i++) {
                 ends.add(log.append(record(4096 + i, 5000 + i, i), sequences::incrementAndGet));
             }
@@ -69,7 +70,7 @@ class LogReaderTest {
     @Test
     void aTransactionLargerThanASegmentIsRefused() throws Exception {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "log");
-        try (RedoLog log = new RedoLog(dir, SEGMENT, 0, 1L << 30, metrics)) {
+        try (RedoLog log = new RedoLog(new FileStorage(), dir, SEGMENT, 0, 1L << 30, metrics)) {
             RecordBuffer huge = record(4096, (int) SEGMENT, 1);
             var e = assertThrows(dev.hotpot.TransactionTooLargeException.class, () -> log.append(huge, () -> 1));
             assertTrue(e.getMessage().contains("logSegmentBytes=" + SEGMENT), e.getMessage());

@@ -43,11 +43,17 @@ public final class AckLog implements AutoCloseable {
      * has ended by an exception.
      */
     public void runWorkers(int threads, IntToLongFunction lastApplied, Transaction transaction) throws InterruptedException {
+        runWorkers(threads, lastApplied, Long.MAX_VALUE, transaction);
+    }
+
+    /** As {@link #runWorkers(int, IntToLongFunction, Transaction)}, each thread stopping after transaction {@code upTo}. */
+    public void runWorkers(int threads, IntToLongFunction lastApplied, long upTo, Transaction transaction)
+            throws InterruptedException {
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int thread = t;
             workers[t] = Thread.ofPlatform().start(() -> {
-                for (long k = lastApplied.applyAsLong(thread) + 1; ; k++) {
+                for (long k = lastApplied.applyAsLong(thread) + 1; k <= upTo; k++) {
                     transaction.apply(thread, k);
                     acknowledge(thread, k);
                 }

@@ -6,6 +6,9 @@ import dev.hotpot.log.LogRecordDescriptor;
 import dev.hotpot.log.RedoApplier;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.storage.DurableMapping;
+import dev.hotpot.storage.FileStorage;
+import dev.hotpot.storage.PersistenceMode;
 import dev.hotpot.testing.Capturing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -54,7 +57,7 @@ class DurableReadsTest {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "reads");
         try (Arena arena = Arena.ofShared()) {
             MemorySegment working = arena.allocate(16L * Pages.SIZE, Pages.SIZE);
-            RedoLog log = new RedoLog(dir, 16L << 20, 0, 1L << 40, metrics);
+            RedoLog log = new RedoLog(new FileStorage(), dir, 16L << 20, 0, 1L << 40, metrics);
             try {
                 TransactionManager manager = new TransactionManager(working, log, Durability.SYNC, metrics, 10_000, 1, 0, () -> { });
                 List<Shown> shown = run(manager, log);
@@ -142,7 +145,7 @@ class DurableReadsTest {
     private static Map<Long, Long> commitEnds(RedoLog log) {
         log.forceAll();
         MemorySegment image = MemorySegment.ofArray(new long[2 * Pages.SIZE / 8]);
-        RedoApplier applier = new RedoApplier(image);
+        RedoApplier applier = new RedoApplier(new InMemory(image));
         Map<Long, Long> ends = new HashMap<>();
         log.scan(0, log.writtenPosition(), (lsn, txId, sequence, body) -> {
             applier.commit(lsn, txId, sequence, body);
@@ -157,6 +160,18 @@ class DurableReadsTest {
         ValueSeen(long value) {
             super(null, null, false, false);
             this.value = value;
+        }
+    }
+
+    /** The image the records are replayed into, in memory: nothing to force. */
+    private record InMemory(MemorySegment memory) implements DurableMapping {
+        @Override
+        public PersistenceMode mode() {
+            return PersistenceMode.MSYNC;
+        }
+
+        @Override
+        public void force(long offset, long length) {
         }
     }
 }

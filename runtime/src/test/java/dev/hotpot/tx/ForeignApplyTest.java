@@ -6,6 +6,7 @@ import dev.hotpot.heap.Pages;
 import dev.hotpot.log.RecordBuffer;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
+import dev.hotpot.storage.FileStorage;
 import dev.hotpot.testing.Capturing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,7 @@ class ForeignApplyTest {
 
     private TransactionManager manager(String name) throws IOException {
         HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), name);
-        RedoLog log = new RedoLog(Files.createDirectories(dir.resolve(name)), 16L << 20, 0, 1L << 40, metrics);
+        RedoLog log = new RedoLog(new FileStorage(), Files.createDirectories(dir.resolve(name)), 16L << 20, 0, 1L << 40, metrics);
         logs.add(log);
         MemorySegment working = arena.allocate((long) PAGES * Pages.SIZE, Pages.SIZE);
         return new TransactionManager(working, log, Durability.NONE, metrics, 1_000_000, 1, 0, () -> { });
