@@ -329,21 +329,22 @@ public final class Transaction {
         }
         long start = System.nanoTime();
         long lsn = CONFLICT;
-        boolean decided = false;
+        Throwable failed = null;
         // Inside the gate only while the working copy may change: the outcome hooks run after it,
         // and they may start transactions.
         int token = manager.gate().enter();
         try {
             lsn = logAndApply();
-            decided = true;
+        } catch (RuntimeException | Error e) {
+            failed = e;
         } finally {
             manager.gate().exit(token);
-            if (!decided) {
-                finish(appended);
-            }
+        }
+        if (failed != null) {
+            endAfterFailedCommit(failed);
         }
         if (lsn == CONFLICT) {
-            finish(false);
+            rollback();
             throw abort();
         }
         if (lsn == NO_RECORD) {
@@ -354,16 +355,36 @@ public final class Transaction {
             if (manager.durability() == Durability.SYNC) {
                 manager.log().awaitDurable(lsn);
             }
-        } catch (RuntimeException failed) {
+        } catch (RuntimeException notDurable) {
             // The record is appended and may or may not become durable: nothing may commit after
             // it, and the caller learns that this commit's outcome is unknown.
-            manager.fail(failed);
-            throw failed;
-        } finally {
-            finish(true);
+            manager.fail(notDurable);
+            finish(Outcome.UNKNOWN);
+            throw notDurable;
         }
+        finish(Outcome.COMMITTED);
         manager.metrics().commitLatency(System.nanoTime() - start);
         manager.afterLoggedCommit();
+    }
+
+    /**
+     * Ends an attempt whose {@link #logAndApply} threw, and rethrows. Once its record was appended
+     * the outcome is unknown (the heap is failed); before, nothing happened and it rolls back.
+     */
+    private void endAfterFailedCommit(Throwable failed) {
+        if (appended) {
+            finish(Outcome.UNKNOWN);
+        } else {
+            try {
+                rollback();
+            } catch (RuntimeException notDurable) {
+                failed.addSuppressed(notDurable);
+            }
+        }
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        throw (Error) failed;
     }
 
     /**
@@ -417,9 +438,11 @@ public final class Transaction {
         try {
             runAndClear(beforeUnlock);
             manager.log().awaitDurable(newestSeenPosition());
-        } finally {
-            finish(true);
+        } catch (RuntimeException | Error failed) {
+            finish(Outcome.UNKNOWN);
+            throw failed;
         }
+        finish(Outcome.COMMITTED);
     }
 
     /**
@@ -485,9 +508,22 @@ public final class Transaction {
         return newest;
     }
 
-    /** Drops every write; nothing shared was changed. */
+    /**
+     * Drops every write (nothing shared was changed) and, once what this attempt saw is durable,
+     * runs its finish and rollback actions: like an exception from the body, they must not act on
+     * a state a crash could take back.
+     *
+     * @throws RuntimeException if the log cannot make what it saw durable; then only the finish
+     *                          actions run
+     */
     void rollback() {
-        finish(false);
+        try {
+            manager.log().awaitDurable(newestSeenPosition());
+        } catch (RuntimeException notDurable) {
+            finish(Outcome.UNKNOWN);
+            throw notDurable;
+        }
+        finish(Outcome.ROLLED_BACK);
     }
 
     /** Whether the last attempt that ended stored anything, or began to. */
@@ -495,7 +531,17 @@ public final class Transaction {
         return wroteInLastAttempt;
     }
 
-    private void finish(boolean committed) {
+    /** How an attempt ended, which decides the actions that run. */
+    private enum Outcome {
+        /** Committed and, with {@code SYNC}, durable: finish then commit actions. */
+        COMMITTED,
+        /** Rolled back after what it saw became durable: finish then rollback actions. */
+        ROLLED_BACK,
+        /** A failed force left it unknown, or unshowable: finish actions only. */
+        UNKNOWN
+    }
+
+    private void finish(Outcome outcome) {
         wroteInLastAttempt = storing;
         for (int i = 0; i < readSet.size(); i++) {
             recentReads[readSet.pageAt(i) & RECENT_MASK] = -1;
@@ -506,13 +552,17 @@ public final class Transaction {
         beforeUnlock.clear();
         // Taken off the lists before any runs, so a throwing action leaves none for the next transaction.
         Runnable[] finishing = drain(onFinish, false);
-        Runnable[] outcome = committed ? drain(afterCommit, false) : drain(onRollback, true);
+        Runnable[] outcomeActions = switch (outcome) {
+            case COMMITTED -> drain(afterCommit, false);
+            case ROLLED_BACK -> drain(onRollback, true);
+            case UNKNOWN -> new Runnable[0];
+        };
         afterCommit.clear();
         onRollback.clear();
         for (Runnable action : finishing) {
             action.run();
         }
-        for (Runnable action : outcome) {
+        for (Runnable action : outcomeActions) {
             action.run();
         }
     }

@@ -145,19 +145,18 @@ public final class TransactionManager {
                 throw failure;
             }
             boolean doomed = tx.isDoomed();
-            long newestSeen = doomed ? 0 : tx.newestSeenPosition();
-            tx.rollback();
+            try {
+                // The exception may carry what the body read: the rollback waits until that is durable.
+                tx.rollback();
+            } catch (RuntimeException notDurable) {
+                failure.addSuppressed(notDurable);
+                throw failure;
+            }
             if (doomed) {
                 // The body failed after it was told of a conflict (and swallowed it): re-run.
                 return CONFLICTED;
             }
             metrics.abort();
-            // The exception may carry what the body read: only durable state leaves.
-            try {
-                log.awaitDurable(newestSeen);
-            } catch (RuntimeException notDurable) {
-                failure.addSuppressed(notDurable);
-            }
             throw failure;
         }
     }
