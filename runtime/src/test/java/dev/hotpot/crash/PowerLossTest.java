@@ -35,10 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Dhotpot.powerloss.cuts=N} sets the number of random cuts (default 40).
  */
 class PowerLossTest {
-    /** Transfers of the sweep's single thread: enough for several checkpoints and a segment switch. */
+    /** Transfers of the sweep's single thread, each with {@link #SWEEP_PAD} more bytes of redo. */
     private static final int SWEEP_TRANSFERS = 24;
-    /** Small, so that the sweep's short run checkpoints several times. */
-    private static final long SWEEP_CHECKPOINT_BYTES = 4096;
+    /** With 64 KiB segments, the sweep's run creates, fills and recycles several of them. */
+    private static final int SWEEP_PAD = 8 << 10;
+    /** Small, so that the sweep's short run checkpoints often. */
+    private static final long SWEEP_CHECKPOINT_BYTES = 16 << 10;
     private static final int THREADS = 3;
 
     @TempDir
@@ -71,7 +73,8 @@ class PowerLossTest {
             deleteTree(run);
         }
         System.out.println("power-loss sweep: " + forces + " cut points, one after each force of a run of "
-                + SWEEP_TRANSFERS + " transfers (" + writeBackCuts + " of them with unforced pages written back)");
+                + SWEEP_TRANSFERS + " transfers of " + SWEEP_PAD + " bytes and more (" + writeBackCuts
+                + " of them with unforced pages written back)");
     }
 
     @Test
@@ -126,7 +129,8 @@ class PowerLossTest {
                         "-D" + PowerCutStorage.HALT_AFTER + "=" + haltAfter), System.getProperty("java.class.path"),
                 PowerCutWorkload.class.getName(), heaps.toString(), durability.name(), Long.toString(seed),
                 Integer.toString(threads), acks.toString(), Long.toString(upTo),
-                Long.toString(upTo == Long.MAX_VALUE ? 128 << 10 : SWEEP_CHECKPOINT_BYTES));
+                Long.toString(upTo == Long.MAX_VALUE ? 128 << 10 : SWEEP_CHECKPOINT_BYTES),
+                Integer.toString(upTo == Long.MAX_VALUE ? 0 : SWEEP_PAD));
     }
 
     private static void verify(Path run, CrashExpectations expected, int threads, boolean acksAreDurable, String context)

@@ -6,6 +6,8 @@ import dev.hotpot.testing.BankState;
 import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.CrashExpectations;
 import dev.hotpot.testing.CrashPlan;
+import dev.hotpot.testing.PowerCut;
+import dev.hotpot.testing.PowerCutStorage;
 import dev.hotpot.testing.TransferPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * running the agent makes concurrent transfers on a {@link Vault} and is killed with
  * {@code kill -9} at random moments; the next child prints the recovered state, which must be
  * exactly the committed transactions. {@code -Dhotpot.agent.crash.kills=N} sets the number of
- * kills (default 30).
+ * kills (default 30). The same with power cuts: the heap's files go through a
+ * {@link PowerCutStorage} (the agent's {@code storage} argument), and after each kill the folder is
+ * rebuilt as the power cut leaves it ({@link PowerCut}); {@code -Dhotpot.agent.powerloss.cuts=N}
+ * (default 20).
  */
 class AgentCrashIT {
     private static final int THREADS = 3;
@@ -40,8 +45,19 @@ class AgentCrashIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void annotatedClassesRecoverExactlyTheCommittedTransactionsAfterEveryKill() throws Exception {
-        CrashPlan plan = CrashPlan.fromProperties("agent crash test", "hotpot.agent.crash.kills", 30);
+        runCycles(CrashPlan.fromProperties("agent crash test", "hotpot.agent.crash.kills", 30), false);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void annotatedClassesKeepTheAcknowledgedTransactionsThroughPowerCuts() throws Exception {
+        runCycles(CrashPlan.fromProperties("agent power-loss test", "hotpot.agent.powerloss.cuts", 20), true);
+    }
+
+    private void runCycles(CrashPlan plan, boolean powerCut) throws Exception {
+        Path heaps = Files.createDirectories(dir.resolve("heaps"));
         int kills = plan.kills();
+        int writtenBack = 0;
         long seed = plan.seed();
         Random random = plan.random();
         CrashExpectations expected = new CrashExpectations(seed, THREADS);
@@ -52,9 +68,15 @@ class AgentCrashIT {
             Durability durability = cycle % 6 == 4 ? Durability.ASYNC : Durability.SYNC;
             Path ackFile = dir.resolve("acks-" + cycle);
             Files.createFile(ackFile);
-            String context = "cycle=" + cycle + " seed=" + seed;
-            try (ChildJvm child = AgentJvm.start("dir=" + dir + ",heap=vault,size=32m,durability=" + durability.name(),
-                    VaultWorkload.class, Long.toString(seed), Integer.toString(THREADS), last ? "-" : ackFile.toString())) {
+            Path journal = dir.resolve("journal-" + cycle);
+            String context = "cycle=" + cycle + " powerCut=" + powerCut + " seed=" + seed;
+            List<String> options = powerCut ? List.of("-D" + PowerCutStorage.ROOT + "=" + heaps,
+                    "-D" + PowerCutStorage.JOURNAL + "=" + Files.createDirectories(journal)) : List.of();
+            String agentArguments = "dir=" + heaps + ",heap=vault,size=32m,durability=" + durability.name()
+                    + (powerCut ? ",storage=" + PowerCutStorage.class.getName() : "");
+            try (ChildJvm child = AgentJvm.start(options, agentArguments, System.getProperty("hotpot.test.classes"),
+                    VaultWorkload.class.getName(), Long.toString(seed), Integer.toString(THREADS),
+                    last ? "-" : ackFile.toString())) {
                 List<String> state = child.linesUntil("END-STATE", Duration.ofSeconds(60));
                 expected.verify(PrintedState.parse(state, context), acked, acksDurable, context);
                 if (last) {
@@ -65,10 +87,16 @@ class AgentCrashIT {
                 Thread.sleep(random.nextInt(300));
                 child.kill();
             }
+            if (powerCut) {
+                boolean writeBack = random.nextBoolean();
+                writtenBack += PowerCut.materialize(journal, heaps, writeBack ? new Random(random.nextLong()) : null);
+            }
             acked = CrashExpectations.readAcks(ackFile, THREADS);
             acksDurable = durability == Durability.SYNC;
         }
-        System.out.println("agent crash test: " + kills + " kills, " + expected.totalApplied() + " transactions verified");
+        System.out.println("agent " + (powerCut ? "power-loss" : "crash") + " test: " + kills
+                + (powerCut ? " power cuts (" + writtenBack + " unforced pages written back)" : " kills") + ", "
+                + expected.totalApplied() + " transactions verified");
         assertTrue(expected.totalApplied() > kills, "the workload made progress: " + expected.totalApplied());
     }
 

@@ -31,7 +31,13 @@ public final class AgentJvm {
      * The class path also gets the test helpers (for the child's self-destruct timer).
      */
     public static ChildJvm start(String agentArguments, String classPath, String mainClass, String... args) throws IOException {
-        List<String> options = new ArrayList<>();
+        return start(List.of(), agentArguments, classPath, mainClass, args);
+    }
+
+    /** As {@link #start(String, String, String, String...)}, with extra JVM options first. */
+    public static ChildJvm start(List<String> jvmOptions, String agentArguments, String classPath, String mainClass,
+                                 String... args) throws IOException {
+        List<String> options = new ArrayList<>(jvmOptions);
         options.add("-javaagent:" + agentJar() + (agentArguments.isEmpty() ? "" : "=" + agentArguments));
         return ChildJvm.start(options, classPath + File.pathSeparator + testHelpers(), mainClass, args);
     }
