@@ -2,6 +2,7 @@ package dev.hotpot.log;
 
 import dev.hotpot.heap.Pages;
 import dev.hotpot.storage.DurableMapping;
+import dev.hotpot.storage.PersistenceMode;
 
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
@@ -41,14 +42,25 @@ public final class RedoApplier implements LogReader.Visitor {
     }
 
     /**
-     * Forces the pages this applier wrote with one msync over their span: the kernel writes only
-     * the dirty pages in it, and one call is far cheaper than one per run of scattered pages.
+     * Forces the pages this applier wrote. With msync, one call over their whole span: the kernel
+     * writes back only the dirty pages in it, and one call is far cheaper than one per run of
+     * scattered pages. On DAX a force writes back every cache line of its range, dirty or not, so
+     * each run of touched pages is forced on its own.
      */
     public void forceTouched() {
         int first = touchedPages.nextSetBit(0);
-        if (first >= 0) {
+        if (first < 0) {
+            return;
+        }
+        if (durable.mode() != PersistenceMode.DAX) {
             long from = Pages.addressOf(first);
             durable.force(from, Pages.addressOf(touchedPages.length()) - from);
+            return;
+        }
+        for (int start = first; start >= 0; start = touchedPages.nextSetBit(start)) {
+            int end = touchedPages.nextClearBit(start);
+            durable.force(Pages.addressOf(start), Pages.addressOf(end) - Pages.addressOf(start));
+            start = end;
         }
     }
 
