@@ -19,10 +19,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * The files of one heap and their mappings.
@@ -46,6 +50,10 @@ public final class HeapFile implements AutoCloseable {
     static final String IMAGE = "heap.img";
     static final String LOCK = "lock";
     static final String LOG = "log";
+    /** Infix of the temporary folder a heap is created in: {@code .<heap>.creating-<random>}. */
+    static final String CREATING = ".creating-";
+    /** Age after which a creation folder without a lock file counts as abandoned. */
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     private final Path directory;
     private final Storage storage;
@@ -69,6 +77,7 @@ public final class HeapFile implements AutoCloseable {
     public static HeapFile openOrCreate(HeapConfig config) {
         Path directory = config.heapDirectory();
         try {
+            removeAbandonedCreations(config);
             if (!Files.exists(directory)) {
                 create(config);
             }
@@ -149,8 +158,10 @@ public final class HeapFile implements AutoCloseable {
         Storage storage = config.storage();
         Path target = config.heapDirectory();
         storage.createDirectories(config.directory());
-        Path temporary = Files.createTempDirectory(config.directory(), "." + config.name() + ".creating-");
-        try {
+        Path temporary = Files.createTempDirectory(config.directory(), "." + config.name() + CREATING);
+        try (FileChannel creating = FileChannel.open(temporary.resolve(LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock creator = creating.lock()) {
             storage.createDirectories(temporary.resolve(LOG));
             Path image = temporary.resolve(IMAGE);
             storage.createFile(image, config.sizeBytes());
@@ -170,6 +181,41 @@ public final class HeapFile implements AutoCloseable {
             }
         } finally {
             deleteRecursively(temporary);
+        }
+    }
+
+    /**
+     * Deletes the temporary folders of creations that a crash cut short: a creator holds the lock
+     * file of its folder until it is done, so a folder whose lock is free is abandoned. One without
+     * a lock file is abandoned once it is older than any creation takes.
+     */
+    private static void removeAbandonedCreations(HeapConfig config) throws IOException {
+        if (!Files.isDirectory(config.directory())) {
+            return;
+        }
+        String prefix = "." + config.name() + CREATING;
+        List<Path> folders;
+        try (var entries = Files.list(config.directory())) {
+            folders = entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
+        for (Path folder : folders) {
+            Path lockFile = folder.resolve(LOCK);
+            try {
+                if (!Files.exists(lockFile)) {
+                    if (Files.getLastModifiedTime(folder).toInstant().isBefore(Instant.now().minus(ABANDONED_AFTER))) {
+                        deleteRecursively(folder);
+                    }
+                    continue;
+                }
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                     FileLock free = channel.tryLock()) {
+                    if (free != null) {
+                        deleteRecursively(folder);
+                    }
+                }
+            } catch (OverlappingFileLockException | NoSuchFileException beingCreatedOrDone) {
+                // A creation in this process holds it, or one just finished and renamed it.
+            }
         }
     }
 

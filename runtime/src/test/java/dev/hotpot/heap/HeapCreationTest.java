@@ -1,0 +1,50 @@
+package dev.hotpot.heap;
+
+import dev.hotpot.testing.TempHeaps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The temporary folders heap creation leaves when a crash cuts it short. */
+class HeapCreationTest {
+    @TempDir
+    Path dir;
+
+    private Path creationFolder(String suffix) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve(".test" + HeapFile.CREATING + suffix).resolve(HeapFile.LOG));
+        Files.write(folder.getParent().resolve(HeapFile.IMAGE), new byte[4096]);
+        Files.createFile(folder.getParent().resolve(HeapFile.LOCK));
+        return folder.getParent();
+    }
+
+    @Test
+    void aCreationFolderWhoseCreatorIsGoneIsDeletedAtTheNextOpen() throws IOException {
+        Path abandoned = creationFolder("123");
+        try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
+            assertTrue(heap.size() > 0);
+        }
+        assertFalse(Files.exists(abandoned), "abandoned " + abandoned.getFileName() + " deleted");
+    }
+
+    @Test
+    void aCreationFolderWhoseCreatorStillHoldsItsLockIsKept() throws IOException {
+        Path inProgress = creationFolder("456");
+        try (FileChannel channel = FileChannel.open(inProgress.resolve(HeapFile.LOCK), StandardOpenOption.WRITE);
+             FileLock creator = channel.lock()) {
+            try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
+                assertTrue(creator.isValid());
+                assertTrue(heap.size() > 0);
+            }
+        }
+        assertTrue(Files.exists(inProgress), "a creation in progress is left alone");
+    }
+}
