@@ -91,4 +91,25 @@ class LogReaderTest {
             assertTrue(result.tornInfo().contains("runs past the segment end"), result.tornInfo());
         }
     }
+
+    @Test
+    void aForceThatFindsItsSegmentGoneFailsTheLogInsteadOfSkippingIt() throws Exception {
+        HotpotMetrics metrics = new HotpotMetrics(new SimpleMeterRegistry(), "log");
+        try (RedoLog log = new RedoLog(new FileStorage(), dir, SEGMENT, 0, 1L << 30, metrics)) {
+            log.append(record(4096, 100, 1), () -> 1);
+            log.retireBelow(SEGMENT); // a checkpoint past records never forced: the segment goes
+            var failure = assertThrows(dev.hotpot.HotpotException.class, log::forceAll);
+            assertTrue(String.valueOf(failure.getCause()).contains("is gone"), String.valueOf(failure.getCause()));
+        }
+    }
+
+    @Test
+    void aSpareOfAnotherSizeIsDeletedAndTheNewSegmentCreatedAtItsOwnSize() throws Exception {
+        java.nio.file.Files.write(dir.resolve("spare-3.log"), new byte[4096]);
+        try (LogSegment segment = LogSegment.create(new FileStorage(), dir, 7, SEGMENT)) {
+            assertEquals(SEGMENT, segment.memory().byteSize());
+        }
+        assertFalse(java.nio.file.Files.exists(dir.resolve("spare-3.log")), "the mis-sized spare no longer blocks reuse");
+        assertEquals(SEGMENT, java.nio.file.Files.size(dir.resolve(LogSegment.fileName(7))));
+    }
 }
