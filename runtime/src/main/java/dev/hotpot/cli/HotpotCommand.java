@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code hotpot} command line. Errors a user can act on print their message, not a stack trace. */
 @Command(name = "hotpot", mixinStandardHelpOptions = true, version = "hotpot 0.1.0",
         description = "Distributed shared persistent memory for Java.",
-        subcommands = {DemoCommand.class, InspectCommand.class})
+        subcommands = {DemoCommand.class, InspectCommand.class, TruncateLogCommand.class})
 public final class HotpotCommand {
     static final int EXIT_HOTPOT_ERROR = 2;
 

@@ -88,6 +88,19 @@ public final class HeapFile implements AutoCloseable {
         }
     }
 
+    /** Opens an existing heap folder, holding its lock, for offline work on its files. */
+    public static HeapFile openExisting(Path directory, Storage storage) {
+        if (!Files.exists(directory)) {
+            throw new HotpotException("no heap at directory=" + directory + "; check the --dir and the heap name");
+        }
+        try {
+            return open(directory, storage);
+        } catch (IOException e) {
+            throw new HotpotException("cannot open heap: directory=" + directory + " (" + e + "); check the path and"
+                    + " permissions", e);
+        }
+    }
+
     private static HeapFile open(Path directory, Storage storage) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new HeapCorruptException("not a heap folder: path=" + directory

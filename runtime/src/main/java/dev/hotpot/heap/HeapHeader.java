@@ -33,13 +33,14 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                          long checkpointLsn, long sequence, long createdMillis) {
 
     public static final long MAGIC = 0x5048544F50544F48L;
-    /** Format 2 logs records with commit sequences (log format 2). */
-    public static final int FORMAT_VERSION = 2;
+    /** Format 3 logs records with commit sequences and durable marks (log format 3). */
+    public static final int FORMAT_VERSION = 3;
     /**
-     * The format before commit sequences. Read so that a heap closed cleanly by an earlier release
-     * opens; its next header write makes it format 2, which earlier releases refuse instead of
-     * misreading its log.
+     * The formats before durable marks (2) and before commit sequences (1). Read so that a heap an
+     * earlier release closed cleanly opens; its next header write makes it format 3, which earlier
+     * releases refuse instead of misreading its log.
      */
+    static final int FORMAT_VERSION_2 = 2;
     static final int FORMAT_VERSION_1 = 1;
     static final int SLOT_BYTES = 2048;
     private static final int CRC_OFFSET = 64;
@@ -81,7 +82,8 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                     : "not a Hotpot heap (no header magic): file=" + file
                     + "; point the heap directory at a folder made by Hotpot, or choose a new heap name");
         }
-        if (newest.formatVersion != FORMAT_VERSION && newest.formatVersion != FORMAT_VERSION_1) {
+        if (newest.formatVersion != FORMAT_VERSION && newest.formatVersion != FORMAT_VERSION_2
+                && newest.formatVersion != FORMAT_VERSION_1) {
             throw new HeapVersionException("heap format version " + newest.formatVersion + " is not supported: file="
                     + file + " supported=" + FORMAT_VERSION + "; open it with the Hotpot release that wrote it");
         }

@@ -84,6 +84,36 @@ public final class LogReader {
     }
 
     /**
+     * The first valid record at or after {@code from}, at any 8-byte aligned position of the
+     * segments {@code segments} maps, or null if there is none: what follows the point where a
+     * scan stopped. Records of earlier formats are not looked for.
+     */
+    public static Found findValidRecord(LongFunction<MemorySegment> segments, long segmentBytes, long from,
+                                        long lastIndex) {
+        CRC32C crc = new CRC32C();
+        for (long index = from / segmentBytes; index <= lastIndex; index++) {
+            MemorySegment segment = segments.apply(index);
+            if (segment == null) {
+                continue;
+            }
+            long end = Math.min(segmentBytes, segment.byteSize()) - HEADER_LENGTH;
+            for (long offset = index == from / segmentBytes ? align(from % segmentBytes) : 0; offset <= end; offset += 8) {
+                long position = index * segmentBytes + offset;
+                if (segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET) == MAGIC
+                        && segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET) == FORMAT_VERSION
+                        && validate(segment, offset, position, segmentBytes, crc) == null) {
+                    return new Found(position, segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + DURABLE_MARK_OFFSET));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A valid record found by {@link #findValidRecord}: its position and its durable mark. */
+    public record Found(long lsn, long durableMark) {
+    }
+
+    /**
      * Returns why the bytes at {@code offset} are not a valid record for {@code position}, or null.
      *
      * @throws HeapVersionException for a record of format 1 at this position: a log written by an
@@ -94,11 +124,12 @@ public final class LogReader {
             return "bad magic";
         }
         short version = segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET);
-        if (version == FORMAT_VERSION_1
-                && segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + VERSION_1_LSN_OFFSET) == position) {
-            throw new HeapVersionException("redo log record at lsn=" + position + " has format version 1, written by"
-                    + " an earlier hotpot; open and close the heap once with that version to fold its log into the"
-                    + " image, then open it with this one");
+        long earlierLsnOffset = version == FORMAT_VERSION_1 ? VERSION_1_LSN_OFFSET : LSN_OFFSET;
+        if ((version == FORMAT_VERSION_1 || version == FORMAT_VERSION_2)
+                && segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + earlierLsnOffset) == position) {
+            throw new HeapVersionException("redo log record at lsn=" + position + " has format version " + version
+                    + ", written by an earlier hotpot; open and close the heap once with that version to fold its"
+                    + " log into the image, then open it with this one");
         }
         if (version != FORMAT_VERSION) {
             return "unsupported record format version " + version;

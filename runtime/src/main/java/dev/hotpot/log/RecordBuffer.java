@@ -75,12 +75,12 @@ public final class RecordBuffer {
     }
 
     /**
-     * Stamps {@code sequence} and {@code lsn}, sums the header and copies the record to
-     * {@code target} at {@code offset}. Called by the log under its append lock.
+     * Stamps {@code sequence}, {@code lsn} and the durable mark, sums the header and copies the
+     * record to {@code target} at {@code offset}. Called by the log under its append lock.
      */
-    void stampAndCopyTo(MemorySegment target, long offset, long lsn, long sequence) {
+    void stampAndCopyTo(MemorySegment target, long offset, long lsn, long sequence, long durableMark) {
         this.sequence = sequence;
-        stampHeader(view, 0, sequence, lsn, crc);
+        stampHeader(view, 0, sequence, lsn, durableMark, crc);
         MemorySegment.copy(view, 0, target, offset, length);
     }
 

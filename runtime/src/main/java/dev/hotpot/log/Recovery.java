@@ -5,10 +5,12 @@ import dev.hotpot.storage.DurableMapping;
 import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
 import java.util.TreeMap;
 
 /**
@@ -21,6 +23,9 @@ import java.util.TreeMap;
  * <p>Threading: runs once, on the opening thread, while the heap's file lock is held.
  */
 public final class Recovery {
+    /** Names of files that keep log bytes recovery or a truncation left out of the log. */
+    static final String DROPPED_PREFIX = "dropped-";
+
     private final Storage storage;
     private final Path logDirectory;
     private final long segmentBytes;
@@ -55,19 +60,45 @@ public final class Recovery {
         TreeMap<Long, LogSegment> mapped = new TreeMap<>();
         RedoApplier applier = new RedoApplier(image);
         try {
-            LogReader.Result result = LogReader.scan(index -> {
+            LongFunction<MemorySegment> segments = index -> {
                 Path file = segmentFiles.get(index);
                 if (file == null) {
                     return null;
                 }
                 return mapped.computeIfAbsent(index, i -> openSegment(file, i)).memory();
-            }, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
+            };
+            LogReader.Result result = LogReader.scan(segments, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
+            refuseDamage(segments, result.endLsn());
             applier.forceTouched();
-            Path dropped = result.torn() ? keepDroppedBytes(mapped.get(result.endLsn() / segmentBytes), result.endLsn()) : null;
+            Path dropped = result.torn() ? keepDroppedBytes(mapped.get(result.endLsn() / segmentBytes).memory(), result.endLsn()) : null;
             return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(),
                     applier.lastSequence(), result.torn(), result.tornInfo(), dropped, System.nanoTime() - start);
         } finally {
             mapped.values().forEach(LogSegment::close);
+        }
+    }
+
+    /**
+     * Refuses to end the log at {@code endLsn} when a later valid record proves the bytes there had
+     * been forced (its durable mark lies past them): an acknowledged record was damaged after it
+     * was written, and the commits after it are acknowledged too. The log and the header stay as
+     * they are; the image holds records up to the damage, which the next open replays again.
+     */
+    private void refuseDamage(LongFunction<MemorySegment> segments, long endLsn) {
+        if (segmentFiles.isEmpty()) {
+            return;
+        }
+        LogReader.Found later = LogReader.findValidRecord(segments, segmentBytes, endLsn + 8, segmentFiles.lastKey());
+        if (later != null && later.durableMark() > endLsn) {
+            Path file = segmentFiles.get(endLsn / segmentBytes);
+            throw new HeapCorruptException("redo log damaged: the record at lsn=" + endLsn + " (file="
+                    + (file == null ? logDirectory.resolve(LogSegment.fileName(endLsn / segmentBytes)) : file)
+                    + " offset=" + endLsn % segmentBytes + ") is not valid, yet it had been made durable: the valid"
+                    + " record at lsn=" + later.lsn() + " was written after the log was durable up to lsn="
+                    + later.durableMark() + ". Acknowledged commits follow the damage, so the heap was not opened; its"
+                    + " log and header are unchanged. Restore the heap folder from a copy, or give up every commit from lsn="
+                    + endLsn + " on with: hotpot truncate-log --dir " + logDirectory.getParent().getParent() + " --at "
+                    + endLsn + " " + logDirectory.getParent().getFileName());
         }
     }
 
@@ -77,18 +108,49 @@ public final class Recovery {
      * recycled: after a crash they are an unacknowledged commit, after media damage they may be
      * more, and an operator can still inspect them.
      */
-    private Path keepDroppedBytes(LogSegment segment, long lsn) throws IOException {
-        MemorySegment memory = segment.memory();
+    private Path keepDroppedBytes(MemorySegment memory, long lsn) throws IOException {
         long from = lsn % segmentBytes;
         long end = memory.byteSize();
         while (end > from && memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end - 1) == 0) {
             end--;
         }
-        Path copy = logDirectory.resolve("dropped-" + java.util.HexFormat.of().toHexDigits(lsn) + ".bin");
+        Path copy = logDirectory.resolve(DROPPED_PREFIX + java.util.HexFormat.of().toHexDigits(lsn) + ".bin");
         // Forced, and its name too, before the segment it copies can be recycled.
         storage.writeFile(copy, memory.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         storage.forceDirectory(logDirectory);
         return copy;
+    }
+
+    /**
+     * Cuts the log at {@code lsn}, an operator's answer to a damaged log: the bytes from it to the
+     * end of its segment go to {@code dropped-<lsn>.bin} and are zeroed, and every later segment is
+     * renamed {@code dropped-<index>.log}. Every byte is kept, and the next open replays up to
+     * {@code lsn}; the commits from it on are lost. Call with the heap's lock held.
+     *
+     * @return the file that keeps the bytes cut from {@code lsn}'s segment, or null if it had none
+     */
+    public Path truncateAt(long lsn) throws IOException {
+        long index = lsn / segmentBytes;
+        Path dropped = null;
+        Path file = segmentFiles.get(index);
+        if (file != null) {
+            long size = Math.min(segmentBytes, Files.size(file));
+            long from = lsn % segmentBytes;
+            if (from < size) {
+                try (Arena arena = Arena.ofConfined()) {
+                    DurableMapping segment = storage.mapDurable(file, size, arena);
+                    dropped = keepDroppedBytes(segment.memory(), lsn);
+                    segment.memory().asSlice(from).fill((byte) 0);
+                    segment.force(from, size - from);
+                }
+            }
+        }
+        for (var later : segmentFiles.tailMap(index + 1).entrySet()) {
+            storage.move(later.getValue(), logDirectory.resolve(DROPPED_PREFIX + LogSegment.fileName(later.getKey())));
+        }
+        segmentFiles.tailMap(index + 1).clear();
+        storage.forceDirectory(logDirectory);
+        return dropped;
     }
 
     /** The first segment boundary past every segment file and past {@code lsn}: where the new log starts. */

@@ -103,13 +103,13 @@ public final class RedoLog implements AutoCloseable {
             long room = segmentBytes - position % segmentBytes;
             if (length > room) {
                 if (room >= HEADER_LENGTH) {
-                    writePad(segmentFor(position).memory(), position % segmentBytes, position, room);
+                    writePad(segmentFor(position).memory(), position % segmentBytes, position, room, durable);
                 }
                 position += room;
             }
             MemorySegment target = segmentFor(position).memory();
             try {
-                record.stampAndCopyTo(target, position % segmentBytes, position, sequencer.getAsLong());
+                record.stampAndCopyTo(target, position % segmentBytes, position, sequencer.getAsLong(), durable);
             } catch (InternalError fault) {
                 // A store to a mapped page that the file system cannot back (typically a full disk).
                 failure = new HotpotException("cannot write redo log segment: directory=" + directory + " lsn=" + position
@@ -289,9 +289,9 @@ public final class RedoLog implements AutoCloseable {
         return segment;
     }
 
-    private static void writePad(MemorySegment segment, long offset, long lsn, long room) {
+    private static void writePad(MemorySegment segment, long offset, long lsn, long room, long durableMark) {
         putFixedHeader(segment, offset, TYPE_PAD, (int) (room - HEADER_LENGTH), 0, 0L, 0);
-        stampHeader(segment, offset, 0L, lsn, new CRC32C());
+        stampHeader(segment, offset, 0L, lsn, durableMark, new CRC32C());
     }
 
     private void checkFailure() {

@@ -156,23 +156,25 @@ class BadInputTest {
                 java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
-            new HeapHeader(3, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
+            new HeapHeader(4, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
                     current.sequence() + 1, current.createdMillis()).writeTo(page0);
         }
         HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
-        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("supported=2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 4") && e.getMessage().contains("supported=3"), e.getMessage());
     }
 
     @Test
-    void aHeapOfFormatOneOpensAndBecomesFormatTwo() throws Exception {
+    void aHeapOfAnEarlierFormatOpensAndBecomesTheCurrentOne() throws Exception {
         commitInChildAndCrash();
         Path image = dir.resolve("values").resolve("heap.img");
-        rewriteHeader(image, 1);
-        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
-            assertValues(heap, COUNT);
+        for (int earlier : new int[]{1, 2}) {
+            rewriteHeader(image, earlier);
+            try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+                assertValues(heap, COUNT);
+            }
+            assertEquals(HeapHeader.FORMAT_VERSION, rewriteHeader(image, HeapHeader.FORMAT_VERSION),
+                    "the first open wrote the header in the current format, from format " + earlier);
         }
-        assertEquals(HeapHeader.FORMAT_VERSION, rewriteHeader(image, HeapHeader.FORMAT_VERSION),
-                "the first open wrote the header in the current format");
     }
 
     /** Writes the current header again with format {@code version}; returns the format it had. */
@@ -257,6 +259,43 @@ class BadInputTest {
         }
         try (Heap heap = Heap.open(config)) {
             assertEquals(7, heap.getLong(heap.root("keep")));
+        }
+    }
+
+    @Test
+    void damageBeforeAcknowledgedCommitsIsRefusedAndKeptUntilTheOperatorCutsTheLogThere() throws Exception {
+        commitInChildAndCrash();
+        Path segment = lastSegment();
+        java.util.List<Long> lsns = new java.util.ArrayList<>();
+        long segmentBytes = Files.size(segment);
+        try (var channel = java.nio.channels.FileChannel.open(segment); var arena = java.lang.foreign.Arena.ofConfined()) {
+            var memory = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, segmentBytes, arena);
+            LogReader.scan(i -> i == 0 ? memory : null, segmentBytes, 0, Long.MAX_VALUE,
+                    (lsn, txId, sequence, body) -> lsns.add(lsn));
+        }
+        // Record 0 allocated the values; record k > 0 stored value k. Damage the one that stored 101.
+        long damaged = lsns.get(101);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(damaged + dev.hotpot.log.LogRecordDescriptor.HEADER_LENGTH + 20);
+            file.write(file.read() ^ 0x5A);
+        }
+        byte[] damagedLog = Files.readAllBytes(segment);
+        HeapCorruptException refused = assertThrows(HeapCorruptException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(refused.getMessage().contains("redo log damaged: the record at lsn=" + damaged), refused.getMessage());
+        assertTrue(refused.getMessage().contains("truncate-log --dir " + dir + " --at " + damaged + " values"), refused.getMessage());
+        assertArrayEquals(damagedLog, Files.readAllBytes(segment), "the log is left as it was");
+        HeapCorruptException again = assertThrows(HeapCorruptException.class, () -> Heap.open(CommitThenHalt.config(dir)));
+        assertTrue(again.getMessage().contains("lsn=" + damaged), "refused again, the same way: " + again.getMessage());
+
+        int exit = new picocli.CommandLine(new dev.hotpot.cli.HotpotCommand())
+                .execute("truncate-log", "--dir", dir.toString(), "--at", Long.toString(damaged), "values");
+        assertEquals(0, exit);
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            assertValues(heap, 100);
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("values").resolve("log"))) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("dropped-"
+                    + java.util.HexFormat.of().toHexDigits(damaged) + ".bin")), "the cut bytes are kept");
         }
     }
 }

@@ -83,7 +83,7 @@ class LogReaderTest {
         for (int bodyLength : new int[]{Integer.MAX_VALUE, Integer.MAX_VALUE - 7, Integer.MIN_VALUE, -8}) {
             MemorySegment segment = MemorySegment.ofArray(new byte[(int) segmentBytes]);
             LogRecordDescriptor.putFixedHeader(segment, 0, LogRecordDescriptor.TYPE_COMMIT, bodyLength, 0, 1L, 0);
-            LogRecordDescriptor.stampHeader(segment, 0, 1L, 0, new java.util.zip.CRC32C());
+            LogRecordDescriptor.stampHeader(segment, 0, 1L, 0, 0L, new java.util.zip.CRC32C());
             LogReader.Result result = LogReader.scan(i -> i == 0 ? segment : null, segmentBytes, 0, Long.MAX_VALUE,
                     (lsn, txId, sequence, body) -> fail("a record with body length " + bodyLength + " was visited"));
             assertEquals(0, result.endLsn(), "replay stops before the crafted record, bodyLength=" + bodyLength);

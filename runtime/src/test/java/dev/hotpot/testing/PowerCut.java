@@ -36,7 +36,10 @@ public final class PowerCut {
     private PowerCut(Path journalDir) throws IOException {
         shadows = journalDir.resolve(PowerCutStorage.SHADOWS);
         String root = null;
-        for (String line : Files.readAllLines(journalDir.resolve(PowerCutStorage.JOURNAL_FILE), StandardCharsets.UTF_8)) {
+        String journal = Files.readString(journalDir.resolve(PowerCutStorage.JOURNAL_FILE), StandardCharsets.UTF_8);
+        // A kill can cut the last note short: its operation had not returned, so nothing relied on it.
+        String complete = journal.substring(0, journal.lastIndexOf('\n') + 1);
+        for (String line : complete.lines().toList()) {
             String[] parts = line.split(" ");
             switch (parts[0]) {
                 case "root" -> root = parts[1];
