@@ -59,18 +59,26 @@ public final class HeapFile implements AutoCloseable {
     private final Storage storage;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** This JVM's claim on the lock file ({@link HeldLocks}). */
+    private final Path heldLock;
     private final Arena arena = Arena.ofShared();
     private final DurableMapping durable;
     private volatile HeapHeader header;
 
-    private HeapFile(Path directory, Storage storage, FileChannel lockChannel, FileLock lock, HeapHeader header)
-            throws IOException {
+    private HeapFile(Path directory, Storage storage, FileChannel lockChannel, FileLock lock, Path heldLock,
+                     HeapHeader header) throws IOException {
         this.directory = directory;
         this.storage = storage;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.heldLock = heldLock;
         this.header = header;
-        this.durable = storage.mapDurable(directory.resolve(IMAGE), header.heapSize(), arena);
+        try {
+            this.durable = storage.mapDurable(directory.resolve(IMAGE), header.heapSize(), arena);
+        } catch (IOException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
     }
 
     /** Opens the heap at {@code config.heapDirectory()}, creating it first when it does not exist. */
@@ -111,8 +119,18 @@ public final class HeapFile implements AutoCloseable {
             throw new HeapCorruptException("heap folder has no " + IMAGE + ": directory=" + directory
                     + "; it was not made by Hotpot, or the image was deleted (restore it from a backup)");
         }
-        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        Path lockFile = directory.resolve(LOCK);
+        Path held = HeldLocks.claim(lockFile);
+        if (held == null) {
+            throw locked(directory);
+        }
+        FileChannel lockChannel;
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            HeldLocks.release(held);
+            throw e;
+        }
         try {
             FileLock lock = tryLock(lockChannel, directory);
             HeapHeader header;
@@ -123,9 +141,10 @@ public final class HeapFile implements AutoCloseable {
                 storage.createDirectories(directory.resolve(LOG));
                 storage.forceDirectory(directory);
             }
-            return new HeapFile(directory, storage, lockChannel, lock, header);
+            return new HeapFile(directory, storage, lockChannel, lock, held, header);
         } catch (IOException | RuntimeException | Error e) {
             lockChannel.close();
+            HeldLocks.release(held);
             throw e;
         }
     }
@@ -138,10 +157,14 @@ public final class HeapFile implements AutoCloseable {
             lock = null;
         }
         if (lock == null) {
-            throw new HeapLockedException("heap is already open: directory=" + directory
-                    + "; one process opens a heap at a time, close it there first (or open another heap)");
+            throw locked(directory);
         }
         return lock;
+    }
+
+    private static HeapLockedException locked(Path directory) {
+        return new HeapLockedException("heap is already open: directory=" + directory
+                + "; one process opens a heap at a time, close it there first (or open another heap)");
     }
 
     private static HeapHeader readHeader(FileChannel channel, Path image) throws IOException {
@@ -172,8 +195,9 @@ public final class HeapFile implements AutoCloseable {
         Path target = config.heapDirectory();
         storage.createDirectories(config.directory());
         Path temporary = Files.createTempDirectory(config.directory(), "." + config.name() + CREATING);
-        try (FileChannel creating = FileChannel.open(temporary.resolve(LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        Path creatorLock = temporary.resolve(LOCK);
+        Path held = HeldLocks.claim(creatorLock);
+        try (FileChannel creating = FileChannel.open(creatorLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock creator = creating.lock()) {
             storage.createDirectories(temporary.resolve(LOG));
             Path image = temporary.resolve(IMAGE);
@@ -193,6 +217,7 @@ public final class HeapFile implements AutoCloseable {
                 // Another process created the heap first; open theirs.
             }
         } finally {
+            HeldLocks.release(held);
             deleteRecursively(temporary);
         }
     }
@@ -213,6 +238,15 @@ public final class HeapFile implements AutoCloseable {
         }
         for (Path folder : folders) {
             Path lockFile = folder.resolve(LOCK);
+            Path held;
+            try {
+                held = HeldLocks.claim(lockFile);
+            } catch (NoSuchFileException finishedMeanwhile) {
+                continue;
+            }
+            if (held == null) {
+                continue; // a creation of this JVM: opening its lock file again would release its lock
+            }
             try {
                 if (!Files.exists(lockFile)) {
                     if (Files.getLastModifiedTime(folder).toInstant().isBefore(Instant.now().minus(ABANDONED_AFTER))) {
@@ -226,8 +260,10 @@ public final class HeapFile implements AutoCloseable {
                         deleteRecursively(folder);
                     }
                 }
-            } catch (OverlappingFileLockException | NoSuchFileException beingCreatedOrDone) {
-                // A creation in this process holds it, or one just finished and renamed it.
+            } catch (NoSuchFileException | java.io.UncheckedIOException finishedMeanwhile) {
+                // Its creator just finished and renamed it, or gave up and deleted it.
+            } finally {
+                HeldLocks.release(held);
             }
         }
     }
@@ -287,6 +323,7 @@ public final class HeapFile implements AutoCloseable {
         } finally {
             lock.release();
             lockChannel.close();
+            HeldLocks.release(heldLock);
         }
     }
 }

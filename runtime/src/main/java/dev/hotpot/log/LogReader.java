@@ -85,11 +85,14 @@ public final class LogReader {
 
     /**
      * The first valid record at or after {@code from}, at any 8-byte aligned position of the
-     * segments {@code segments} maps, or null if there is none: what follows the point where a
-     * scan stopped. Records of earlier formats are not looked for.
+     * segments {@code segments} maps up to {@code lastIndex}, whose durable mark lies past
+     * {@code mark}; or null if there is none. Every record after the point where a scan stopped
+     * is looked at: records appended in one force batch carry the same mark, so the first valid
+     * one may be marked before a damage that a later one is marked past. Records of earlier
+     * formats are not looked for.
      */
-    public static Found findValidRecord(LongFunction<MemorySegment> segments, long segmentBytes, long from,
-                                        long lastIndex) {
+    public static Found findRecordMarkedPast(LongFunction<MemorySegment> segments, long segmentBytes, long from,
+                                             long lastIndex, long mark) {
         CRC32C crc = new CRC32C();
         for (long index = from / segmentBytes; index <= lastIndex; index++) {
             MemorySegment segment = segments.apply(index);
@@ -101,6 +104,7 @@ public final class LogReader {
                 long position = index * segmentBytes + offset;
                 if (segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset + MAGIC_OFFSET) == MAGIC
                         && segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset + VERSION_OFFSET) == FORMAT_VERSION
+                        && segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + DURABLE_MARK_OFFSET) > mark
                         && validate(segment, offset, position, segmentBytes, crc) == null) {
                     return new Found(position, segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + DURABLE_MARK_OFFSET));
                 }
@@ -109,7 +113,7 @@ public final class LogReader {
         return null;
     }
 
-    /** A valid record found by {@link #findValidRecord}: its position and its durable mark. */
+    /** A valid record found by {@link #findRecordMarkedPast}: its position and its durable mark. */
     public record Found(long lsn, long durableMark) {
     }
 

@@ -88,8 +88,9 @@ public final class Recovery {
         if (segmentFiles.isEmpty()) {
             return;
         }
-        LogReader.Found later = LogReader.findValidRecord(segments, segmentBytes, endLsn + 8, segmentFiles.lastKey());
-        if (later != null && later.durableMark() > endLsn) {
+        LogReader.Found later = LogReader.findRecordMarkedPast(segments, segmentBytes, endLsn + 8,
+                segmentFiles.lastKey(), endLsn);
+        if (later != null) {
             Path file = segmentFiles.get(endLsn / segmentBytes);
             throw new HeapCorruptException("redo log damaged: the record at lsn=" + endLsn + " (file="
                     + (file == null ? logDirectory.resolve(LogSegment.fileName(endLsn / segmentBytes)) : file)
@@ -115,6 +116,9 @@ public final class Recovery {
             end--;
         }
         Path copy = logDirectory.resolve(DROPPED_PREFIX + java.util.HexFormat.of().toHexDigits(lsn) + ".bin");
+        if (Files.exists(copy)) {
+            storage.delete(copy); // left by an open or a cut that stopped before it finished: the same bytes
+        }
         // Forced, and its name too, before the segment it copies can be recycled.
         storage.writeFile(copy, memory.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         storage.forceDirectory(logDirectory);

@@ -211,12 +211,16 @@ class BadInputTest {
     }
 
     @Test
-    void aSecondOpenerInThisProcessIsRefusedAndTheFirstKeepsWorking() {
+    void aSecondOpenerInThisProcessIsRefusedAndTheFirstKeepsWorking() throws Exception {
         try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
             long a = heap.allocate(8);
             heap.putLong(a, 42);
             HeapLockedException e = assertThrows(HeapLockedException.class, () -> Heap.open(CommitThenHalt.config(dir)));
             assertTrue(e.getMessage().contains("already open") && e.getMessage().contains("values"), e.getMessage());
+            try (ChildJvm other = ChildJvm.start(FileLockChild.class, dir.resolve("values").resolve("lock").toString(), "try")) {
+                assertTrue(other.awaitSuccess(Duration.ofSeconds(60)).contains("REFUSED"),
+                        "the refused opener left the first one's lock in place for other processes");
+            }
             assertEquals(42, heap.getLong(a));
             heap.putLong(a, 43);
             assertEquals(43, heap.getLong(a));

@@ -1,15 +1,14 @@
 package dev.hotpot.heap;
 
+import dev.hotpot.testing.ChildJvm;
 import dev.hotpot.testing.TempHeaps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,15 +35,15 @@ class HeapCreationTest {
     }
 
     @Test
-    void aCreationFolderWhoseCreatorStillHoldsItsLockIsKept() throws IOException {
+    void aCreationFolderWhoseCreatorStillHoldsItsLockIsKept() throws Exception {
         Path inProgress = creationFolder("456");
-        try (FileChannel channel = FileChannel.open(inProgress.resolve(HeapFile.LOCK), StandardOpenOption.WRITE);
-             FileLock creator = channel.lock()) {
+        try (ChildJvm creator = ChildJvm.start(FileLockChild.class, inProgress.resolve(HeapFile.LOCK).toString(), "hold")) {
+            creator.await("LOCKED", Duration.ofSeconds(60));
             try (Heap heap = Heap.open(TempHeaps.small(dir).build())) {
-                assertTrue(creator.isValid());
                 assertTrue(heap.size() > 0);
             }
+            assertTrue(Files.exists(inProgress), "a creation in progress in another process is left alone");
+            creator.kill();
         }
-        assertTrue(Files.exists(inProgress), "a creation in progress is left alone");
     }
 }

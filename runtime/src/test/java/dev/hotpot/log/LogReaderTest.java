@@ -112,4 +112,46 @@ class LogReaderTest {
         assertFalse(java.nio.file.Files.exists(dir.resolve("spare-3.log")), "the mis-sized spare no longer blocks reuse");
         assertEquals(SEGMENT, java.nio.file.Files.size(dir.resolve(LogSegment.fileName(7))));
     }
+
+    @Test
+    void damageInsideAForceBatchIsRefusedThoughTheNextRecordWasAppendedBeforeTheForce() throws Exception {
+        Path file = dir.resolve(LogSegment.fileName(0));
+        java.nio.file.Files.write(file, new byte[(int) SEGMENT]);
+        long[] positions = new long[4];
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment segment = new FileStorage().mapDurable(file, SEGMENT, arena).memory();
+            long position = 0;
+            // Records 0 and 1 were appended before one force that covered both; record 2 after it.
+            long[] marks = {0, 0, -1};
+            for (int i = 0; i < 3; i++) {
+                RecordBuffer record = record(4096 + 8 * i, 8, i);
+                long mark = marks[i] >= 0 ? marks[i] : position;
+                record.stampAndCopyTo(segment, position, position, i + 1, mark);
+                positions[i] = position;
+                position += record.recordLength();
+            }
+            positions[3] = position;
+            segment.set(java.lang.foreign.ValueLayout.JAVA_BYTE, positions[0] + LogRecordDescriptor.HEADER_LENGTH + 20,
+                    (byte) 0x5A); // damage record 0's body
+        }
+        Recovery recovery = new Recovery(new FileStorage(), dir, SEGMENT);
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment image = arena.allocate(1 << 20);
+            var refused = assertThrows(dev.hotpot.HeapCorruptException.class, () -> recovery.replay(0, new InMemoryImage(image)));
+            assertTrue(refused.getMessage().contains("the record at lsn=0") && refused.getMessage().contains("lsn=" + positions[2]),
+                    refused.getMessage());
+        }
+    }
+
+    /** An image in memory: nothing to force. */
+    private record InMemoryImage(MemorySegment memory) implements dev.hotpot.storage.DurableMapping {
+        @Override
+        public dev.hotpot.storage.PersistenceMode mode() {
+            return dev.hotpot.storage.PersistenceMode.MSYNC;
+        }
+
+        @Override
+        public void force(long offset, long length) {
+        }
+    }
 }
