@@ -193,7 +193,15 @@ public final class HeapFile implements AutoCloseable {
     private static void create(HeapConfig config) throws IOException {
         Storage storage = config.storage();
         Path target = config.heapDirectory();
+        Path existing = config.directory().toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
         storage.createDirectories(config.directory());
+        // A folder made here is an entry of its parent, durable once the parent is synced.
+        for (Path made = config.directory().toAbsolutePath(); !made.equals(existing); made = made.getParent()) {
+            storage.forceDirectory(made.getParent());
+        }
         Path temporary = Files.createTempDirectory(config.directory(), "." + config.name() + CREATING);
         Path creatorLock = temporary.resolve(LOCK);
         Path held = HeldLocks.claim(creatorLock);

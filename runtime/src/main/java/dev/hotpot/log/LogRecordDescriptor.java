@@ -35,8 +35,9 @@ import java.util.zip.CRC32C;
  *
  * <p>Validity: a record counts only if magic, version, type, header CRC, {@code lsn == position}
  * and body CRC all match. The LSN check rejects stale records left in recycled segments; the CRCs
- * reject torn ones. The sequence and LSN are stamped at append time, under the log's lock, so the
- * body CRC is computed before it and only the 44 header bytes are summed inside it.
+ * reject torn ones. The sequence, LSN and durable mark are stamped at append time, under the
+ * log's lock, so the body CRC is computed before it and only the 52 header bytes are summed
+ * inside it.
  */
 public final class LogRecordDescriptor {
     public static final int MAGIC = 0x474C5048;

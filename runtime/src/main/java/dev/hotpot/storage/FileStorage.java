@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 public final class FileStorage implements Storage {
     /** The errno texts of a directory sync the file system does not offer (EINVAL, ENOTSUP). */
     private static final String[] UNSUPPORTED_SYNC = {"Invalid argument", "not supported"};
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     @Override
     public DurableMapping mapDurable(Path file, long size, Arena arena) throws IOException {
@@ -97,8 +98,8 @@ public final class FileStorage implements Storage {
         try {
             channel = FileChannel.open(directory, StandardOpenOption.READ);
         } catch (IOException cannotOpen) {
-            if (Files.isDirectory(directory)) {
-                return; // A platform that cannot open a directory (Windows) cannot sync one either.
+            if (WINDOWS && Files.isDirectory(directory)) {
+                return; // Windows cannot open a directory as a file, and makes its entries durable itself.
             }
             throw cannotOpen;
         }

@@ -14,7 +14,9 @@ import java.nio.file.Path;
  *
  * <p>What is durable after a power loss, the contract every caller relies on:
  * <ul>
- *   <li>bytes written through a {@link DurableMapping} once its {@code force} covering them returned;
+ *   <li>bytes written through a {@link DurableMapping} once its {@code force} covering them returned,
+ *       and the file's size with them (a force is an {@code msync}, which like {@code fdatasync}
+ *       writes the metadata needed to read the data back, or a DAX write-back);
  *   <li>a file's whole content and size once {@link #forceFile} returned;
  *   <li>a directory's entries (names created, renamed or deleted in it) once {@link #forceDirectory}
  *       returned. Until then a rename may be kept or lost, and a new file may vanish.
@@ -42,7 +44,7 @@ public interface Storage {
     /** Makes the whole content and size of {@code file} durable. */
     void forceFile(Path file) throws IOException;
 
-    /** Renames atomically, replacing nothing; durable once both directories are forced. */
+    /** Renames atomically; durable once both directories are forced. Callers rename only to free names. */
     void move(Path from, Path to) throws IOException;
 
     /** Deletes a file or an empty directory; durable once its directory is forced. */

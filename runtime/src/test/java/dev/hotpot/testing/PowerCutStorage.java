@@ -154,7 +154,9 @@ public final class PowerCutStorage implements Storage {
 
     @Override
     public synchronized void delete(Path path) throws IOException {
+        long inode = inode(path);
         files.delete(path);
+        ids.remove(inode);
     }
 
     @Override
@@ -214,10 +216,14 @@ public final class PowerCutStorage implements Storage {
         return id;
     }
 
-    /** The id of the file at {@code path}; one made by other means (a lock or temporary file) is registered now. */
+    /**
+     * The id of the file at {@code path}; one made by other means (a lock file, a temporary folder,
+     * or on an inode freed outside this storage) is registered now.
+     */
     private synchronized String idOf(Path path) throws IOException {
         String id = ids.get(inode(path));
-        return id != null ? id : register(path);
+        boolean sameType = id != null && id.startsWith(Files.isDirectory(path) ? "D" : "F");
+        return sameType ? id : register(path);
     }
 
     private static long inode(Path path) throws IOException {
