@@ -78,7 +78,8 @@ public final class TransactionManager {
      * without storing (a long read or an iteration behind a stream of writers), runs its next
      * attempt alone: commits on other threads wait at the {@link CommitGate} until it ends, so it
      * cannot conflict again.
-     * Its body must not wait for a commit of another thread.
+     * Its body, and the outcome actions of its transaction, must not wait for a commit of another
+     * thread.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
