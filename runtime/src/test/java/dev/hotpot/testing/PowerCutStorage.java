@@ -190,7 +190,11 @@ public final class PowerCutStorage implements Storage {
     /** Caller holds this. Copies the file's whole content to its shadow: all of it is now durable. */
     private void copyWhole(Path file) throws IOException {
         String id = idOf(file);
-        Files.copy(file, shadows.resolve(id), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Copied aside and renamed over the shadow, so a kill during the copy leaves the old shadow whole.
+        Path copy = shadows.resolve(id + ".copy");
+        Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, shadows.resolve(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         long size = Files.size(file);
         note("force " + id + " 0 " + size + " " + size);
     }
