@@ -95,7 +95,7 @@ final class Checkpointer implements Runnable {
         }
         applier.forceTouched();
         config.checkpointListener().imageApplied(from, to);
-        file.writeCheckpoint(to);
+        file.writeCheckpoint(to, Math.max(file.header().lastSequence(), applier.lastSequence()));
         log.retireBelow(to);
         metrics.checkpoint(System.nanoTime() - start);
     }

@@ -48,7 +48,7 @@ public final class Heap implements AutoCloseable {
         this.log = log;
         this.checkpointer = new Checkpointer(file, log, config, metrics);
         this.transactions = new TransactionManager(working, log, config.durability(), metrics, config.maxAttempts(),
-                file.header().checkpointLsn(), recovery.lastSequence(), checkpointer::nudge);
+                file.header().checkpointLsn(), file.header().lastSequence(), checkpointer::nudge);
     }
 
     /**
@@ -67,7 +67,8 @@ public final class Heap implements AutoCloseable {
             Recovery recovery = new Recovery(file.storage(), file.logDirectory(), segmentBytes);
             RecoveryReport report = recovery.replay(file.header().checkpointLsn(), file.durableImage());
             long start = recovery.freshStart(report.endLsn());
-            file.writeCheckpoint(start);
+            // Commit sequences continue across restarts: after the image's last one, or the log's.
+            file.writeCheckpoint(start, Math.max(file.header().lastSequence(), report.lastSequence()));
             recovery.retireAll();
             metrics.recovery(report.nanos());
             RedoLog log = new RedoLog(file.storage(), file.logDirectory(), segmentBytes, start,

@@ -213,7 +213,7 @@ public final class HeapFile implements AutoCloseable {
             try (Arena arena = Arena.ofConfined()) {
                 DurableMapping page0 = storage.mapDurable(image, Pages.SIZE, arena);
                 new HeapHeader(HeapHeader.FORMAT_VERSION, config.sizeBytes(), new SecureRandom().nextLong(),
-                        config.logSegmentBytes(), 0, 0, System.currentTimeMillis()).writeTo(page0.memory());
+                        config.logSegmentBytes(), 0, 0, System.currentTimeMillis(), 0).writeTo(page0.memory());
                 page0.force(0, Pages.SIZE);
             }
             storage.forceFile(image);
@@ -291,9 +291,12 @@ public final class HeapFile implements AutoCloseable {
         return storage.mapPrivate(directory.resolve(IMAGE), header.heapSize(), arena);
     }
 
-    /** Durably records that the image holds every log record below {@code lsn}. */
-    public void writeCheckpoint(long lsn) {
-        HeapHeader next = header.withCheckpoint(lsn);
+    /**
+     * Durably records that the image holds every log record below {@code lsn}, the last of them
+     * of commit sequence {@code lastSequence}.
+     */
+    public void writeCheckpoint(long lsn, long lastSequence) {
+        HeapHeader next = header.withCheckpoint(lsn, lastSequence);
         next.writeTo(durable.memory().asSlice(0, Pages.SIZE));
         durable.force(0, Pages.SIZE);
         header = next;

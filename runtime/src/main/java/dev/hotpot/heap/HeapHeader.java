@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * page 0: slot A at byte 0, slot B at byte 2048; each slot:
  *   0  long  magic            bytes "HOTPOTHP"
- *   8  int   formatVersion    1
+ *   8  int   formatVersion    3
  *  12  int   pageSize         4096
  *  16  long  heapSize         bytes, a multiple of pageSize
  *  24  long  heapId           random, names the heap in logs and (later) in the cluster
@@ -23,14 +23,18 @@ import java.util.zip.CRC32C;
  *  40  long  checkpointLsn    every log record below it is in the image
  *  48  long  sequence         +1 on each header write; the valid slot with the higher one wins
  *  56  long  createdMillis
- *  64  int   crc32c           over bytes [0, 64) of the slot
+ *  64  long  lastSequence     the commit sequence of the last record in the image at this
+ *                             checkpoint: later commits continue after it, across restarts
+ *  72  int   crc32c           over bytes [0, 72) of the slot
  * </pre>
+ *
+ * <p>Formats 1 and 2 end at byte 64 with the CRC there, and read as {@code lastSequence} 0.
  *
  * <p>Invariant: a header write goes to the slot that does not hold the current header, and is
  * forced before anything relies on it, so a torn header write leaves the other slot valid.
  */
 public record HeapHeader(int formatVersion, long heapSize, long heapId, long logSegmentBytes,
-                         long checkpointLsn, long sequence, long createdMillis) {
+                         long checkpointLsn, long sequence, long createdMillis, long lastSequence) {
 
     public static final long MAGIC = 0x5048544F50544F48L;
     /** Format 3 logs records with commit sequences and durable marks (log format 3). */
@@ -43,10 +47,14 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
     static final int FORMAT_VERSION_2 = 2;
     static final int FORMAT_VERSION_1 = 1;
     static final int SLOT_BYTES = 2048;
-    private static final int CRC_OFFSET = 64;
+    private static final int LAST_SEQUENCE_OFFSET = 64;
+    private static final int CRC_OFFSET = 72;
+    /** Where formats 1 and 2 keep their CRC. */
+    private static final int EARLIER_CRC_OFFSET = 64;
 
-    HeapHeader withCheckpoint(long lsn) {
-        return new HeapHeader(FORMAT_VERSION, heapSize, heapId, logSegmentBytes, lsn, sequence + 1, createdMillis);
+    HeapHeader withCheckpoint(long lsn, long lastSequence) {
+        return new HeapHeader(FORMAT_VERSION, heapSize, heapId, logSegmentBytes, lsn, sequence + 1, createdMillis,
+                lastSequence);
     }
 
     /** Writes this header into the slot chosen by its sequence (the one not holding its predecessor). */
@@ -61,7 +69,11 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
         slot.set(ValueLayout.JAVA_LONG_UNALIGNED, 40, checkpointLsn);
         slot.set(ValueLayout.JAVA_LONG_UNALIGNED, 48, sequence);
         slot.set(ValueLayout.JAVA_LONG_UNALIGNED, 56, createdMillis);
-        slot.set(ValueLayout.JAVA_INT_UNALIGNED, CRC_OFFSET, crc(slot));
+        int crcOffset = crcOffset(formatVersion);
+        if (crcOffset == CRC_OFFSET) {
+            slot.set(ValueLayout.JAVA_LONG_UNALIGNED, LAST_SEQUENCE_OFFSET, lastSequence);
+        }
+        slot.set(ValueLayout.JAVA_INT_UNALIGNED, crcOffset, crc(slot, crcOffset));
     }
 
     /**
@@ -91,23 +103,31 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
     }
 
     private static HeapHeader readSlot(MemorySegment slot) {
+        int formatVersion = slot.get(ValueLayout.JAVA_INT_UNALIGNED, 8);
+        int crcOffset = crcOffset(formatVersion);
         if (slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) != MAGIC
-                || slot.get(ValueLayout.JAVA_INT_UNALIGNED, CRC_OFFSET) != crc(slot)) {
+                || slot.get(ValueLayout.JAVA_INT_UNALIGNED, crcOffset) != crc(slot, crcOffset)) {
             return null;
         }
         return new HeapHeader(
-                slot.get(ValueLayout.JAVA_INT_UNALIGNED, 8),
+                formatVersion,
                 slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 16),
                 slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 24),
                 slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 32),
                 slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 40),
                 slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 48),
-                slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 56));
+                slot.get(ValueLayout.JAVA_LONG_UNALIGNED, 56),
+                crcOffset == CRC_OFFSET ? slot.get(ValueLayout.JAVA_LONG_UNALIGNED, LAST_SEQUENCE_OFFSET) : 0);
     }
 
-    private static int crc(MemorySegment slot) {
+    /** Formats 1 and 2 end before {@code lastSequence}; this format and any later one after it. */
+    private static int crcOffset(int formatVersion) {
+        return formatVersion == FORMAT_VERSION_1 || formatVersion == FORMAT_VERSION_2 ? EARLIER_CRC_OFFSET : CRC_OFFSET;
+    }
+
+    private static int crc(MemorySegment slot, int crcOffset) {
         CRC32C crc = new CRC32C();
-        crc.update(slot.asSlice(0, CRC_OFFSET).asByteBuffer());
+        crc.update(slot.asSlice(0, crcOffset).asByteBuffer());
         return (int) crc.getValue();
     }
 }

@@ -157,7 +157,7 @@ class BadInputTest {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
             new HeapHeader(4, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
-                    current.sequence() + 1, current.createdMillis()).writeTo(page0);
+                    current.sequence() + 1, current.createdMillis(), current.lastSequence()).writeTo(page0);
         }
         HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
         assertTrue(e.getMessage().contains("version 4") && e.getMessage().contains("supported=3"), e.getMessage());
@@ -184,7 +184,8 @@ class BadInputTest {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
             new HeapHeader(version, current.heapSize(), current.heapId(), current.logSegmentBytes(),
-                    current.checkpointLsn(), current.sequence() + 1, current.createdMillis()).writeTo(page0);
+                    current.checkpointLsn(), current.sequence() + 1, current.createdMillis(), current.lastSequence())
+                    .writeTo(page0);
             return current.formatVersion();
         }
     }
@@ -198,7 +199,7 @@ class BadInputTest {
                 java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             previous = HeapHeader.readFrom(page0, image);
-            HeapHeader next = previous.withCheckpoint(previous.checkpointLsn() + (1 << 20));
+            HeapHeader next = previous.withCheckpoint(previous.checkpointLsn() + (1 << 20), previous.lastSequence());
             next.writeTo(page0);
             // Tear the new copy: its CRC no longer matches, as after a crash in the middle of the write.
             long slot = (next.sequence() & 1) * HeapHeader.SLOT_BYTES;
@@ -300,6 +301,24 @@ class BadInputTest {
         try (Stream<Path> files = Files.list(dir.resolve("values").resolve("log"))) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("dropped-"
                     + java.util.HexFormat.of().toHexDigits(damaged) + ".bin")), "the cut bytes are kept");
+        }
+    }
+
+    @Test
+    void commitSequencesContinueAcrossACleanCloseAndACrash() throws Exception {
+        commitInChildAndCrash();
+        long afterCrash;
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            long values = heap.root("values");
+            heap.putLong(values, 1000);
+            afterCrash = heap.committedVersion(values);
+            assertTrue(afterCrash > COUNT, "after recovering " + (COUNT + 1) + " records the next commit is " + afterCrash);
+        }
+        try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
+            long values = heap.root("values");
+            heap.putLong(values, 1001);
+            assertEquals(afterCrash + 1, heap.committedVersion(values),
+                    "after a clean close, which leaves no log to replay, the header carries the last sequence");
         }
     }
 }
