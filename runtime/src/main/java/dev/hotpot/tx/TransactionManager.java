@@ -208,41 +208,37 @@ public final class TransactionManager {
 
     /** Copies heap bytes {@code [address, address + length)} into {@code target}, as one consistent read. */
     public void readBytes(long address, MemorySegment target, long targetOffset, long length) {
-        Transaction tx = open.current();
-        if (tx == null) {
-            run(() -> {
-                readBytes(address, target, targetOffset, length);
-                return null;
-            });
-        } else {
-            forEachPageChunk(address, length, (at, done, chunk) -> tx.readPage(at, target, targetOffset + done, chunk));
-        }
+        forEachPageChunk(address, length, (tx, at, done, chunk) -> tx.readPage(at, target, targetOffset + done, chunk));
     }
 
     /** Copies {@code source} bytes into the heap at {@code address}, in the open or an auto-committed transaction. */
     public void writeBytes(long address, MemorySegment source, long sourceOffset, long length) {
-        Transaction tx = open.current();
-        if (tx == null) {
-            run(() -> {
-                writeBytes(address, source, sourceOffset, length);
-                return null;
-            });
-        } else {
-            forEachPageChunk(address, length, (at, done, chunk) -> tx.writePage(at, source, sourceOffset + done, chunk));
-        }
+        forEachPageChunk(address, length, (tx, at, done, chunk) -> tx.writePage(at, source, sourceOffset + done, chunk));
     }
 
     @FunctionalInterface
     private interface PageChunk {
-        void accept(long address, long done, int length);
+        void accept(Transaction tx, long address, long done, int length);
     }
 
-    private static void forEachPageChunk(long address, long length, PageChunk chunk) {
+    /**
+     * Passes each piece of {@code [address, address + length)} that lies within one page to
+     * {@code chunk}, in the calling thread's open transaction, else in one of its own.
+     */
+    private void forEachPageChunk(long address, long length, PageChunk chunk) {
+        Transaction tx = open.current();
+        if (tx == null) {
+            run(() -> {
+                forEachPageChunk(address, length, chunk);
+                return null;
+            });
+            return;
+        }
         long done = 0;
         while (done < length) {
             long at = address + done;
             int n = (int) Math.min(length - done, Pages.SIZE - (at & Pages.OFFSET_MASK));
-            chunk.accept(at, done, n);
+            chunk.accept(tx, at, done, n);
             done += n;
         }
     }

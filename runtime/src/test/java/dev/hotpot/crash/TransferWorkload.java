@@ -27,19 +27,19 @@ public final class TransferWorkload {
         Path ackFile = Path.of(args[4]);
         boolean pauseInCheckpoint = Boolean.parseBoolean(args[5]);
 
-        HeapConfig base = CrashBank.config(dir, durability);
-        HeapConfig config = pauseInCheckpoint ? HeapConfig.builder(dir, base.name()).size(base.sizeBytes())
-                .logSegmentBytes(base.logSegmentBytes()).checkpointLogBytes(base.checkpointLogBytes())
-                .durability(durability).checkpointListener((from, to) -> {
-                    System.out.println("CHECKPOINT " + from + " " + to);
-                    System.out.flush();
-                    try {
-                        Thread.sleep(30_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }).build() : base;
-        Heap heap = Heap.open(config);
+        HeapConfig.Builder config = CrashBank.builder(dir, durability);
+        if (pauseInCheckpoint) {
+            config.checkpointListener((from, to) -> {
+                System.out.println("CHECKPOINT " + from + " " + to);
+                System.out.flush();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        Heap heap = Heap.open(config.build());
         long bank = CrashBank.openOrCreate(heap, threads);
         try (AckLog acks = new AckLog(ackFile)) {
             System.out.println("READY");

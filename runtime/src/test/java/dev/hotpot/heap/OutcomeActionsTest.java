@@ -2,6 +2,7 @@ package dev.hotpot.heap;
 
 import dev.hotpot.HotpotException;
 import dev.hotpot.testing.FaultyStorage;
+import dev.hotpot.testing.RootValue;
 import dev.hotpot.testing.TempHeaps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +27,7 @@ class OutcomeActionsTest {
     Path dir;
 
     private static long storeValue(Heap heap, long value) {
-        return heap.transaction(() -> {
-            long at = heap.root(ROOT);
-            if (at == 0) {
-                at = heap.allocate(8);
-                heap.setRoot(ROOT, at);
-            }
-            heap.putLong(at, value);
-            return at;
-        });
+        return RootValue.store(heap, ROOT, value);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.hotpot.heap;
 
 import dev.hotpot.HotpotException;
 import dev.hotpot.testing.FaultyStorage;
+import dev.hotpot.testing.RootValue;
 import dev.hotpot.testing.TempHeaps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,16 +24,8 @@ class StorageFaultTest {
     @TempDir
     Path dir;
 
-    private long commitCounter(Heap heap, long value) {
-        return heap.transaction(() -> {
-            long counter = heap.root(ROOT);
-            if (counter == 0) {
-                counter = heap.allocate(8);
-                heap.setRoot(ROOT, counter);
-            }
-            heap.putLong(counter, value);
-            return counter;
-        });
+    private static long commitCounter(Heap heap, long value) {
+        return RootValue.store(heap, ROOT, value);
     }
 
     private long counterAfterReopen() {

@@ -137,21 +137,9 @@ class LogReaderTest {
         Recovery recovery = new Recovery(new FileStorage(), dir, SEGMENT);
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment image = arena.allocate(1 << 20);
-            var refused = assertThrows(dev.hotpot.HeapCorruptException.class, () -> recovery.replay(0, new InMemoryImage(image)));
+            var refused = assertThrows(dev.hotpot.HeapCorruptException.class, () -> recovery.replay(0, new dev.hotpot.testing.InMemoryImage(image)));
             assertTrue(refused.getMessage().contains("the record at lsn=0") && refused.getMessage().contains("lsn=" + positions[2]),
                     refused.getMessage());
-        }
-    }
-
-    /** An image in memory: nothing to force. */
-    private record InMemoryImage(MemorySegment memory) implements dev.hotpot.storage.DurableMapping {
-        @Override
-        public dev.hotpot.storage.PersistenceMode mode() {
-            return dev.hotpot.storage.PersistenceMode.MSYNC;
-        }
-
-        @Override
-        public void force(long offset, long length) {
         }
     }
 }

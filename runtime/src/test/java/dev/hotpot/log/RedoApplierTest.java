@@ -1,8 +1,8 @@
 package dev.hotpot.log;
 
 import dev.hotpot.heap.Pages;
-import dev.hotpot.storage.DurableMapping;
 import dev.hotpot.storage.PersistenceMode;
+import dev.hotpot.testing.InMemoryImage;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -12,17 +12,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RedoApplierTest {
-    /** An image in memory that records the ranges forced. */
-    private record RecordingImage(MemorySegment memory, PersistenceMode mode, List<long[]> forced)
-            implements DurableMapping {
-        RecordingImage(PersistenceMode mode) {
-            this(MemorySegment.ofArray(new byte[64 * Pages.SIZE]), mode, new ArrayList<>());
-        }
-
-        @Override
-        public void force(long offset, long length) {
-            forced.add(new long[]{offset, length});
-        }
+    private static InMemoryImage image(PersistenceMode mode) {
+        return new InMemoryImage(MemorySegment.ofArray(new byte[64 * Pages.SIZE]), mode, new ArrayList<>());
     }
 
     /** Applies one record writing a byte on each of {@code pages}. */
@@ -37,7 +28,7 @@ class RedoApplierTest {
 
     @Test
     void onDaxEachRunOfTouchedPagesIsForcedAloneNotTheSpanBetween() {
-        RecordingImage image = new RecordingImage(PersistenceMode.DAX);
+        InMemoryImage image = image(PersistenceMode.DAX);
         RedoApplier applier = new RedoApplier(image);
         applyTo(applier, 3, 4, 40, 60);
         applier.forceTouched();
@@ -46,7 +37,7 @@ class RedoApplierTest {
 
     @Test
     void withMsyncOneForceCoversTheSpanOfTouchedPages() {
-        RecordingImage image = new RecordingImage(PersistenceMode.MSYNC);
+        InMemoryImage image = image(PersistenceMode.MSYNC);
         RedoApplier applier = new RedoApplier(image);
         applyTo(applier, 3, 4, 40, 60);
         applier.forceTouched();

@@ -2,11 +2,9 @@ package dev.hotpot.testing;
 
 import dev.hotpot.storage.DurableMapping;
 import dev.hotpot.storage.FileStorage;
-import dev.hotpot.storage.PersistenceMode;
 import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -44,28 +42,10 @@ public final class FaultyStorage implements Storage {
     @Override
     public DurableMapping mapDurable(Path file, long size, Arena arena) throws IOException {
         check("mapDurable");
-        DurableMapping real = files.mapDurable(file, size, arena);
-        return new DurableMapping() {
-            @Override
-            public MemorySegment memory() {
-                return real.memory();
-            }
-
-            @Override
-            public PersistenceMode mode() {
-                return real.mode();
-            }
-
-            @Override
-            public void force(long offset, long length) {
-                try {
-                    check("force");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                real.force(offset, length);
-            }
-        };
+        return new InterceptedMapping(files.mapDurable(file, size, arena), (real, offset, length) -> {
+            check("force");
+            real.force(offset, length);
+        });
     }
 
     @Override

@@ -2,11 +2,9 @@ package dev.hotpot.testing;
 
 import dev.hotpot.storage.DurableMapping;
 import dev.hotpot.storage.FileStorage;
-import dev.hotpot.storage.PersistenceMode;
 import dev.hotpot.storage.Storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -91,27 +89,10 @@ public final class PowerCutStorage implements Storage {
     public DurableMapping mapDurable(Path file, long size, Arena arena) throws IOException {
         DurableMapping real = files.mapDurable(file, size, arena);
         String id = idOf(file);
-        return new DurableMapping() {
-            @Override
-            public MemorySegment memory() {
-                return real.memory();
-            }
-
-            @Override
-            public PersistenceMode mode() {
-                return real.mode();
-            }
-
-            @Override
-            public void force(long offset, long length) {
-                real.force(offset, length);
-                try {
-                    forced(id, file, real.memory(), offset, length);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        return new InterceptedMapping(real, (mapping, offset, length) -> {
+            mapping.force(offset, length);
+            forced(id, file, mapping.memory(), offset, length);
+        });
     }
 
     @Override

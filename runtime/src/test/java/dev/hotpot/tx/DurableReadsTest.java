@@ -6,10 +6,9 @@ import dev.hotpot.log.LogRecordDescriptor;
 import dev.hotpot.log.RedoApplier;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.metrics.HotpotMetrics;
-import dev.hotpot.storage.DurableMapping;
 import dev.hotpot.storage.FileStorage;
-import dev.hotpot.storage.PersistenceMode;
 import dev.hotpot.testing.Capturing;
+import dev.hotpot.testing.InMemoryImage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,7 +144,7 @@ class DurableReadsTest {
     private static Map<Long, Long> commitEnds(RedoLog log) {
         log.forceAll();
         MemorySegment image = MemorySegment.ofArray(new long[2 * Pages.SIZE / 8]);
-        RedoApplier applier = new RedoApplier(new InMemory(image));
+        RedoApplier applier = new RedoApplier(new InMemoryImage(image));
         Map<Long, Long> ends = new HashMap<>();
         log.scan(0, log.writtenPosition(), (lsn, txId, sequence, body) -> {
             applier.commit(lsn, txId, sequence, body);
@@ -160,18 +159,6 @@ class DurableReadsTest {
         ValueSeen(long value) {
             super(null, null, false, false);
             this.value = value;
-        }
-    }
-
-    /** The image the records are replayed into, in memory: nothing to force. */
-    private record InMemory(MemorySegment memory) implements DurableMapping {
-        @Override
-        public PersistenceMode mode() {
-            return PersistenceMode.MSYNC;
-        }
-
-        @Override
-        public void force(long offset, long length) {
         }
     }
 }
