@@ -81,6 +81,14 @@ public final class Hotpot {
         heap().flush();
     }
 
+    /**
+     * The barrier: returns once this node shows every commit acknowledged on any node of the
+     * cluster before the call. On a single node it returns at once.
+     */
+    public static void sync() {
+        heap().sync();
+    }
+
     /** Where the heap's metrics go ({@code hotpot.tx.commit}, {@code hotpot.log.force}, ...). */
     public static MeterRegistry meterRegistry() {
         return heap().config().meterRegistry();
@@ -99,7 +107,7 @@ public final class Hotpot {
 
     private static synchronized ObjectSpace open() {
         if (objects == null) {
-            Heap heap = Heap.open(HotpotSettings.heapConfig(System.getProperties()));
+            Heap heap = openDefault(System.getProperties());
             ObjectSpace opened = new ObjectSpace(heap, PersistentMap::new);
             try {
                 BuiltIns.bind(opened);
@@ -111,6 +119,22 @@ public final class Hotpot {
             objects = opened;
         }
         return objects;
+    }
+
+    /** A local heap, or, when the settings ask for a cluster, this node's copy of the cluster heap. */
+    private static Heap openDefault(java.util.Properties settings) {
+        dev.hotpot.heap.HeapConfig config = HotpotSettings.heapConfig(settings);
+        if (settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.PEERS) == null) {
+            return Heap.open(config);
+        }
+        for (dev.hotpot.heap.HeapProvider provider : java.util.ServiceLoader.load(dev.hotpot.heap.HeapProvider.class,
+                Hotpot.class.getClassLoader())) {
+            if (provider.accepts(settings)) {
+                return provider.open(config, settings);
+            }
+        }
+        throw new ConfigurationException("hotpot.peers is set, but the cluster module is not on the class path;"
+                + " run with the agent jar (-javaagent:hotpot.jar), which carries it");
     }
 
     private static long addressOf(Object object, String what) {

@@ -25,7 +25,20 @@ public final class HotpotSettings {
     public static final String DURABILITY = "durability";
     public static final String MAX_ATTEMPTS = "maxAttempts";
     public static final String STORAGE = "storage";
-    public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE);
+    /** This node's id in a cluster (letters, digits, {@code -}); with {@link #PEERS}. */
+    public static final String NODE = "node";
+    /** The founding nodes of a cluster, {@code id@host:port} separated by {@code ;}; unset on a single node. */
+    public static final String PEERS = "peers";
+    /** host:port of a cluster node that is not among the peers. */
+    public static final String ADDRESS = "address";
+    /** Copies of a new cluster heap (N); default min(3, peers). */
+    public static final String REPLICAS = "replicas";
+    /** A file holding the cluster secret. */
+    public static final String SECRET_FILE = "secretFile";
+    /** How long a cluster commit may take before its outcome is reported unknown (default 10s). */
+    public static final String COMMIT_TIMEOUT = "commitTimeout";
+    public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE,
+            NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, COMMIT_TIMEOUT);
 
     public static final String DEFAULT_DIR = "hotpot-data";
     public static final String DEFAULT_HEAP = "default";

@@ -98,6 +98,36 @@ public final class Heap implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the contents of the closed heap {@code config.name()} (created if absent) with an
+     * image that {@code fill} writes into its page image, as of commit sequence
+     * {@code lastSequence}: a cluster node catching up from its primary. The local log is
+     * dropped. Not atomic: the caller marks the folder as being replaced before and clears the mark
+     * after, and starts over if it finds the mark.
+     */
+    public static void replaceImage(HeapConfig config, long lastSequence, java.util.function.Consumer<MemorySegment> fill) {
+        HeapFile file = HeapFile.openOrCreate(config);
+        try {
+            Recovery recovery = new Recovery(file.storage(), file.logDirectory(), file.header().logSegmentBytes());
+            long start = recovery.freshStart(file.header().checkpointLsn());
+            MemorySegment image = file.durableImage().memory();
+            // Page 0 is the header's: the image starts at page 1.
+            image.asSlice(Pages.SIZE).fill((byte) 0);
+            fill.accept(image);
+            file.durableImage().force(Pages.SIZE, image.byteSize() - Pages.SIZE);
+            file.writeCheckpoint(start, lastSequence);
+            recovery.retireAll();
+        } catch (IOException e) {
+            throw new HotpotException("cannot replace heap image: directory=" + file.directory() + " (" + e + ")", e);
+        } finally {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing heap files of " + config.name() + " failed", e);
+            }
+        }
+    }
+
     // ---- transactions -----------------------------------------------------------------------
 
     /** Runs {@code body} atomically; see {@link TransactionManager#run}. */
@@ -147,6 +177,16 @@ public final class Heap implements AutoCloseable {
     /** Runs {@code action} once the calling thread's open transaction has committed. */
     public void afterCommit(Runnable action) {
         openTransaction().afterCommit(action);
+    }
+
+    /** The transaction manager, for a cluster node that routes, ships and applies this heap's commits (runtime use). */
+    public TransactionManager transactionManager() {
+        return transactions;
+    }
+
+    /** The redo log, for a cluster node that ships and appends this heap's records (runtime use). */
+    public RedoLog redoLog() {
+        return log;
     }
 
     private dev.hotpot.tx.Transaction openTransaction() {
@@ -341,6 +381,15 @@ public final class Heap implements AutoCloseable {
         log.forceAll();
     }
 
+    /**
+     * Returns once this heap shows every commit acknowledged anywhere before the call: on a cluster
+     * node that is not the primary, once it has applied them; at once otherwise.
+     */
+    public void sync() {
+        checkOpen();
+        transactions.sync();
+    }
+
     /** Folds the log into the page image now (normally done in the background). */
     public void checkpoint() {
         checkOpen();
@@ -359,7 +408,7 @@ public final class Heap implements AutoCloseable {
 
     /** Checkpoints everything committed and releases the heap. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

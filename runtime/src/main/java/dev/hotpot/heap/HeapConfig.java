@@ -77,6 +77,12 @@ public record HeapConfig(
         }
     }
 
+    /** This configuration with another heap size (a cluster heap takes the size its catalog has). */
+    public HeapConfig withSize(long bytes) {
+        return new HeapConfig(directory, name, bytes, durability, asyncFlushInterval, logSegmentBytes, checkpointLogBytes,
+                maxAttempts, meterRegistry, checkpointListener, storage);
+    }
+
     /** The folder of this heap: {@code directory/name}. */
     public Path heapDirectory() {
         return directory.resolve(name);

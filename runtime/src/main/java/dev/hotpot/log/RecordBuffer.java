@@ -52,6 +52,15 @@ public final class RecordBuffer {
         length += total;
     }
 
+    /** Makes {@code body} (ranges in the layout of {@link LogRecordDescriptor}) the whole body: a record shipped from another log. */
+    public void copyBody(MemorySegment body) {
+        reset();
+        int bodyLength = Math.toIntExact(body.byteSize());
+        ensure(bodyLength);
+        MemorySegment.copy(body, 0, view, HEADER_LENGTH, bodyLength);
+        length += bodyLength;
+    }
+
     /** Writes the header fields known before append and the body CRC. */
     public void seal(long txId, int epoch) {
         crc.reset();

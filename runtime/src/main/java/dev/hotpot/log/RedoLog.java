@@ -49,6 +49,8 @@ public final class RedoLog implements AutoCloseable {
     private LogSegment appendSegment;
     private long appendIndex = -1;
     private volatile long checkpointed;
+    /** Segments at or above the one holding this position are kept through checkpoints: a reader still needs them. */
+    private volatile long retainedFrom = Long.MAX_VALUE;
 
     /** Whether a thread is forcing; the one that sets it forces, and it alone then writes {@code durable}. */
     private final AtomicBoolean forcing = new AtomicBoolean();
@@ -202,6 +204,16 @@ public final class RedoLog implements AutoCloseable {
         }
     }
 
+    /** Calls {@code action} with the written position while no record can be appended (so not with a commit's sequence half taken). */
+    public <T> T atTail(java.util.function.LongFunction<T> action) {
+        appendLock.lock();
+        try {
+            return action.apply(written);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** Forces everything appended so far. */
     public void forceAll() {
         awaitDurable(written);
@@ -215,7 +227,11 @@ public final class RedoLog implements AutoCloseable {
         return durable;
     }
 
-    /** Visits the durable records in {@code [from, to)}; checkpoint thread only. */
+    /**
+     * Visits the records in {@code [from, to)}, which must lie below {@link #writtenPosition()} and
+     * at or above the checkpoint or the retained position. Any thread; the checkpoint thread and a
+     * cluster primary's shippers read concurrently.
+     */
     public LogReader.Result scan(long from, long to, LogReader.Visitor visitor) {
         return LogReader.scan(index -> {
             LogSegment segment = segments.get(index);
@@ -223,9 +239,17 @@ public final class RedoLog implements AutoCloseable {
         }, segmentBytes, from, to, visitor);
     }
 
-    /** Records that everything below {@code lsn} is in the image, and recycles segments wholly below it. */
+    /**
+     * Keeps the records from {@code lsn} on readable with {@link #scan} through checkpoints (a
+     * cluster primary ships them from here); {@code Long.MAX_VALUE} keeps nothing back.
+     */
+    public void retainFrom(long lsn) {
+        retainedFrom = lsn;
+    }
+
+    /** Records that everything below {@code lsn} is in the image, and recycles segments wholly below it and below the retained position. */
     public void retireBelow(long lsn) throws IOException {
-        for (Map.Entry<Long, LogSegment> entry : segments.headMap(lsn / segmentBytes).entrySet()) {
+        for (Map.Entry<Long, LogSegment> entry : segments.headMap(Math.min(lsn, retainedFrom) / segmentBytes).entrySet()) {
             segments.remove(entry.getKey());
             entry.getValue().retire(storage);
         }

@@ -69,6 +69,15 @@ final class PageMap {
         }
     }
 
+    /** The keys in first-insertion order: entries {@code [0, size())} of the returned array are valid. */
+    int[] pages() {
+        int[] pages = new int[size];
+        for (int i = 0; i < size; i++) {
+            pages[i] = keys[used[i]];
+        }
+        return pages;
+    }
+
     void clear() {
         for (int i = 0; i < size; i++) {
             keys[used[i]] = EMPTY;

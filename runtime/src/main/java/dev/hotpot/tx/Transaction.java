@@ -72,6 +72,10 @@ public final class Transaction {
     /** Whether this attempt began a store (even one that a conflict cut short), and whether the last one did. */
     private boolean storing;
     private boolean wroteInLastAttempt;
+    /** The id the next record takes instead of a new one: a foreign commit keeps its node's id. 0 if none. */
+    private long foreignTxId;
+    /** The commit sequence of the last record this transaction logged. */
+    private long lastSequence;
 
     Transaction(TransactionManager manager) {
         this.manager = manager;
@@ -86,7 +90,44 @@ public final class Transaction {
         storing = false;
         lockedPages = 0;
         lastReadPage = -1;
+        foreignTxId = 0;
         readVersion = manager.clock();
+    }
+
+    /**
+     * Makes this open transaction the one that ran on another node: it read {@code readPages} at
+     * versions no newer than {@code readVersion} and its record is {@code body}. The pages join the
+     * read set and the body's ranges are stored over consistent copies of their pages; a written
+     * page that changed since {@code readVersion} aborts (it is in the read set).
+     */
+    void replayForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+        this.readVersion = readVersion;
+        this.foreignTxId = txId;
+        for (int i = 0; i < readCount; i++) {
+            int page = readPages[i];
+            if (page < 0 || page >= versions.words().length) {
+                throw new IllegalArgumentException("read page " + page + " lies outside the heap");
+            }
+            recordRead(page);
+        }
+        long heapSize = working.byteSize();
+        for (long at = 0, size = body.byteSize(); at < size; ) {
+            int length = dev.hotpot.log.CommitBody.checkRange(body, at, heapSize, 0);
+            long address = dev.hotpot.log.CommitBody.address(body, at);
+            long done = 0;
+            while (done < length) {
+                long to = address + done;
+                int chunk = (int) Math.min(length - done, Pages.SIZE - (to & Pages.OFFSET_MASK));
+                writePage(to, body, at + dev.hotpot.log.LogRecordDescriptor.RANGE_HEADER_LENGTH + done, chunk);
+                done += chunk;
+            }
+            at = dev.hotpot.log.CommitBody.next(at, length);
+        }
+    }
+
+    /** The commit sequence of the last record this transaction logged. */
+    long lastSequence() {
+        return lastSequence;
     }
 
     TransactionManager manager() {
@@ -327,6 +368,11 @@ public final class Transaction {
             finishWithoutRecord();
             return;
         }
+        CommitRoute route = manager.route();
+        if (route != null && foreignTxId == 0) {
+            commitThrough(route);
+            return;
+        }
         long start = System.nanoTime();
         long lsn = CONFLICT;
         Throwable failed = null;
@@ -353,7 +399,7 @@ public final class Transaction {
         }
         try {
             if (manager.durability() == Durability.SYNC) {
-                manager.log().awaitDurable(lsn);
+                manager.awaitDurable(lsn);
             }
         } catch (RuntimeException notDurable) {
             // The record is appended and may or may not become durable: nothing may commit after
@@ -365,6 +411,55 @@ public final class Transaction {
         finish(Outcome.COMMITTED);
         manager.metrics().commitLatency(System.nanoTime() - start);
         manager.afterLoggedCommit();
+    }
+
+    /**
+     * Commits through a cluster's primary: the diff is taken against the working copy with the
+     * written pages locked, as a local commit takes it, then the pages are released and the record
+     * goes to the primary with the read set; the route returns once this node applied it.
+     */
+    private void commitThrough(CommitRoute route) {
+        long start = System.nanoTime();
+        boolean valid;
+        int token = manager.gate().enter();
+        try {
+            valid = lockWrittenPages() && readSetValid(true);
+            if (valid) {
+                record.reset();
+                for (int i = 0; i < writes.size(); i++) {
+                    appendDiff(i);
+                }
+            }
+        } finally {
+            unlockWrittenPages();
+            manager.gate().exit(token);
+        }
+        if (!valid) {
+            rollback();
+            throw abort();
+        }
+        if (record.bodyLength() == 0) {
+            finishWithoutRecord();
+            return;
+        }
+        long txId = manager.nextTxId();
+        long sequence;
+        try {
+            sequence = route.commit(txId, readVersion, readSet.pages(), readSet.size(), record.body());
+        } catch (RuntimeException | Error failed) {
+            finish(Outcome.UNKNOWN);
+            throw failed;
+        }
+        if (sequence == CommitRoute.CONFLICT) {
+            rollback();
+            throw abort();
+        }
+        lastSequence = sequence;
+        // The stream applied the record on another thread: what must be in place before others read
+        // it is published as soon as the outcome is known.
+        runAndClear(beforeUnlock);
+        finish(Outcome.COMMITTED);
+        manager.metrics().commitLatency(System.nanoTime() - start);
     }
 
     /**
@@ -413,9 +508,10 @@ public final class Transaction {
             if (record.bodyLength() == 0) {
                 return NO_RECORD;
             }
-            record.seal(manager.nextTxId(), 0);
+            record.seal(foreignTxId != 0 ? foreignTxId : manager.nextTxId(), manager.epoch());
             long lsn = manager.log().append(record, manager::nextSequence);
             appended = true;
+            lastSequence = record.sequence();
             try {
                 applier.copyLocked(record.body(), manager.durability() == Durability.SYNC ? lsn : 0);
                 runAndClear(beforeUnlock);
@@ -437,7 +533,7 @@ public final class Transaction {
     private void finishWithoutRecord() {
         try {
             runAndClear(beforeUnlock);
-            manager.log().awaitDurable(newestSeenPosition());
+            manager.awaitDurable(newestSeenPosition());
         } catch (RuntimeException | Error failed) {
             finish(Outcome.UNKNOWN);
             throw failed;
@@ -518,7 +614,7 @@ public final class Transaction {
      */
     void rollback() {
         try {
-            manager.log().awaitDurable(newestSeenPosition());
+            manager.awaitDurable(newestSeenPosition());
         } catch (RuntimeException notDurable) {
             finish(Outcome.UNKNOWN);
             throw notDurable;

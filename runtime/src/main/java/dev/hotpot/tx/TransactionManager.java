@@ -31,6 +31,12 @@ public final class TransactionManager {
     static final int RUN_ALONE_AFTER = 4;
     /** What {@link #attempt} returns when the attempt conflicted. */
     private static final Object CONFLICTED = new Object();
+    /**
+     * Commit sequences of a cluster carry the epoch of the primary that handed them out above this
+     * bit: a sequence names one record cluster-wide, and a later epoch's sequences are larger.
+     */
+    public static final int EPOCH_SHIFT = 40;
+    private static final long TX_COUNTER_MASK = (1L << 48) - 1;
 
     private final MemorySegment working;
     private final PageVersions versions;
@@ -45,6 +51,14 @@ public final class TransactionManager {
     private final WorkingCopyAccess access;
     private final CommitGate gate = new CommitGate();
     private volatile HotpotException failure;
+    /** Set on a cluster node that is not its heap's primary; null where commits are logged here. */
+    private volatile CommitRoute route;
+    /** Set on a cluster primary; null on a single node. */
+    private volatile ReplicationWait replication;
+    /** The cluster epoch stamped into records; every sequence handed out is above {@code epoch << EPOCH_SHIFT}. */
+    private volatile int epoch;
+    /** This node's number in the top bits of its transaction ids (0 on a single node). */
+    private volatile long txIdNode;
 
     /**
      * @param firstTxId         first transaction id to hand out; unique across restarts because the
@@ -65,7 +79,7 @@ public final class TransactionManager {
         this.txIds = new AtomicLong(firstTxId);
         this.clock = new AtomicLong(lastSequence);
         this.open = new OpenTransactions(this);
-        this.access = new WorkingCopyAccess(this, open, working, versions, log, durability == Durability.SYNC);
+        this.access = new WorkingCopyAccess(this, open, working, versions, durability == Durability.SYNC);
     }
 
     /**
@@ -243,6 +257,151 @@ public final class TransactionManager {
         }
     }
 
+    // ---- cluster ------------------------------------------------------------------------------
+
+    /**
+     * Makes this heap a cluster node's copy: transaction ids carry {@code nodeIndex} in their top
+     * 16 bits, so that they are unique cluster-wide. Call before the first transaction.
+     */
+    public void setNode(int nodeIndex) {
+        if (nodeIndex < 0 || nodeIndex > 0xFFFF) {
+            throw new IllegalArgumentException("node index out of range: " + nodeIndex);
+        }
+        txIdNode = (long) nodeIndex << 48;
+    }
+
+    /**
+     * Takes up {@code epoch}: records appended from now on carry it, and their sequences lie above
+     * every sequence of earlier epochs. Epochs only grow.
+     */
+    public void setEpoch(long epoch) {
+        if (epoch < this.epoch || epoch > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("epoch " + epoch + " is not after " + this.epoch);
+        }
+        this.epoch = (int) epoch;
+    }
+
+    /**
+     * Sends commits to a primary through {@code route} ({@code null}: log them here). Change it only
+     * while no commit runs, at a role change of this node.
+     */
+    public void setRoute(CommitRoute route) {
+        this.route = route;
+    }
+
+    /** Makes durability wait for the in-sync backups too ({@code null}: the local force alone). */
+    public void setReplicationWait(ReplicationWait replication) {
+        this.replication = replication;
+    }
+
+    CommitRoute route() {
+        return route;
+    }
+
+    /**
+     * Returns once this heap shows every commit acknowledged anywhere before the call: at once on a
+     * single node or a cluster primary, after the cluster's barrier on another node.
+     */
+    public void sync() {
+        CommitRoute current = route;
+        if (current != null) {
+            current.sync();
+        }
+    }
+
+    /**
+     * Commits, on a cluster primary, a transaction that ran on another node: its record
+     * {@code body} is logged and applied if every page in {@code readPages} is still at a version
+     * no newer than {@code readVersion}. Returns once the record is durable as the heap's
+     * durability asks (on a primary: forced and acknowledged by the in-sync backups).
+     *
+     * @return the commit sequence of the record, or {@link CommitRoute#CONFLICT}
+     */
+    public long commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+        HotpotException failed = failure;
+        if (failed != null) {
+            throw new HotpotException("heap is unusable after a failed log force; close and reopen it", failed);
+        }
+        Transaction tx = open.mine();
+        if (tx.isActive()) {
+            throw new IllegalStateException("a foreign commit ran on a thread with an open transaction");
+        }
+        tx.begin();
+        try {
+            tx.replayForeign(txId, readVersion, readPages, readCount, body);
+            tx.commit();
+            return tx.lastSequence();
+        } catch (ConflictAbort conflict) {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            if (!tx.isOwnConflict(conflict)) {
+                throw conflict;
+            }
+            return CommitRoute.CONFLICT;
+        } catch (RuntimeException | Error e) {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The log position after the last record and that record's commit sequence, taken together:
+     * every record below the position has a sequence no greater, every later one a greater.
+     */
+    public long[] logTail() {
+        return log.atTail(written -> new long[] {written, clock.get()});
+    }
+
+    /**
+     * Copies page {@code page} of the working copy into {@code target} as applied records left it:
+     * not while an apply holds it. A copy for a node catching up, which replays later records over it.
+     */
+    public void readCommittedPage(int page, MemorySegment target) {
+        long address = Pages.addressOf(page);
+        while (true) {
+            long word = versions.awaitUnlocked(page);
+            MemorySegment.copy(working, address, target, 0, Pages.SIZE);
+            VarHandle.loadLoadFence();
+            if (versions.get(page) == word) {
+                return;
+            }
+        }
+    }
+
+    /** Pages in the heap (page 0 included). */
+    public int pageCount() {
+        return (int) (working.byteSize() / Pages.SIZE);
+    }
+
+    /** Returns once the record that ends at {@code lsn} is committed: forced and, on a cluster primary, acknowledged by every in-sync backup. */
+    public void awaitCommitted(long lsn) {
+        awaitDurable(lsn);
+    }
+
+    /**
+     * Returns once the log is durable up to {@code lsn}: forced here and, on a cluster primary,
+     * acknowledged by every in-sync backup.
+     */
+    void awaitDurable(long lsn) {
+        ReplicationWait wait = replication;
+        if (wait != null && lsn > 0) {
+            wait.ship(lsn);
+        }
+        log.awaitDurable(lsn);
+        if (wait != null && lsn > 0) {
+            wait.awaitReplicated(lsn);
+        }
+    }
+
+    /** Whether {@link #awaitDurable} would return at once for {@code lsn}. */
+    boolean isDurable(long lsn) {
+        ReplicationWait wait = replication;
+        return lsn <= log.durablePosition() && (wait == null || wait.isReplicated(lsn));
+    }
+
     /** Stops all further transactions after a failure whose outcome on disk is unknown. */
     void fail(Throwable cause) {
         failure = cause instanceof HotpotException h ? h : new HotpotException("log force failed: " + cause, cause);
@@ -273,9 +432,21 @@ public final class TransactionManager {
         return clock.get();
     }
 
-    /** The next commit sequence; called by the log under its append lock. */
+    /** The next commit sequence, above every sequence of an earlier epoch; called by the log under its append lock. */
     long nextSequence() {
-        return clock.incrementAndGet();
+        long floor = (long) epoch << EPOCH_SHIFT;
+        while (true) {
+            long now = clock.get();
+            long next = Math.max(now, floor) + 1;
+            if (clock.compareAndSet(now, next)) {
+                return next;
+            }
+        }
+    }
+
+    /** The epoch stamped into this node's records. */
+    int epoch() {
+        return epoch;
     }
 
     /** Moves the clock to {@code sequence} if that is after it; false if it is not. */
@@ -297,7 +468,7 @@ public final class TransactionManager {
     }
 
     long nextTxId() {
-        return txIds.getAndIncrement();
+        return txIdNode | (txIds.getAndIncrement() & TX_COUNTER_MASK);
     }
 
     void afterLoggedCommit() {

@@ -1,7 +1,6 @@
 package dev.hotpot.tx;
 
 import dev.hotpot.heap.Pages;
-import dev.hotpot.log.RedoLog;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -22,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * <p>Threading: safe from any thread.
  */
 record WorkingCopyAccess(TransactionManager manager, OpenTransactions open, MemorySegment working,
-                         PageVersions versions, RedoLog log, boolean durableReads) implements HeapAccess {
+                         PageVersions versions, boolean durableReads) implements HeapAccess {
 
     @Override
     public long read(long address, int size) {
@@ -89,8 +88,8 @@ record WorkingCopyAccess(TransactionManager manager, OpenTransactions open, Memo
         // An apply raises the position before it copies: a load that saw new bytes sees it here.
         VarHandle.loadLoadFence();
         long position = versions.commitPosition(page);
-        if (position > log.durablePosition()) {
-            log.awaitDurable(position);
+        if (!manager.isDurable(position)) {
+            manager.awaitDurable(position);
         }
     }
 }

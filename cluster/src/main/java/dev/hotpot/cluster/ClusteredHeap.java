@@ -1,0 +1,480 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.ConfigurationException;
+import dev.hotpot.HotpotException;
+import dev.hotpot.coordinator.CoordinatorClient;
+import dev.hotpot.coordinator.HeapAssignment;
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.heap.Pages;
+import dev.hotpot.log.RedoLog;
+import dev.hotpot.transport.Connection;
+import dev.hotpot.transport.Frame;
+import dev.hotpot.transport.InboundHandler;
+import dev.hotpot.tx.TransactionManager;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's copy of one cluster heap and its role in it: primary ({@link Primary}) or follower
+ * ({@link Follower}), as the coordinator's assignment says. Opening it brings the local copy in
+ * line with the primary first: streamed from the primary's log if that still has this node's last
+ * record, else replaced by an image of the primary's heap.
+ *
+ * <p>Invariants: the heap is handed to the application only once this node has a role; a node
+ * whose copy may hold records the cluster does not have (it lost the primary role while running)
+ * stops its JVM rather than serve them.
+ *
+ * <p>Threading: role changes run on the node's watch thread, under this object's lock; the
+ * getters are safe from any thread.
+ */
+final class ClusteredHeap {
+    private static final System.Logger LOG = System.getLogger(ClusteredHeap.class.getName());
+    /**
+     * How much of its log a node keeps past checkpoints: a node that returns with a last record
+     * in this window is streamed the rest, one that returns with an older one gets an image.
+     */
+    static final long RETAINED_LOG = 64L << 20;
+    /** Exit status of a node that stopped because its copy can no longer be trusted. */
+    static final int EXIT_RESYNC = 75;
+    /** Marks a heap folder whose image is being replaced: its copy is unusable until that ends. */
+    private static final String REPLACING = "replacing-image";
+
+    private final ClusterNode node;
+    private final HeapConfig config;
+    private final int replicas;
+    private final Position applied = new Position(0);
+    private final Object roleChanged = new Object();
+    private Heap heap;
+    private LogIndex index;
+    private final RecentCommits recent = new RecentCommits();
+    /** Records appended to the local log but not yet applied; the follower thread's, or the promoting thread's after it stopped. */
+    private final java.util.ArrayDeque<Messages.Entry> pending = new java.util.ArrayDeque<>();
+    /** The sequence of the last record in the local log. */
+    private volatile long lastAppended;
+    /** Where the retained log starts; the follower thread's. */
+    private long retainedFrom;
+    private volatile Primary primary;
+    private volatile Follower follower;
+    private volatile long epoch;
+    private volatile long durableSequence;
+    /** Whether the application has the heap: from then on its copy cannot be replaced in place. */
+    private volatile boolean serving;
+
+    private ClusteredHeap(ClusterNode node, HeapConfig config, int replicas) {
+        this.node = node;
+        this.config = config;
+        this.replicas = replicas;
+    }
+
+    /**
+     * Opens heap {@code config.name()} on this node as a member of the cluster: registers it in
+     * the catalog if new, then takes the role the coordinator gives this node.
+     */
+    static ClusteredHeap open(ClusterNode node, HeapConfig config) {
+        if (config.durability() != dev.hotpot.Durability.SYNC) {
+            throw new ConfigurationException("hotpot.durability=" + config.durability().name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not available on a cluster heap: its commits are durable on every replica before they return"
+                    + " (sync); drop the setting");
+        }
+        HeapAssignment assignment = node.coordinator().createHeapIfAbsent(config.name(), config.sizeBytes(),
+                node.settings().replicas(), node.nodeId());
+        if (assignment.sizeBytes() != config.sizeBytes() && Files.exists(config.heapDirectory())) {
+            throw new ConfigurationException("heap " + config.name() + " has size " + assignment.sizeBytes()
+                    + " in the cluster but " + config.sizeBytes() + " was asked for here");
+        }
+        HeapConfig sized = config.withSize(assignment.sizeBytes());
+        ClusteredHeap clustered = new ClusteredHeap(node, sized, assignment.replicas());
+        clustered.join(assignment);
+        clustered.serving = true;
+        return clustered;
+    }
+
+    private void join(HeapAssignment first) {
+        long deadline = System.nanoTime() + node.settings().startTimeout().toNanos();
+        HeapAssignment assignment = first;
+        while (true) {
+            if (node.nodeId().equals(assignment.primary())) {
+                if (Files.exists(replacingMark())) {
+                    throw new HotpotException("heap " + name() + " on node " + nodeId() + ": its copy was being"
+                            + " replaced when the node stopped, yet the coordinator records it as primary; restore the"
+                            + " folder " + config.heapDirectory() + " from another node's copy");
+                }
+                openLocal();
+                becomePrimary(assignment);
+                return;
+            }
+            if (assignment.primary() != null && follow(assignment)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ClusterUnavailableException("heap " + name() + " on node " + nodeId() + ": no primary to"
+                        + " follow within startTimeout=" + node.settings().startTimeout() + " (last assignment "
+                        + assignment + ")");
+            }
+            assignment = node.awaitAssignment(name(), assignment.epoch(), deadline);
+        }
+    }
+
+    /** Subscribes to the primary of {@code assignment}; false if it could not be reached. */
+    private boolean follow(HeapAssignment assignment) {
+        long lastSequence = -1;
+        if (heap == null && Files.exists(config.heapDirectory()) && !Files.exists(replacingMark())) {
+            openLocal();
+        }
+        if (heap != null) {
+            lastSequence = lastAppended;
+        }
+        BlockingQueue<Follower.Inbound> frames = new LinkedBlockingQueue<>();
+        Connection connection;
+        Messages.Subscribed subscribed;
+        try {
+            connection = node.connect(assignment.primary(), queueing(frames));
+            Frame reply = connection.request(Frame.request(Messages.SUBSCRIBE, assignment.epoch(),
+                    new Messages.Subscribe(name(), nodeId(), lastSequence, true).encode()))
+                    .get(node.settings().commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            subscribed = Messages.Subscribed.decode(reply.payload());
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.INFO, "heap " + name() + ": cannot subscribe to primary " + assignment.primary()
+                    + " yet: " + e);
+            return false;
+        }
+        switch (subscribed.status()) {
+            case NOT_PRIMARY -> {
+                connection.close();
+                return false;
+            }
+            case NEED_IMAGE -> {
+                if (serving) {
+                    resynchronizeByRestart("primary " + assignment.primary() + " no longer has this node's last record"
+                            + " (sequence " + Long.toHexString(lastSequence) + ") in its log");
+                }
+                if (heap != null) {
+                    heap.close();
+                    heap = null;
+                }
+                receiveImage(subscribed, frames, connection);
+                openLocal();
+            }
+            case STREAM -> {
+                if (heap == null) {
+                    openLocal();
+                }
+            }
+        }
+        epoch = assignment.epoch();
+        Follower started = new Follower(this, assignment.primary(), connection, frames, assignment.epoch());
+        heap.transactionManager().setRoute(new RemoteCommits(this));
+        follower = started;
+        started.start();
+        signalRoleChange();
+        LOG.log(System.Logger.Level.INFO, "node " + nodeId() + " follows primary " + assignment.primary() + " of heap "
+                + name() + " in epoch " + assignment.epoch() + " (" + subscribed.status() + ")");
+        return true;
+    }
+
+    private static InboundHandler queueing(BlockingQueue<Follower.Inbound> frames) {
+        return new InboundHandler() {
+            @Override
+            public void onFrame(Connection from, Frame frame) {
+                frames.add(new Follower.Inbound(frame, null));
+            }
+
+            @Override
+            public void onClosed(Connection connection, Throwable cause) {
+                frames.add(new Follower.Inbound(null, cause));
+            }
+        };
+    }
+
+    /** Writes the primary's image into the (closed) local heap, marking the folder while it is incomplete. */
+    private void receiveImage(Messages.Subscribed subscribed, BlockingQueue<Follower.Inbound> frames, Connection connection) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(config.directory());
+            Files.write(replacingMark(), new byte[0]);
+            Heap.replaceImage(config, subscribed.sequence(), image -> {
+                long received = 0;
+                while (received < subscribed.pages()) {
+                    Follower.Inbound in = take(frames, connection);
+                    if (in.frame().type() != Messages.IMAGE) {
+                        throw new ProtocolException("expected image pages from the primary, got message type "
+                                + in.frame().type());
+                    }
+                    Messages.Image pages = Messages.Image.decode(in.frame().payload());
+                    long count = pages.pages().byteSize() / Pages.SIZE;
+                    if (pages.firstPage() != 1 + received || pages.pages().byteSize() % Pages.SIZE != 0
+                            || (pages.firstPage() + count) * Pages.SIZE > image.byteSize()) {
+                        throw new ProtocolException("image pages out of order or outside the heap: first page "
+                                + pages.firstPage() + ", " + count + " pages, expected page " + (1 + received));
+                    }
+                    MemorySegment.copy(pages.pages(), 0, image, pages.firstPage() * Pages.SIZE, pages.pages().byteSize());
+                    received += count;
+                }
+            });
+            Files.delete(replacingMark());
+        } catch (IOException e) {
+            throw new HotpotException("cannot write the image of heap " + name() + " into " + config.heapDirectory()
+                    + " (" + e + ")", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "heap " + name() + ": received an image of " + subscribed.pages() + " pages"
+                + " as of sequence " + Long.toHexString(subscribed.sequence()) + " in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+    }
+
+    private static Follower.Inbound take(BlockingQueue<Follower.Inbound> frames, Connection connection) {
+        try {
+            Follower.Inbound in = frames.poll(30, TimeUnit.SECONDS);
+            if (in == null || in.closed()) {
+                connection.close();
+                throw new ProtocolException("the primary's connection ended during the image transfer"
+                        + (in == null ? " (no data for 30 s)" : ": " + in.cause()));
+            }
+            return in;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HotpotException("interrupted during the image transfer", e);
+        }
+    }
+
+    private void openLocal() {
+        heap = Heap.open(config);
+        TransactionManager manager = heap.transactionManager();
+        manager.setNode(node.nodeIndex());
+        long[] tail = manager.logTail();
+        index = new LogIndex(tail[1], tail[0]);
+        applied.advanceTo(tail[1]);
+        durableSequence = tail[1];
+        lastAppended = tail[1];
+        pending.clear();
+        retainedFrom = tail[0];
+        heap.redoLog().retainFrom(retainedFrom);
+    }
+
+    private Path replacingMark() {
+        return config.directory().resolve(config.name() + "." + REPLACING);
+    }
+
+    // ---- role changes -------------------------------------------------------------------------
+
+    private void becomePrimary(HeapAssignment assignment) {
+        epoch = assignment.epoch();
+        Primary started = new Primary(this, assignment);
+        primary = started;
+        started.start();
+        signalRoleChange();
+    }
+
+    /** The coordinator's current assignment of this heap: takes up the role it gives this node. */
+    synchronized void assigned(HeapAssignment assignment) {
+        if (assignment == null) {
+            return;
+        }
+        Primary current = primary;
+        if (current != null) {
+            if (!nodeId().equals(assignment.primary())) {
+                lostPrimaryRole(assignment);
+            }
+            current.update(assignment);
+            epoch = current.epoch();
+            return;
+        }
+        Follower following = follower;
+        if (nodeId().equals(assignment.primary())) {
+            if (following != null) {
+                following.stop();
+                following.drain();
+                follower = null;
+            }
+            becomePrimary(assignment);
+            return;
+        }
+        if (following != null && following.primary().equals(assignment.primary()) && following.connection().isOpen()) {
+            epoch = Math.max(epoch, assignment.epoch());
+            following.setEpoch(epoch);
+            return;
+        }
+        if (following != null) {
+            following.stop();
+            follower = null;
+        }
+        epoch = Math.max(epoch, assignment.epoch());
+        if (assignment.primary() != null) {
+            follow(assignment);
+        }
+    }
+
+    /** The stream from the primary ended (its connection closed or a frame was wrong): follow again. */
+    void streamEnded(Follower ended, Throwable cause) {
+        node.refreshSoon();
+    }
+
+    /**
+     * This node was primary and the coordinator moved the role elsewhere: its working copy may
+     * hold records the new primary lacks, which nothing here can take back. The JVM stops; on
+     * restart the node replaces its copy from the new primary.
+     */
+    void lostPrimaryRole(HeapAssignment assignment) {
+        resynchronizeByRestart("this node is no longer primary (epoch " + assignment.epoch() + " made "
+                + assignment.primary() + " primary), and its copy may hold commits the cluster does not have");
+    }
+
+    /**
+     * Stops the JVM: this node's copy must be replaced by the primary's image, which cannot happen
+     * under a running application. On restart the node catches up before it hands out the heap.
+     */
+    private void resynchronizeByRestart(String why) {
+        LOG.log(System.Logger.Level.ERROR, "node " + nodeId() + ", heap " + name() + ": " + why + ". The JVM stops now"
+                + " (exit status " + EXIT_RESYNC + "); restart it to catch up from the primary.");
+        Runtime.getRuntime().halt(EXIT_RESYNC);
+    }
+
+    private void signalRoleChange() {
+        synchronized (roleChanged) {
+            roleChanged.notifyAll();
+        }
+    }
+
+    /**
+     * The connection to the primary to send a commit on: not {@code failed}, which did not answer.
+     * Waits for the role to change until {@code deadline}; null if none by then, or if this node
+     * became primary.
+     */
+    Connection awaitPrimaryConnection(Connection failed, long deadline) {
+        synchronized (roleChanged) {
+            while (true) {
+                if (primary != null) {
+                    return null;
+                }
+                Follower current = follower;
+                if (current != null && current.connection() != failed && current.connection().isOpen()) {
+                    return current.connection();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                node.refreshSoon();
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(roleChanged, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    Heap heap() {
+        return heap;
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    String nodeId() {
+        return node.nodeId();
+    }
+
+    int replicas() {
+        return replicas;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    ClusterSettings settings() {
+        return node.settings();
+    }
+
+    CoordinatorClient coordinator() {
+        return node.coordinator();
+    }
+
+    TransactionManager manager() {
+        return heap.transactionManager();
+    }
+
+    RedoLog log() {
+        return heap.redoLog();
+    }
+
+    LogIndex index() {
+        return index;
+    }
+
+    RecentCommits recent() {
+        return recent;
+    }
+
+    Primary primaryRole() {
+        return primary;
+    }
+
+    /** The last sequence this node has durable in its log, for the coordinator's choice of a new primary. */
+    long durableSequence() {
+        Primary current = primary;
+        return current != null ? heap.transactionManager().clock() : durableSequence;
+    }
+
+    java.util.ArrayDeque<Messages.Entry> pending() {
+        return pending;
+    }
+
+    long lastAppended() {
+        return lastAppended;
+    }
+
+    /** Records a shipped record appended to the local log, ending at {@code lsnEnd}. */
+    void appended(long sequence, long lsnEnd, long txId) {
+        index.add(sequence, lsnEnd);
+        recent.logged(txId, sequence);
+        lastAppended = sequence;
+        retainTail(lsnEnd);
+    }
+
+    /** Lets go of log segments older than the retained window. */
+    private void retainTail(long written) {
+        if (written - retainedFrom > 2 * RETAINED_LOG) {
+            retainedFrom = index.floorEnd(written - RETAINED_LOG);
+            heap.redoLog().retainFrom(retainedFrom);
+            index.forgetBelow(retainedFrom);
+        }
+    }
+
+    void durableSequence(long sequence) {
+        durableSequence = sequence;
+    }
+
+    void applied(long sequence) {
+        applied.advanceTo(sequence);
+    }
+
+    boolean awaitApplied(long sequence, long deadline) {
+        return applied.await(sequence, deadline) || heap.transactionManager().clock() >= sequence;
+    }
+
+    void close() {
+        Follower following = follower;
+        if (following != null) {
+            following.stop();
+        }
+        Primary current = primary;
+        if (current != null) {
+            current.stop();
+        }
+        if (heap != null) {
+            heap.close();
+        }
+    }
+}

@@ -1,0 +1,498 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.HotpotException;
+import dev.hotpot.coordinator.HeapAssignment;
+import dev.hotpot.heap.Pages;
+import dev.hotpot.log.LogReader;
+import dev.hotpot.log.LogRecordDescriptor;
+import dev.hotpot.log.RedoLog;
+import dev.hotpot.transport.Connection;
+import dev.hotpot.transport.Frame;
+import dev.hotpot.tx.CommitRoute;
+import dev.hotpot.tx.ReplicationWait;
+import dev.hotpot.tx.TransactionManager;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The primary role of one heap on this node: it orders commits (its own and those other nodes
+ * send), ships its log to every subscribed node, and counts a record committed once it is forced
+ * here and acknowledged durable by every in-sync backup.
+ *
+ * <p>Shipping: whichever committing thread finds no shipping under way scans the log from each
+ * subscriber's position to the end and sends the records in one frame (so records batch under
+ * load without a thread hand-off), with the commit point: the position up to which records are
+ * committed, which other nodes apply up to.
+ *
+ * <p>Invariants: the commit point never passes the local durable position, nor the acknowledged
+ * position of a node in the in-sync set; a node joins the in-sync set here before the coordinator
+ * records it, and leaves it in the coordinator before it leaves it here, so the coordinator's
+ * set is never missing a node that a commit counted on.
+ *
+ * <p>Threading: commit paths run on application threads; frames arrive on transport threads;
+ * foreign commits run on a pool; one monitor thread changes the in-sync set.
+ */
+final class Primary implements ReplicationWait {
+    private static final System.Logger LOG = System.getLogger(Primary.class.getName());
+    /** Records per RECORDS frame at most, in log bytes. */
+    private static final long BATCH_BYTES = 4L << 20;
+    private static final int IMAGE_PAGES_PER_FRAME = 64;
+
+    private final ClusteredHeap heap;
+    private final TransactionManager manager;
+    private final RedoLog log;
+    private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Long>> inFlight = new ConcurrentHashMap<>();
+    private final Position acknowledged;
+    private final AtomicBoolean shipping = new AtomicBoolean();
+    private final ExecutorService foreignCommits;
+    private final Thread monitor;
+    private volatile long epoch;
+    private volatile Set<String> inSync;
+    /** The log position from which segments are kept for subscribers. */
+    private volatile long retainedFrom;
+    /** How far the index of this log's records reaches. */
+    private long indexed;
+    private volatile boolean stopped;
+
+    Primary(ClusteredHeap heap, HeapAssignment assignment) {
+        this.heap = heap;
+        this.manager = heap.manager();
+        this.log = heap.log();
+        this.epoch = assignment.epoch();
+        this.inSync = new LinkedHashSet<>(assignment.inSync());
+        this.indexed = heap.index().last().end();
+        this.retainedFrom = heap.index().first().end();
+        log.retainFrom(retainedFrom);
+        this.acknowledged = new Position(indexed);
+        this.foreignCommits = Executors.newFixedThreadPool(16, Thread.ofPlatform().daemon()
+                .name("hotpot-commit-" + heap.name() + "-", 0).factory());
+        this.monitor = Thread.ofPlatform().daemon().name("hotpot-primary-" + heap.name()).unstarted(this::monitor);
+    }
+
+    /** Takes the role: commits are logged here from now on. */
+    void start() {
+        manager.setEpoch(epoch);
+        manager.setReplicationWait(this);
+        manager.setRoute(null);
+        monitor.start();
+        LOG.log(System.Logger.Level.INFO, "node " + heap.nodeId() + " is primary of heap " + heap.name() + " in epoch "
+                + epoch + ", in-sync backups " + inSync);
+    }
+
+    void stop() {
+        stopped = true;
+        monitor.interrupt();
+        foreignCommits.shutdownNow();
+        for (Subscriber s : subscribers.values()) {
+            s.connection().close();
+        }
+        acknowledged.poke();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** A newer assignment from the coordinator that keeps this node primary: its epoch and in-sync set. */
+    synchronized void update(HeapAssignment assignment) {
+        if (assignment.epoch() <= epoch) {
+            return;
+        }
+        epoch = assignment.epoch();
+        manager.setEpoch(epoch);
+        inSync = new LinkedHashSet<>(assignment.inSync());
+        recomputeAcknowledged();
+    }
+
+    // ---- inbound frames -------------------------------------------------------------------------
+
+    void onSubscribe(Connection connection, Frame frame, Messages.Subscribe subscribe) {
+        long end = heap.index().endOf(subscribe.lastSequence());
+        if (end >= 0 && end >= retainedFrom && end <= log.writtenPosition()) {
+            connection.reply(frame, Messages.SUBSCRIBE, epoch,
+                    new Messages.Subscribed(Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0).encode());
+            register(new Subscriber(subscribe.node(), connection, subscribe.backup(), end, subscribe.lastSequence(), end));
+            return;
+        }
+        Thread.ofVirtual().name("hotpot-image-" + subscribe.node()).start(() -> sendImage(connection, frame, subscribe));
+    }
+
+    void onAck(Connection connection, Messages.Ack ack) {
+        Subscriber s = subscribers.get(connection.peerId());
+        if (s == null || s.connection() != connection) {
+            return;
+        }
+        s.acknowledge(ack.durable());
+        recomputeAcknowledged();
+        shipAll();
+    }
+
+    void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
+        foreignCommits.execute(() -> {
+            Messages.Committed outcome;
+            try {
+                long sequence = commitOnce(commit);
+                outcome = sequence == CommitRoute.CONFLICT
+                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, 0, "")
+                        : new Messages.Committed(Messages.CommitStatus.OK, sequence, "");
+            } catch (RuntimeException e) {
+                outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
+            }
+            if (connection.isOpen()) {
+                connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
+            }
+        });
+    }
+
+    /** The barrier: answers with the last sequence appended before the request, once it is committed. */
+    void onSync(Connection connection, Frame frame) {
+        foreignCommits.execute(() -> {
+            long sequence = barrier();
+            if (connection.isOpen()) {
+                connection.reply(frame, Messages.SYNC, epoch, Messages.encodeSequence(sequence));
+            }
+        });
+    }
+
+    /** Waits until every record appended before the call is committed; returns the last one's sequence. */
+    long barrier() {
+        long[] tail = manager.logTail();
+        manager.awaitCommitted(tail[0]);
+        return tail[1];
+    }
+
+    void onClosed(Connection connection) {
+        subscribers.values().removeIf(s -> s.connection() == connection);
+    }
+
+    /** Commits a request that a thread of this node sent while another node was primary, exactly once. */
+    long commitLocally(Messages.Commit commit) {
+        return commitOnce(commit);
+    }
+
+    /**
+     * Commits a transaction of another node exactly once: a retry of a transaction this log has
+     * gets the first attempt's sequence once that is committed; a retry that arrives while the
+     * first attempt runs waits for it.
+     */
+    private long commitOnce(Messages.Commit commit) {
+        CompletableFuture<Long> mine = new CompletableFuture<>();
+        CompletableFuture<Long> running = inFlight.putIfAbsent(commit.txId(), mine);
+        if (running != null) {
+            running.join();
+            return commitOnce(commit);
+        }
+        try {
+            long known = heap.recent().sequenceOf(commit.txId());
+            long sequence;
+            if (known >= 0) {
+                long end = heap.index().endOf(known);
+                manager.awaitCommitted(end >= 0 ? end : log.writtenPosition());
+                sequence = known;
+            } else {
+                sequence = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
+                        commit.readCount(), commit.body());
+            }
+            mine.complete(sequence);
+            return sequence;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(commit.txId(), mine);
+        }
+    }
+
+    // ---- shipping -------------------------------------------------------------------------------
+
+    @Override
+    public void ship(long lsn) {
+        shipAll();
+    }
+
+    /** Sends every subscriber what it lacks: records to the end of the log, and the commit point. */
+    void shipAll() {
+        while (!stopped && shipping.compareAndSet(false, true)) {
+            try {
+                indexToEnd();
+                long commitPoint = commitPoint();
+                for (Subscriber s : subscribers.values()) {
+                    shipTo(s, commitPoint);
+                }
+            } finally {
+                shipping.set(false);
+            }
+            if (!needsShipping()) {
+                return;
+            }
+        }
+    }
+
+    private boolean needsShipping() {
+        long written = log.writtenPosition();
+        long commitPoint = commitPoint();
+        for (Subscriber s : subscribers.values()) {
+            if (s.position() < written || s.sentCommitPoint() < commitPoint) {
+                return true;
+            }
+        }
+        return indexed < written;
+    }
+
+    /** Records the sequence and transaction id of every record appended since the last call; shipping thread only. */
+    private void indexToEnd() {
+        long written = log.writtenPosition();
+        if (indexed >= written) {
+            return;
+        }
+        LogReader.Result result = log.scan(indexed, written, (lsn, txId, sequence, body) -> {
+            heap.index().add(sequence, lsn + LogRecordDescriptor.recordLength((int) body.byteSize()));
+            heap.recent().logged(txId, sequence);
+        });
+        indexed = result.endLsn();
+    }
+
+    private void shipTo(Subscriber s, long commitPoint) {
+        long written = log.writtenPosition();
+        while (s.position() < written || s.sentCommitPoint() < commitPoint) {
+            List<Messages.Entry> entries = new ArrayList<>();
+            long from = s.position();
+            LogReader.Result result = from < written
+                    ? log.scan(from, Math.min(written, from + BATCH_BYTES), (lsn, txId, sequence, body) -> entries.add(
+                            new Messages.Entry(lsn + LogRecordDescriptor.recordLength((int) body.byteSize()), txId, sequence, body)))
+                    : new LogReader.Result(0, from, false, null);
+            long prev = s.lastSentSequence();
+            long last = entries.isEmpty() ? prev : entries.getLast().sequence();
+            try {
+                s.connection().send(Frame.oneWay(Messages.RECORDS, epoch, Messages.Records.encode(prev, commitPoint, entries)));
+            } catch (RuntimeException closed) {
+                subscribers.remove(s.node(), s);
+                return;
+            }
+            s.sent(result.endLsn(), last, commitPoint);
+            if (result.endLsn() == from && from < written) {
+                throw new HotpotException("primary log unreadable at lsn=" + from + " below its end " + written
+                        + " (" + result.tornInfo() + ")");
+            }
+        }
+    }
+
+    // ---- commit point ---------------------------------------------------------------------------
+
+    /** The log position up to which records are committed: forced here and acknowledged by every in-sync backup. */
+    long commitPoint() {
+        return Math.min(log.durablePosition(), acknowledgedPosition());
+    }
+
+    /** How far every in-sync backup has acknowledged; unbounded while there is none. */
+    private long acknowledgedPosition() {
+        return inSync.isEmpty() ? Long.MAX_VALUE : acknowledged.get();
+    }
+
+    @Override
+    public boolean isReplicated(long lsn) {
+        return acknowledgedPosition() >= lsn;
+    }
+
+    @Override
+    public void awaitReplicated(long lsn) {
+        // The local force is done: the commit point may have moved.
+        shipAll();
+        long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
+        if (acknowledgedPosition() < lsn && !acknowledged.await(lsn, deadline)) {
+            throw new CommitOutcomeUnknownException("commit outcome unknown: heap=" + heap.name() + " lsn=" + lsn
+                    + " epoch=" + epoch + " in-sync backups " + inSync + " did not acknowledge it within commitTimeout="
+                    + heap.settings().commitTimeout() + ", and they could not be removed through the coordinator (is this"
+                    + " node cut off from the majority?)");
+        }
+        if (stopped) {
+            throw new CommitOutcomeUnknownException("commit outcome unknown: heap=" + heap.name() + " lsn=" + lsn
+                    + " this node stopped being primary before the backups acknowledged it");
+        }
+        shipAll();
+    }
+
+    private synchronized void recomputeAcknowledged() {
+        long min = Long.MAX_VALUE;
+        for (String backup : inSync) {
+            Subscriber s = subscribers.get(backup);
+            min = Math.min(min, s == null ? 0 : s.acked());
+        }
+        if (min == Long.MAX_VALUE) {
+            min = log.writtenPosition();
+        }
+        acknowledged.advanceTo(min);
+        acknowledged.poke();
+    }
+
+    private void register(Subscriber subscriber) {
+        Subscriber old = subscribers.put(subscriber.node(), subscriber);
+        if (old != null && old.connection() != subscriber.connection()) {
+            old.connection().close();
+        }
+        shipAll();
+    }
+
+    // ---- catch-up -------------------------------------------------------------------------------
+
+    /**
+     * Sends a node the whole heap as of now, page by page while commits go on, then streams it the
+     * records from the position the copy started at: replayed in order over the copy, they leave
+     * every page as it is here.
+     */
+    private void sendImage(Connection connection, Frame frame, Messages.Subscribe subscribe) {
+        try {
+            synchronized (this) {
+                retainedFrom = Math.min(retainedFrom, log.writtenPosition());
+                log.retainFrom(retainedFrom);
+            }
+            long[] tail = manager.logTail();
+            long pages = manager.pageCount() - 1L;
+            connection.reply(frame, Messages.SUBSCRIBE, epoch,
+                    new Messages.Subscribed(Messages.SubscribeStatus.NEED_IMAGE, tail[1], pages).encode());
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buffer = arena.allocate((long) IMAGE_PAGES_PER_FRAME * Pages.SIZE);
+                for (long first = 1; first <= pages; first += IMAGE_PAGES_PER_FRAME) {
+                    int count = (int) Math.min(IMAGE_PAGES_PER_FRAME, pages - first + 1);
+                    for (int i = 0; i < count; i++) {
+                        manager.readCommittedPage((int) (first + i), buffer.asSlice((long) i * Pages.SIZE, Pages.SIZE));
+                    }
+                    connection.send(Frame.oneWay(Messages.IMAGE, epoch,
+                            Messages.Image.encode(first, buffer.asSlice(0, (long) count * Pages.SIZE))));
+                }
+            }
+            register(new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "sending the image of heap " + heap.name() + " to node "
+                    + subscribe.node() + " failed: " + e);
+            connection.close();
+        }
+    }
+
+    // ---- in-sync set ----------------------------------------------------------------------------
+
+    /** Removes backups that stopped acknowledging, adds caught-up ones, and lets go of log segments no one needs. */
+    private void monitor() {
+        long period = TimeUnit.MILLISECONDS.toNanos(50);
+        while (!stopped) {
+            try {
+                removeSilentBackups();
+                addCaughtUpBackups();
+                releaseLog();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "primary of heap " + heap.name() + ": " + e.getMessage());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(period);
+        }
+    }
+
+    private void removeSilentBackups() {
+        long now = System.nanoTime();
+        long timeout = heap.settings().backupTimeout().toNanos();
+        long written = log.writtenPosition();
+        for (String backup : inSync) {
+            Subscriber s = subscribers.get(backup);
+            boolean silent = s == null ? now - lastSeen(backup) > timeout
+                    : s.acked() < s.position() && s.position() <= written && now - s.waitingSince() > timeout;
+            if (silent) {
+                HeapAssignment changed = heap.coordinator().removeBackup(heap.name(), epoch, backup);
+                applyOwnChange(changed, "removed backup " + backup + " (no acknowledgement within backupTimeout="
+                        + heap.settings().backupTimeout() + ")");
+            }
+        }
+    }
+
+    private final Map<String, Long> firstMissed = new ConcurrentHashMap<>();
+
+    private long lastSeen(String backup) {
+        return firstMissed.computeIfAbsent(backup, b -> System.nanoTime());
+    }
+
+    /**
+     * Makes a caught-up subscriber an in-sync backup: commits wait for it from the moment it is
+     * counted here; once it has acknowledged everything written by then (so every commit already
+     * acknowledged to a client), the coordinator records it, and it may be promoted from then on.
+     */
+    private void addCaughtUpBackups() {
+        if (inSync.size() >= heap.replicas() - 1) {
+            return;
+        }
+        long commitPoint = commitPoint();
+        for (Subscriber s : subscribers.values()) {
+            if (s.backup() && !inSync.contains(s.node()) && s.acked() >= Math.min(commitPoint, log.durablePosition())) {
+                widen(s);
+                return;
+            }
+        }
+    }
+
+    private void widen(Subscriber s) {
+        synchronized (this) {
+            Set<String> widened = new LinkedHashSet<>(inSync);
+            widened.add(s.node());
+            inSync = widened;
+        }
+        long target = log.writtenPosition();
+        long deadline = System.nanoTime() + heap.settings().backupTimeout().toNanos();
+        while (s.acked() < target && System.nanoTime() < deadline && !stopped) {
+            shipAll();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        try {
+            if (s.acked() < target) {
+                throw new HotpotException("node " + s.node() + " did not catch up within backupTimeout");
+            }
+            HeapAssignment changed = heap.coordinator().addBackup(heap.name(), epoch, s.node());
+            applyOwnChange(changed, "added backup " + s.node());
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                Set<String> narrowed = new LinkedHashSet<>(inSync);
+                narrowed.remove(s.node());
+                inSync = narrowed;
+            }
+            recomputeAcknowledged();
+            throw e;
+        }
+    }
+
+    private synchronized void applyOwnChange(HeapAssignment changed, String what) {
+        if (!heap.nodeId().equals(changed.primary())) {
+            heap.lostPrimaryRole(changed);
+            return;
+        }
+        epoch = changed.epoch();
+        manager.setEpoch(epoch);
+        inSync = new LinkedHashSet<>(changed.inSync());
+        inSync.forEach(firstMissed::remove);
+        recomputeAcknowledged();
+        shipAll();
+        LOG.log(System.Logger.Level.INFO, "heap " + heap.name() + " epoch " + epoch + ": " + what + "; in-sync backups "
+                + inSync);
+    }
+
+    /** Keeps the log from the oldest subscriber's position, and at least the last {@link ClusteredHeap#RETAINED_LOG} bytes. */
+    private synchronized void releaseLog() {
+        long floor = heap.index().floorEnd(indexed - ClusteredHeap.RETAINED_LOG);
+        for (Subscriber s : subscribers.values()) {
+            floor = Math.min(floor, s.position());
+        }
+        if (floor > retainedFrom) {
+            retainedFrom = floor;
+            log.retainFrom(floor);
+            heap.index().forgetBelow(floor);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.HotpotException;
+import dev.hotpot.transport.Connection;
+import dev.hotpot.transport.Frame;
+import dev.hotpot.tx.CommitRoute;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The commit route of a node that is not its heap's primary: each commit goes to the primary in
+ * one request with its read set, and returns once this node has applied its record. When the
+ * primary fails before it answers, the same request (same transaction id) goes to the next
+ * primary, whose dedupe answers with the first attempt's sequence if that one committed.
+ *
+ * <p>Threading: safe from any thread.
+ */
+final class RemoteCommits implements CommitRoute {
+    private final ClusteredHeap heap;
+
+    RemoteCommits(ClusteredHeap heap) {
+        this.heap = heap;
+    }
+
+    @Override
+    public long commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+        Messages.Commit commit = new Messages.Commit(txId, readVersion, readPages, readCount, body);
+        byte[] payload = commit.encode();
+        long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
+        boolean sent = false;
+        Connection failed = null;
+        while (true) {
+            Primary local = heap.primaryRole();
+            if (local != null) {
+                return local.commitLocally(commit);
+            }
+            Connection primary = heap.awaitPrimaryConnection(failed, deadline);
+            if (primary == null) {
+                throw sent ? unknown(txId, "no primary answered", null) : new ClusterUnavailableException(
+                        "cannot commit on heap " + heap.name() + ": no primary reachable within commitTimeout="
+                                + heap.settings().commitTimeout() + " (is this node cut off from the majority?); nothing"
+                                + " was changed, and reads here may be stale");
+            }
+            Messages.Committed outcome;
+            try {
+                sent = true;
+                long left = deadline - System.nanoTime();
+                Frame reply = primary.request(Frame.request(Messages.COMMIT, heap.epoch(), payload))
+                        .get(Math.max(left, 1), TimeUnit.NANOSECONDS);
+                outcome = Messages.Committed.decode(reply.payload());
+            } catch (TimeoutException e) {
+                throw unknown(txId, "the primary did not answer", e);
+            } catch (ExecutionException | RuntimeException e) {
+                failed = primary;
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unknown(txId, "interrupted while waiting for the primary", e);
+            }
+            switch (outcome.status()) {
+                case OK -> {
+                    if (!heap.awaitApplied(outcome.sequence(), deadline)) {
+                        throw new HotpotException("transaction txId=" + Long.toHexString(txId) + " committed at sequence "
+                                + Long.toHexString(outcome.sequence()) + " on heap " + heap.name() + ", but this node did"
+                                + " not apply it within commitTimeout; its reads may lag");
+                    }
+                    return outcome.sequence();
+                }
+                case CONFLICT -> {
+                    return CONFLICT;
+                }
+                case NOT_PRIMARY -> failed = primary;
+                case FAILED -> throw new HotpotException("commit of txId=" + Long.toHexString(txId) + " failed on the"
+                        + " primary of heap " + heap.name() + ": " + outcome.message());
+            }
+        }
+    }
+
+    @Override
+    public void sync() {
+        long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
+        Connection failed = null;
+        while (true) {
+            Primary local = heap.primaryRole();
+            if (local != null) {
+                local.barrier();
+                return;
+            }
+            Connection primary = heap.awaitPrimaryConnection(failed, deadline);
+            if (primary == null) {
+                throw new ClusterUnavailableException("sync on heap " + heap.name() + ": no primary reachable within"
+                        + " commitTimeout=" + heap.settings().commitTimeout() + " (is this node cut off from the majority?)");
+            }
+            try {
+                long left = deadline - System.nanoTime();
+                Frame reply = primary.request(Frame.request(Messages.SYNC, heap.epoch(), new byte[0]))
+                        .get(Math.max(left, 1), TimeUnit.NANOSECONDS);
+                long sequence = Messages.decodeSequence(reply.payload());
+                if (!heap.awaitApplied(sequence, deadline)) {
+                    throw new ClusterUnavailableException("sync on heap " + heap.name() + ": this node did not apply"
+                            + " the primary's commits up to sequence " + Long.toHexString(sequence) + " within commitTimeout");
+                }
+                return;
+            } catch (TimeoutException e) {
+                throw new ClusterUnavailableException("sync on heap " + heap.name() + ": the primary did not answer"
+                        + " within commitTimeout=" + heap.settings().commitTimeout());
+            } catch (ExecutionException | RuntimeException e) {
+                failed = primary;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterUnavailableException("sync on heap " + heap.name() + " interrupted");
+            }
+        }
+    }
+
+    private CommitOutcomeUnknownException unknown(long txId, String why, Throwable cause) {
+        return new CommitOutcomeUnknownException("commit outcome unknown: heap=" + heap.name() + " txId="
+                + Long.toHexString(txId) + ": " + why + " within commitTimeout=" + heap.settings().commitTimeout()
+                + "; the transaction may or may not have committed, and it was not re-run", cause);
+    }
+}

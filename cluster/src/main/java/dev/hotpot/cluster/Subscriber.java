@@ -1,0 +1,82 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.transport.Connection;
+
+/**
+ * A node the primary streams its log to: where the next record to send starts, what was sent,
+ * and how far the node has acknowledged the log durable (backups only).
+ *
+ * <p>Invariants: {@code acked <= position}; positions only grow.
+ *
+ * <p>Threading: {@link #sent} is called by the one shipping thread at a time; {@link #acknowledge}
+ * by the connection's reader; the getters from any thread.
+ */
+final class Subscriber {
+    private final String node;
+    private final Connection connection;
+    private final boolean backup;
+    private volatile long position;
+    private volatile long lastSentSequence;
+    private volatile long sentCommitPoint;
+    private volatile long acked;
+    /** When the node last acknowledged progress, or was last fully acknowledged and sent more. */
+    private volatile long waitingSince = System.nanoTime();
+
+    /** @param acked how far the node has the log durable already: 0 while its image is not yet durable there */
+    Subscriber(String node, Connection connection, boolean backup, long position, long lastSentSequence, long acked) {
+        this.node = node;
+        this.connection = connection;
+        this.backup = backup;
+        this.position = position;
+        this.lastSentSequence = lastSentSequence;
+        this.acked = acked;
+    }
+
+    String node() {
+        return node;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    boolean backup() {
+        return backup;
+    }
+
+    long position() {
+        return position;
+    }
+
+    long lastSentSequence() {
+        return lastSentSequence;
+    }
+
+    long sentCommitPoint() {
+        return sentCommitPoint;
+    }
+
+    long acked() {
+        return acked;
+    }
+
+    long waitingSince() {
+        return waitingSince;
+    }
+
+    void sent(long newPosition, long lastSequence, long commitPoint) {
+        if (acked >= position && newPosition > position) {
+            waitingSince = System.nanoTime();
+        }
+        position = newPosition;
+        lastSentSequence = lastSequence;
+        sentCommitPoint = Math.max(sentCommitPoint, commitPoint);
+    }
+
+    void acknowledge(long durable) {
+        if (durable > acked) {
+            acked = Math.min(durable, position);
+            waitingSince = System.nanoTime();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.Hotpot;
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.Pages;
+import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.tx.TransactionManager;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+
+/**
+ * A cluster node that runs the bank of the cluster tests, through the runtime API: accounts in one
+ * block under root {@code accounts}, and per node and thread a journal (root
+ * {@code journal-<node>-<thread>}) of the transfers it made: {@code count}, then per entry
+ * {@code nonce, from, to, amount}. Each transfer moves money and appends its entry in one
+ * transaction; the witness file gets {@code ack <nonce> <from> <to> <amount>} once it returned,
+ * {@code unknown <nonce> ...} when its outcome is unknown.
+ *
+ * <p>Control through files in {@code control/}: {@code stop} ends the transfers; the node then
+ * runs the barrier, writes {@code state-<node>.txt} (page hash, balances, journals) and prints
+ * {@code STATE}.
+ *
+ * <p>Args: controlDir witnessFile accounts threads. Cluster settings come as {@code -Dhotpot.*}.
+ */
+public final class BankNode {
+    static final long INITIAL = 1_000;
+    private static final int JOURNAL_CAPACITY = 50_000;
+
+    public static void main(String[] args) throws Exception {
+        ChildJvm.selfDestructAfter(Duration.ofMinutes(10));
+        Path control = Path.of(args[0]);
+        Path witness = Path.of(args[1]);
+        int accounts = Integer.parseInt(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        String node = System.getProperty("hotpot.node");
+        Heap heap = Hotpot.heap();
+        long accountsBlock = accountsBlock(heap, accounts);
+        System.out.println("READY " + node);
+        List<Thread> workers = new ArrayList<>();
+        try (PrintStream out = new PrintStream(new FileOutputStream(witness.toFile(), true), true)) {
+            for (int t = 0; t < threads; t++) {
+                long journal = journal(heap, node, t);
+                workers.add(Thread.ofPlatform().name("transfers-" + t).start(() -> transfers(heap, control, out,
+                        accountsBlock, accounts, journal)));
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        }
+        heap.sync();
+        writeState(heap, control.resolve("state-" + node + ".txt"), accountsBlock, accounts);
+        System.out.println("STATE " + node);
+        while (!Files.exists(control.resolve("exit"))) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static long accountsBlock(Heap heap, int accounts) {
+        return heap.transaction(() -> {
+            long block = heap.root("accounts");
+            if (block == 0) {
+                block = heap.allocate(8L * accounts);
+                for (int i = 0; i < accounts; i++) {
+                    heap.putLong(block + 8L * i, INITIAL);
+                }
+                heap.setRoot("accounts", block);
+            }
+            return block;
+        });
+    }
+
+    private static long journal(Heap heap, String node, int thread) {
+        String name = "journal-" + node + "-" + thread;
+        return heap.transaction(() -> {
+            long block = heap.root(name);
+            if (block == 0) {
+                block = heap.allocate(8L + 32L * JOURNAL_CAPACITY);
+                heap.setRoot(name, block);
+            }
+            return block;
+        });
+    }
+
+    private static void transfers(Heap heap, Path control, PrintStream witness, long accounts, int count, long journal) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (!Files.exists(control.resolve("stop"))) {
+            int from = random.nextInt(count);
+            int to = random.nextInt(count - 1);
+            to = to >= from ? to + 1 : to;
+            long amount = 1 + random.nextInt(50);
+            long nonce = random.nextLong() & Long.MAX_VALUE;
+            String line = nonce + " " + from + " " + to + " " + amount;
+            int a = from;
+            int b = to;
+            try {
+                heap.transaction(() -> {
+                    long n = heap.getLong(journal);
+                    if (n >= JOURNAL_CAPACITY) {
+                        throw new IllegalStateException("journal full");
+                    }
+                    heap.putLong(accounts + 8L * a, heap.getLong(accounts + 8L * a) - amount);
+                    heap.putLong(accounts + 8L * b, heap.getLong(accounts + 8L * b) + amount);
+                    long entry = journal + 8 + 32 * n;
+                    heap.putLong(entry, nonce);
+                    heap.putLong(entry + 8, a);
+                    heap.putLong(entry + 16, b);
+                    heap.putLong(entry + 24, amount);
+                    heap.putLong(journal, n + 1);
+                });
+                witness.println("ack " + line);
+            } catch (CommitOutcomeUnknownException e) {
+                witness.println("unknown " + line);
+            } catch (ClusterUnavailableException e) {
+                witness.println("unavailable " + line);
+            } catch (IllegalStateException e) {
+                return;
+            }
+        }
+    }
+
+    /** Page hash of the whole working copy, then each balance, then every journal entry. */
+    private static void writeState(Heap heap, Path file, long accounts, int count) throws IOException {
+        TransactionManager manager = heap.transactionManager();
+        CRC32C crc = new CRC32C();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment page = arena.allocate(Pages.SIZE);
+            for (int p = 1; p < manager.pageCount(); p++) {
+                manager.readCommittedPage(p, page);
+                crc.update(page.asByteBuffer());
+            }
+        }
+        String hash = "hash " + Long.toHexString(crc.getValue()) + "\n";
+        String text = heap.transaction(() -> {
+            StringBuilder t = new StringBuilder(hash);
+            for (int i = 0; i < count; i++) {
+                t.append("balance ").append(i).append(' ').append(heap.getLong(accounts + 8L * i)).append('\n');
+            }
+            for (String root : heap.rootNames()) {
+                if (!root.startsWith("journal-")) {
+                    continue;
+                }
+                long journal = heap.root(root);
+                long n = heap.getLong(journal);
+                for (long i = 0; i < n; i++) {
+                    long entry = journal + 8 + 32 * i;
+                    t.append("entry ").append(heap.getLong(entry)).append(' ').append(heap.getLong(entry + 8)).append(' ')
+                            .append(heap.getLong(entry + 16)).append(' ').append(heap.getLong(entry + 24)).append('\n');
+                }
+            }
+            return t.toString();
+        });
+        Files.writeString(file, text);
+    }
+}

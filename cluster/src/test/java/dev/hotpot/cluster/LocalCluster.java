@@ -1,0 +1,134 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.testing.ChildJvm;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Node JVMs of a test cluster on 127.0.0.1: each a {@link BankNode} with its own folder and two
+ * free ports (data, and coordinator on the next). Starts, kills (SIGKILL) and restarts them, and
+ * kills every one that is left when closed.
+ *
+ * <p>Threading: one test thread drives it.
+ */
+final class LocalCluster implements AutoCloseable {
+    private final Path root;
+    private final List<String> ids = new ArrayList<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, ChildJvm> running = new LinkedHashMap<>();
+    private final List<String> extraOptions;
+    private final int accounts;
+    private final int threads;
+
+    LocalCluster(Path root, int nodes, int accounts, int threads, List<String> extraOptions) throws IOException {
+        this.root = root;
+        this.accounts = accounts;
+        this.threads = threads;
+        this.extraOptions = extraOptions;
+        Files.createDirectories(control());
+        for (int i = 1; i <= nodes; i++) {
+            String id = "n" + i;
+            ids.add(id);
+            ports.put(id, freePortPair());
+        }
+    }
+
+    String peers() {
+        StringBuilder text = new StringBuilder();
+        for (String id : ids) {
+            text.append(text.isEmpty() ? "" : ";").append(id).append("@127.0.0.1:").append(ports.get(id));
+        }
+        return text.toString();
+    }
+
+    List<String> ids() {
+        return ids;
+    }
+
+    Path control() {
+        return root.resolve("control");
+    }
+
+    Path witness(String id) {
+        return root.resolve("witness-" + id + ".txt");
+    }
+
+    /** Starts node {@code id} (again, after a kill: with the same folder). */
+    ChildJvm start(String id) throws IOException {
+        List<String> options = new ArrayList<>(List.of(
+                "--sun-misc-unsafe-memory-access=allow",
+                "-Dhotpot.node=" + id,
+                "-Dhotpot.peers=" + peers(),
+                "-Dhotpot.dir=" + root.resolve("data-" + id),
+                "-Dhotpot.heap=bank",
+                "-Dhotpot.size=16m"));
+        options.addAll(extraOptions);
+        ChildJvm jvm = ChildJvm.start(options, System.getProperty("java.class.path"), BankNode.class.getName(),
+                control().toString(), witness(id).toString(), Integer.toString(accounts), Integer.toString(threads));
+        running.put(id, jvm);
+        return jvm;
+    }
+
+    ChildJvm jvm(String id) {
+        return running.get(id);
+    }
+
+    void awaitReady(String id, Duration timeout) throws InterruptedException {
+        running.get(id).await("READY", timeout);
+    }
+
+    void kill(String id) throws InterruptedException {
+        ChildJvm jvm = running.remove(id);
+        if (jvm != null) {
+            jvm.kill();
+        }
+    }
+
+    /** Tells every node to stop its transfers, sync and write its state, and waits for each. */
+    Map<String, BankState> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
+        Files.writeString(control().resolve("stop"), "");
+        Map<String, BankState> states = new LinkedHashMap<>();
+        for (var entry : running.entrySet()) {
+            entry.getValue().await("STATE", timeout);
+            states.put(entry.getKey(), BankState.read(control().resolve("state-" + entry.getKey() + ".txt")));
+        }
+        return states;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        Files.writeString(control().resolve("exit"), "");
+        for (ChildJvm jvm : running.values()) {
+            jvm.close();
+        }
+        running.clear();
+    }
+
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket first = new ServerSocket()) {
+                first.bind(new InetSocketAddress("127.0.0.1", 0));
+                int port = first.getLocalPort();
+                if (port >= 65534) {
+                    continue;
+                }
+                try (ServerSocket second = new ServerSocket()) {
+                    second.bind(new InetSocketAddress("127.0.0.1", port + 1));
+                    return port;
+                } catch (IOException taken) {
+                    // The next port is in use: try another pair.
+                }
+            }
+        }
+        throw new IOException("no two free consecutive ports on 127.0.0.1 after 100 tries");
+    }
+}
