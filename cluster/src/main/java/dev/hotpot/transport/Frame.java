@@ -33,6 +33,9 @@ public record Frame(Kind kind, int type, long epoch, long correlation, byte[] pa
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(payload, "payload");
         FrameDescriptor.checkPayloadLength(payload.length);
+        if (kind == Kind.ONE_WAY && correlation != 0) {
+            throw new IllegalArgumentException("a ONE_WAY frame has no correlation: correlation=" + correlation);
+        }
     }
 
     public static Frame oneWay(int type, long epoch, byte[] payload) {

@@ -21,9 +21,12 @@ import java.util.zip.CRC32C;
  *  36  payload
  * </pre>
  *
- * <p>A reader checks magic, version, kind and length before it reads the payload, so a bogus
- * length is refused or bounded before any buffer is sized by it, and the CRC once the payload is
- * in. A frame counts only if all five check. Frames follow each other without padding.
+ * <p>A reader checks magic, version, kind (and a ONE_WAY's correlation) and length before it reads
+ * the payload, so a bogus length is refused or bounded before any buffer is sized by it, and the
+ * CRC once the payload is in. A frame counts only if all of them check. Frames follow each other
+ * without padding.
+ *
+ * <p>Threading: stateless; the buffers and CRC passed in belong to the caller.
  */
 public final class FrameDescriptor {
     public static final int MAGIC = 0x52465048;
@@ -64,7 +67,7 @@ public final class FrameDescriptor {
         header.putInt(CRC_OFFSET, crc(header, frame.payload(), crc));
     }
 
-    /** Checks what can be checked before the payload is read: magic, version, kind and length. */
+    /** Checks what can be checked before the payload is read: magic, version, kind, correlation and length. */
     static void checkHeader(ByteBuffer header) {
         int magic = header.getInt(MAGIC_OFFSET);
         if (magic != MAGIC) {
@@ -77,7 +80,10 @@ public final class FrameDescriptor {
             throw new FrameException("unsupported frame format: formatVersion=" + version + ", this node reads "
                     + FORMAT_VERSION + "; run the same Hotpot version on every node");
         }
-        kind(header);
+        if (kind(header) == Frame.Kind.ONE_WAY && header.getLong(CORRELATION_OFFSET) != 0) {
+            throw new FrameException("bad ONE_WAY frame: correlation=" + header.getLong(CORRELATION_OFFSET)
+                    + ", expected 0; the frame is damaged or the peer runs another Hotpot version");
+        }
         int length = header.getInt(PAYLOAD_LENGTH_OFFSET);
         if (length < 0 || length > MAX_PAYLOAD_LENGTH) {
             throw new FrameException("bad frame length: payloadLength=" + length + ", allowed 0.." + MAX_PAYLOAD_LENGTH

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static dev.hotpot.transport.FrameDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -47,14 +48,16 @@ class FrameDecoderTest {
     @Test
     void eachBadHeaderFieldIsNamedWithItsValue() {
         byte[] valid = Frames.encode(Frame.oneWay(5, 2, new byte[]{1, 2, 3}));
-        assertRefused(withInt(valid, MAGIC_OFFSET, 0x12345678), "magic=0x12345678");
-        assertRefused(withShort(valid, VERSION_OFFSET, (short) 2), "formatVersion=2");
-        assertRefused(withShort(valid, KIND_OFFSET, (short) 0), "kind=0");
-        assertRefused(withShort(valid, KIND_OFFSET, (short) 4), "kind=4");
-        assertRefused(withInt(valid, PAYLOAD_LENGTH_OFFSET, -1), "payloadLength=-1");
-        assertRefused(withInt(valid, PAYLOAD_LENGTH_OFFSET, MAX_PAYLOAD_LENGTH + 1),
+        assertRefused(changed(valid, b -> b.putInt(MAGIC_OFFSET, 0x12345678)), "magic=0x12345678");
+        assertRefused(changed(valid, b -> b.putShort(VERSION_OFFSET, (short) 2)), "formatVersion=2");
+        assertRefused(changed(valid, b -> b.putShort(KIND_OFFSET, (short) 0)), "kind=0");
+        assertRefused(changed(valid, b -> b.putShort(KIND_OFFSET, (short) 4)), "kind=4");
+        assertRefused(changed(valid, b -> b.putLong(CORRELATION_OFFSET, 5)), "correlation=5");
+        assertRefused(changed(valid, b -> b.putInt(PAYLOAD_LENGTH_OFFSET, -1)), "payloadLength=-1");
+        assertRefused(changed(valid, b -> b.putInt(PAYLOAD_LENGTH_OFFSET, MAX_PAYLOAD_LENGTH + 1)),
                 "payloadLength=" + (MAX_PAYLOAD_LENGTH + 1));
-        assertRefused(withInt(valid, PAYLOAD_LENGTH_OFFSET, Integer.MIN_VALUE), "payloadLength=" + Integer.MIN_VALUE);
+        assertRefused(changed(valid, b -> b.putInt(PAYLOAD_LENGTH_OFFSET, Integer.MIN_VALUE)),
+                "payloadLength=" + Integer.MIN_VALUE);
         byte[] damagedPayload = valid.clone();
         damagedPayload[HEADER_LENGTH + 1] ^= 0x10;
         assertRefused(damagedPayload, "CRC mismatch");
@@ -138,8 +141,13 @@ class FrameDecoderTest {
                 ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                 header.putInt(MAGIC_OFFSET, MAGIC).putShort(VERSION_OFFSET, FORMAT_VERSION);
                 if (random.nextBoolean()) {
-                    header.putShort(KIND_OFFSET, (short) (1 + random.nextInt(3)));
+                    // Past the kind, correlation and length checks, down to the CRC.
+                    short kind = (short) (1 + random.nextInt(3));
+                    header.putShort(KIND_OFFSET, kind);
                     header.putInt(PAYLOAD_LENGTH_OFFSET, random.nextInt(bytes.length - HEADER_LENGTH + 1));
+                    if (kind == KIND_ONE_WAY) {
+                        header.putLong(CORRELATION_OFFSET, 0);
+                    }
                 }
                 assertRefusedOrExact(bytes);
             }
@@ -149,7 +157,7 @@ class FrameDecoderTest {
     @Test
     void aBogusLengthDoesNotAllocateWhatItClaims() {
         byte[] valid = Frames.encode(Frame.oneWay(1, 1, new byte[1000]));
-        byte[] bogus = withInt(valid, PAYLOAD_LENGTH_OFFSET, MAX_PAYLOAD_LENGTH);
+        byte[] bogus = changed(valid, b -> b.putInt(PAYLOAD_LENGTH_OFFSET, MAX_PAYLOAD_LENGTH));
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // Once unmeasured, so that class loading and linking of the failure path do not count.
         assertThrows(FrameException.class, () -> Frames.decodeAll(bogus));
@@ -187,15 +195,10 @@ class FrameDecoderTest {
         return flipped;
     }
 
-    private static byte[] withInt(byte[] bytes, int offset, int value) {
+    /** A copy of {@code bytes} with {@code change} applied to a little-endian view of it. */
+    private static byte[] changed(byte[] bytes, Consumer<ByteBuffer> change) {
         byte[] changed = bytes.clone();
-        ByteBuffer.wrap(changed).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
-        return changed;
-    }
-
-    private static byte[] withShort(byte[] bytes, int offset, short value) {
-        byte[] changed = bytes.clone();
-        ByteBuffer.wrap(changed).order(ByteOrder.LITTLE_ENDIAN).putShort(offset, value);
+        change.accept(ByteBuffer.wrap(changed).order(ByteOrder.LITTLE_ENDIAN));
         return changed;
     }
 }
