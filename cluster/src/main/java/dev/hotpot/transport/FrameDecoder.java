@@ -12,8 +12,9 @@ import static dev.hotpot.transport.FrameDescriptor.*;
  * Reads frames one after the other from a stream and refuses any that does not check.
  *
  * <p>Invariants: never allocates more than about twice the bytes the stream actually delivered
- * (plus one {@link #PAYLOAD_CHUNK}), whatever length a header claims; every call ends, with a
- * frame, the clean end of the stream, an exception, or when the stream's read ends.
+ * (plus one {@link #PAYLOAD_CHUNK}), whatever length a header claims; a call reads at most one
+ * frame and never loops without input: it returns or throws once the stream has delivered the
+ * frame or ended.
  *
  * <p>Threading: not thread-safe; one reader owns a decoder and its stream.
  */

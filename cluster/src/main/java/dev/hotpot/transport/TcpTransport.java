@@ -52,7 +52,10 @@ public final class TcpTransport implements Transport {
         this(selfId, secretOrNull, DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
-    /** @param handshakeTimeout how long a peer may take to complete the handshake */
+    /**
+     * @param handshakeTimeout how long opening a connection may take, for the TCP connection
+     *                         (connector) and for the handshake (both sides)
+     */
     public TcpTransport(String selfId, byte[] secretOrNull, Duration handshakeTimeout) {
         this.handshake = new Handshake(Objects.requireNonNull(selfId, "selfId"), secretOrNull, handshakeTimeout);
     }

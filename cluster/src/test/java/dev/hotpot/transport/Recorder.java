@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 final class Recorder implements InboundHandler {
     static final long AWAIT_SECONDS = 20;
 
-    /** Where one connection's end is kept: the connection and its cause (which may be null). */
+    /** The end of one connection and its cause (null when this side closed it). */
     record Closing(Connection connection, Throwable cause) {
     }
 
