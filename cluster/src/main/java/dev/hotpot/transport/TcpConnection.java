@@ -1,0 +1,218 @@
+package dev.hotpot.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * A {@link Connection} over one authenticated TCP socket: callers write frames themselves under a
+ * per-connection lock, one gathering write per frame, and one reader thread decodes what arrives
+ * and calls the handler directly.
+ *
+ * <p>Invariants: {@code closed} is set once, by whichever of {@link #close}, a failed write or the
+ * end of the read loop comes first, and its cause is the first one; after it is set no write
+ * starts and every pending request is failed; the handler's {@code onClosed} runs once, on the
+ * reader thread, after its last {@code onFrame}.
+ *
+ * <p>Threading: the public methods are safe from any thread; {@link #readLoop} runs on the one
+ * reader thread, which alone uses the decoder.
+ */
+final class TcpConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
+
+    /** Why the connection closed; {@code cause} null when this node closed it. */
+    private record Closed(Throwable cause) {
+    }
+
+    private final SocketChannel channel;
+    private final String peerId;
+    private final InboundHandler handler;
+    private final FrameDecoder decoder;
+    private final Consumer<TcpConnection> onShutdown;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Guarded by writeLock, like the gather array whose first buffer it is and the CRC. */
+    private final ByteBuffer header = FrameDescriptor.newHeader();
+    private final ByteBuffer[] gather = {header, null};
+    private final CRC32C crc = new CRC32C();
+
+    private final AtomicLong correlations = new AtomicLong();
+    private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicReference<Closed> closed = new AtomicReference<>();
+
+    /**
+     * @param in         the channel's input, positioned after the handshake
+     * @param onShutdown told once when the connection closes, on the thread that closes it
+     */
+    TcpConnection(SocketChannel channel, InputStream in, String peerId, InboundHandler handler,
+                  Consumer<TcpConnection> onShutdown) {
+        this.channel = channel;
+        this.peerId = peerId;
+        this.handler = handler;
+        this.decoder = new FrameDecoder(in);
+        this.onShutdown = onShutdown;
+    }
+
+    @Override
+    public String peerId() {
+        return peerId;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        requireKind(frame, Frame.Kind.ONE_WAY);
+        write(frame);
+    }
+
+    @Override
+    public CompletableFuture<Frame> request(Frame frame) {
+        requireKind(frame, Frame.Kind.REQUEST);
+        if (frame.correlation() != 0) {
+            throw new IllegalArgumentException("a request gets its correlation from the connection: pass one made by"
+                    + " Frame.request, correlation=" + frame.correlation());
+        }
+        long correlation = correlations.incrementAndGet();
+        CompletableFuture<Frame> reply = new CompletableFuture<>();
+        // Registered before the write, so that shutdown, which marks closed before it fails what is
+        // registered, either finds it or makes the write below refuse.
+        pending.put(correlation, reply);
+        try {
+            write(new Frame(Frame.Kind.REQUEST, frame.type(), frame.epoch(), correlation, frame.payload()));
+        } catch (TransportException e) {
+            pending.remove(correlation);
+            reply.completeExceptionally(e);
+        }
+        return reply;
+    }
+
+    @Override
+    public void reply(Frame request, int type, long epoch, byte[] payload) {
+        requireKind(request, Frame.Kind.REQUEST);
+        write(new Frame(Frame.Kind.REPLY, type, epoch, request.correlation(), payload));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closed.get() == null;
+    }
+
+    @Override
+    public void close() {
+        shutdown(null);
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[peer=" + peerId + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    /** Reads and dispatches frames until the connection ends, then tells the handler. */
+    void readLoop() {
+        Throwable cause = null;
+        try {
+            Frame frame;
+            while ((frame = decoder.read()) != null && isOpen()) {
+                dispatch(frame);
+            }
+            if (isOpen()) {
+                LOG.log(System.Logger.Level.INFO, "peer=" + peerId + " closed the connection");
+                cause = new TransportException("peer=" + peerId + " closed the connection");
+            }
+        } catch (Throwable e) {
+            cause = e;
+            if (isOpen()) {
+                LOG.log(System.Logger.Level.WARNING, "connection to peer=" + peerId + " failed and is closed", e);
+            }
+        }
+        shutdown(cause);
+        handler.onClosed(this, closed.get().cause());
+        if (cause instanceof Error error) {
+            throw error;
+        }
+    }
+
+    private void dispatch(Frame frame) {
+        if (frame.kind() != Frame.Kind.REPLY) {
+            handler.onFrame(this, frame);
+            return;
+        }
+        CompletableFuture<Frame> reply = pending.remove(frame.correlation());
+        if (reply != null) {
+            reply.complete(frame);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a reply no request waits for: peer=" + peerId + ", "
+                    + frame);
+        }
+    }
+
+    private void write(Frame frame) {
+        IOException failure;
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                throw new TransportException("connection to peer=" + peerId + " is closed; open a new one with"
+                        + " Transport.connect", closed.get().cause());
+            }
+            FrameDescriptor.putHeader(header, frame, crc);
+            header.clear();
+            gather[1] = ByteBuffer.wrap(frame.payload());
+            writeFully(channel, gather);
+            return;
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            gather[1] = null;
+            writeLock.unlock();
+        }
+        // Outside the lock: shutdown completes futures, whose actions may send on this connection.
+        shutdown(failure);
+        throw new TransportException("sending to peer=" + peerId + " failed, the connection is closed; reconnect",
+                failure);
+    }
+
+    /** Marks the connection closed with its first cause, closes the socket and fails pending requests. */
+    private void shutdown(Throwable cause) {
+        if (!closed.compareAndSet(null, new Closed(cause))) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the socket to peer=" + peerId + " failed", e);
+        }
+        TransportException failure = new TransportException("connection to peer=" + peerId + " closed before the"
+                + " reply came; the peer may or may not have handled the request: retry on a new connection only"
+                + " if it is idempotent", cause);
+        for (Long correlation : pending.keySet()) {
+            CompletableFuture<Frame> reply = pending.remove(correlation);
+            if (reply != null) {
+                reply.completeExceptionally(failure);
+            }
+        }
+        onShutdown.accept(this);
+    }
+
+    private static void requireKind(Frame frame, Frame.Kind kind) {
+        if (frame.kind() != kind) {
+            throw new IllegalArgumentException("expected a " + kind + " frame: " + frame);
+        }
+    }
+
+    /** Writes every byte of {@code buffers}: a blocking channel may write only part of them per call. */
+    static void writeFully(SocketChannel channel, ByteBuffer... buffers) throws IOException {
+        for (ByteBuffer buffer : buffers) {
+            while (buffer.hasRemaining()) {
+                channel.write(buffers);
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.hotpot.transport;
+
+import dev.hotpot.testing.Capturing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static dev.hotpot.transport.Recorder.AWAIT_SECONDS;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Two TcpTransports on loopback exchange one-way frames in order and requests with their own
+ * replies, in both directions and from many threads; closing a connection, from either side or
+ * through its transport, fails what waits on it and tells both handlers.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TcpTransportTest {
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private final byte[] secret = secret();
+    private final TcpTransport primary = new TcpTransport("primary", secret);
+    private final TcpTransport backup = new TcpTransport("backup", secret);
+
+    static byte[] secret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    @AfterEach
+    void closeTransports() {
+        backup.close();
+        primary.close();
+    }
+
+    private Connection connect(InboundHandler atPrimary, InboundHandler atBackup) throws IOException {
+        InetSocketAddress address = primary.listen(ANY_LOOPBACK_PORT, atPrimary);
+        return backup.connect("primary", address, atBackup);
+    }
+
+    @Test
+    void aOneWayFrameArrivesWithItsFieldsFromTheAuthenticatedPeer() throws Exception {
+        Recorder atPrimary = new Recorder();
+        try (Connection toPrimary = connect(atPrimary, new Recorder())) {
+            assertEquals("primary", toPrimary.peerId());
+            Frame sent = Frame.oneWay(7, 3, new byte[]{1, 2, 3});
+            toPrimary.send(sent);
+            Recorder.Received received = atPrimary.awaitFrame();
+            assertEquals(sent, received.frame());
+            assertEquals("backup", received.from().peerId());
+        }
+    }
+
+    @Test
+    void requestsGetTheirRepliesInBothDirections() throws Exception {
+        Recorder atPrimary = new Recorder(Recorder.echo()::onFrame);
+        try (Connection toPrimary = connect(atPrimary, Recorder.echo())) {
+            Frame reply = toPrimary.request(Frame.request(10, 4, new byte[]{9})).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(Frame.Kind.REPLY, reply.kind());
+            assertEquals(11, reply.type());
+            assertEquals(4, reply.epoch());
+            assertArrayEquals(new byte[]{9}, reply.payload());
+            // The primary learns the connection from the request and asks back on it.
+            Connection toBackup = atPrimary.awaitFrame().from();
+            Frame back = toBackup.request(Frame.request(20, 5, new byte[0])).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(21, back.type());
+            assertEquals(0, back.payload().length);
+        }
+    }
+
+    @Test
+    void manyOneWayFramesArriveInTheOrderTheyWereSent() throws Exception {
+        Recorder atPrimary = new Recorder();
+        int count = 20_000;
+        try (Connection toPrimary = connect(atPrimary, new Recorder())) {
+            for (int i = 0; i < count; i++) {
+                toPrimary.send(Frame.oneWay(i, 1, numbered(i)));
+            }
+            for (int i = 0; i < count; i++) {
+                Frame frame = atPrimary.awaitFrame().frame();
+                assertEquals(i, frame.type());
+                assertArrayEquals(numbered(i), frame.payload(), "frame " + i);
+            }
+        }
+    }
+
+    /** Starts with {@code i}; now and then larger than the read buffer, so that frames straddle reads. */
+    private static byte[] numbered(int i) {
+        byte[] payload = new byte[i % 1000 == 0 ? 200_000 : 4 + i % 300];
+        ByteBuffer.wrap(payload).putInt(i);
+        payload[payload.length - 1] = (byte) i;
+        return payload;
+    }
+
+    @Test
+    void concurrentRequestsFromManyThreadsGetTheirOwnReplies() throws Exception {
+        int threads = 8;
+        int perThread = 2_000;
+        try (Connection toPrimary = connect(Recorder.echo(), new Recorder())) {
+            ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+            List<Thread> requesters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                requesters.add(Thread.ofPlatform().start(Capturing.failuresOf(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] payload = ByteBuffer.allocate(8).putInt(thread).putInt(i).array();
+                        Frame reply = toPrimary.request(Frame.request(thread, 0, payload)).join();
+                        assertEquals(thread + 1, reply.type());
+                        assertArrayEquals(payload, reply.payload(), "thread " + thread + ", request " + i);
+                    }
+                }, thrown)));
+            }
+            for (Thread requester : requesters) {
+                assertTrue(requester.join(Duration.ofSeconds(AWAIT_SECONDS)), "requests did not finish");
+            }
+            assertEquals(List.of(), List.copyOf(thrown));
+        }
+    }
+
+    @Test
+    void closingAConnectionFailsItsPendingRequestsAndTellsBothSides() throws Exception {
+        Recorder atPrimary = new Recorder();
+        Recorder atBackup = new Recorder();
+        Connection toPrimary = connect(atPrimary, atBackup);
+        List<CompletableFuture<Frame>> pending = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            pending.add(toPrimary.request(Frame.request(i, 0, new byte[0])));
+        }
+        for (int i = 0; i < 10; i++) {
+            atPrimary.awaitFrame();
+        }
+        assertTrue(pending.stream().noneMatch(CompletableFuture::isDone), "nobody replied yet");
+        toPrimary.close();
+        for (CompletableFuture<Frame> request : pending) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> request.get(AWAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(TransportException.class, e.getCause());
+        }
+        assertFalse(toPrimary.isOpen());
+        assertNull(atBackup.awaitClosed().cause(), "closed by this side");
+        Recorder.Closing atPrimaryEnd = atPrimary.awaitClosed();
+        assertEquals("backup", atPrimaryEnd.connection().peerId());
+        assertInstanceOf(TransportException.class, atPrimaryEnd.cause(), "the peer closed it");
+        assertThrows(TransportException.class, () -> toPrimary.send(Frame.oneWay(1, 0, new byte[0])));
+        CompletableFuture<Frame> late = toPrimary.request(Frame.request(1, 0, new byte[0]));
+        assertInstanceOf(TransportException.class, assertThrows(ExecutionException.class,
+                () -> late.get(AWAIT_SECONDS, TimeUnit.SECONDS)).getCause());
+    }
+
+    @Test
+    void aPeerThatClosesFailsTheRequestsWaitingOnIt() throws Exception {
+        Recorder atPrimary = new Recorder();
+        Recorder atBackup = new Recorder();
+        Connection toPrimary = connect(atPrimary, atBackup);
+        CompletableFuture<Frame> request = toPrimary.request(Frame.request(1, 0, new byte[0]));
+        atPrimary.awaitFrame().from().close();
+        assertInstanceOf(TransportException.class, assertThrows(ExecutionException.class,
+                () -> request.get(AWAIT_SECONDS, TimeUnit.SECONDS)).getCause());
+        assertNotNull(atBackup.awaitClosed().cause());
+        assertFalse(toPrimary.isOpen());
+    }
+
+    @Test
+    void aHandlerThatThrowsClosesItsConnection() throws Exception {
+        IllegalStateException bug = new IllegalStateException("handler bug");
+        Recorder atPrimary = new Recorder((from, frame) -> {
+            throw bug;
+        });
+        Recorder atBackup = new Recorder();
+        Connection toPrimary = connect(atPrimary, atBackup);
+        toPrimary.send(Frame.oneWay(1, 0, new byte[0]));
+        assertSame(bug, atPrimary.awaitClosed().cause());
+        assertNotNull(atBackup.awaitClosed().cause());
+        assertFalse(toPrimary.isOpen());
+    }
+
+    @Test
+    void closingATransportClosesItsListenersAndConnections() throws Exception {
+        Recorder atBackup = new Recorder();
+        InetSocketAddress address = primary.listen(ANY_LOOPBACK_PORT, new Recorder());
+        Connection toPrimary = backup.connect("primary", address, atBackup);
+        primary.close();
+        assertNotNull(atBackup.awaitClosed().cause());
+        assertFalse(toPrimary.isOpen());
+        assertThrows(IOException.class, () -> backup.connect("primary", address, new Recorder()));
+        assertThrows(TransportException.class, () -> primary.listen(ANY_LOOPBACK_PORT, new Recorder()));
+    }
+
+    @Test
+    void framesOfTheWrongKindAreRefusedBeforeSending() throws Exception {
+        try (Connection toPrimary = connect(new Recorder(), new Recorder())) {
+            Frame request = Frame.request(1, 0, new byte[0]);
+            assertThrows(IllegalArgumentException.class, () -> toPrimary.send(request));
+            assertThrows(IllegalArgumentException.class, () -> toPrimary.request(Frame.oneWay(1, 0, new byte[0])));
+            assertThrows(IllegalArgumentException.class,
+                    () -> toPrimary.request(new Frame(Frame.Kind.REQUEST, 1, 0, 5, new byte[0])));
+            assertThrows(IllegalArgumentException.class, () -> toPrimary.reply(Frame.oneWay(1, 0, new byte[0]), 1, 0,
+                    new byte[0]));
+            assertTrue(toPrimary.isOpen());
+        }
+    }
+}
