@@ -86,6 +86,10 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the child with SIGKILL and waits for it to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
