@@ -23,15 +23,18 @@ import static java.lang.System.Logger.Level.WARNING;
  * than the lease with {@link Command.NodeFailed} (carrying the positions that choose its successor
  * as primary), and a failed member heard again with {@link Command.NodeReturned}.
  *
- * <p>A new leader knows no heartbeat yet, so it counts every member's silence from the moment it
- * became leader: each member gets a full lease before it is judged. A member is reported returned
- * only for a heartbeat heard during this leadership.
+ * <p>A member's silence counts from the latest of: its last heartbeat, the moment this replica became
+ * leader (a new leader knows no heartbeat yet, so each member gets a full lease before it is judged),
+ * and the moment the member became live in the applied state (a member that just joined or returned
+ * gets a full lease too). A member is reported returned only for a heartbeat heard during this
+ * leadership.
  *
  * <p>Invariants: checks run only between {@link #startLeading} and {@link #stopLeading}; at most one
  * command per member is in flight; the record of heartbeats is emptied when leadership ends.
  *
- * <p>Threading: {@link #heard} from the threads that serve queries; {@link #startLeading} and
- * {@link #stopLeading} from Ratis's threads; {@link #check} on the timer thread (or a test's).
+ * <p>Threading: {@link #heard} from the threads that serve queries; {@link #applied} from the thread
+ * that applies the log; {@link #startLeading} and {@link #stopLeading} from Ratis's threads;
+ * {@link #check} on the timer thread (or a test's).
  */
 final class FailureDetector {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
@@ -48,6 +51,7 @@ final class FailureDetector {
     private final LongSupplier clock;
     private final ScheduledExecutorService timer;
     private final Map<String, Heard> heard = new ConcurrentHashMap<>();
+    private final Map<String, Long> liveSince = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> checks; // guarded by this
     private volatile boolean leading;
@@ -108,6 +112,15 @@ final class FailureDetector {
         return new Reply.Ack(current.version());
     }
 
+    /** Notes the members that {@code after} makes live, whose silence counts from now on. */
+    void applied(ClusterState before, ClusterState after) {
+        for (Member member : after.members().values()) {
+            if (member.live() && !before.isLive(member.id())) {
+                liveSince.put(member.id(), clock.getAsLong());
+            }
+        }
+    }
+
     /** One round: reports silent live members failed and heard failed members returned. */
     void check() {
         if (!leading) {
@@ -119,7 +132,10 @@ final class FailureDetector {
         for (Member member : current.members().values()) {
             Heard last = heard.get(member.id());
             if (member.live()) {
-                long silentFrom = last == null ? since : Math.max(since, last.atNanos());
+                long silentFrom = Math.max(since, liveSince.getOrDefault(member.id(), since));
+                if (last != null) {
+                    silentFrom = Math.max(silentFrom, last.atNanos());
+                }
                 long silent = now - silentFrom;
                 if (silent > leaseNanos) {
                     report(member.id(), new Command.NodeFailed(member.id(), positionsFor(current, member.id())),

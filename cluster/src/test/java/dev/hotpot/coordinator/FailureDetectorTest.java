@@ -99,6 +99,32 @@ class FailureDetectorTest {
     }
 
     @Test
+    void aMemberThatJustJoinedGetsAFullLease() {
+        threeMembers(true);
+        ClusterState before = state;
+        TreeMap<String, Member> members = new TreeMap<>(before.members());
+        members.put("d", new Member("d", "h", 4, false, 4, true));
+        at(0);
+        detector.startLeading();
+        for (String id : List.of("a", "b", "c")) {
+            detector.heard(id, Map.of());
+        }
+        at(5000);
+        for (String id : List.of("a", "b", "c")) {
+            detector.heard(id, Map.of());
+        }
+        state = new ClusterState("id", 6, 5, members, before.heaps());
+        detector.applied(before, state);
+        at(5000 + LEASE.toMillis());
+        detector.check();
+        assertEquals(List.of(), submitted, "d joined long after the leadership began, and is not judged yet");
+
+        at(5001 + LEASE.toMillis());
+        detector.check();
+        assertTrue(submitted.contains(new Command.NodeFailed("d", Map.of())), () -> "submitted " + submitted);
+    }
+
+    @Test
     void aFailedMemberHeardDuringThisLeadershipIsReportedReturned() {
         threeMembers(false);
         at(0);
