@@ -16,6 +16,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 import java.io.File;
@@ -66,15 +67,31 @@ final class CoordinatorStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadLatestSnapshot();
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            loadLatestSnapshot();
+        }, IOException.class);
     }
 
-    /** Called after Ratis installed a snapshot from the leader: the state is that snapshot's. */
+    /**
+     * Ratis pauses the state machine before it puts a snapshot received from the leader in place, and
+     * checks that it is paused before {@link #reinitialize}.
+     */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Called once Ratis installed a snapshot from the leader: the state becomes that snapshot's. */
     @Override
     public void reinitialize() throws IOException {
         loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     private void loadLatestSnapshot() throws IOException {
@@ -84,6 +101,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
         }
         ClusterState state = SnapshotFile.read(snapshot.getFile().getPath());
         setLastAppliedTermIndex(snapshot.getTermIndex());
+        detector.applied(applied.get(), state);
         applied.set(state);
     }
 

@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  */
 final class RaftSetup {
     private static final String GROUP_NAMESPACE = "hotpot-coordinator;";
+    private static final long ENTRY_BYTES = 256;
+    private static final long MIN_SEGMENT_BYTES = 8 << 10;
+    private static final long MAX_SEGMENT_BYTES = 8 << 20;
 
     private RaftSetup() {
     }
@@ -63,10 +66,14 @@ final class RaftSetup {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotInterval());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        // Purge up to the snapshot even if a follower lags (it then gets the snapshot), and keep
-        // segments small: the entries are tiny, and a segment is purged only once closed.
+        // Purge up to each snapshot even if a follower lags (it then gets the snapshot). A segment is
+        // purged only once closed, so one holds about a snapshot interval of entries (a few hundred
+        // bytes each): the log on disk stays within a few intervals.
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(settings.snapshotInterval(), Integer.MAX_VALUE));
+        long segmentBytes = Math.clamp(Math.min(settings.snapshotInterval(), MAX_SEGMENT_BYTES) * ENTRY_BYTES,
+                MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(segmentBytes));
         return properties;
     }
 

@@ -73,6 +73,37 @@ class CoordinatorClusterTest {
     }
 
     @Test
+    void aReplicaThatMissedThePurgedLogGetsTheLeadersSnapshot() throws IOException {
+        try (TestCluster cluster = TestCluster.of(3, dir, SETTINGS).startAll()) {
+            CoordinatorClient client = cluster.client();
+            client.awaitReady(READY);
+            client.join(Member.joining("a", "127.0.0.1", 9001, false));
+            client.join(Member.joining("b", "127.0.0.1", 9002, false));
+            HeapAssignment heap = client.createHeapIfAbsent("bank", 4096, 2, "a");
+            String leader = cluster.awaitLeader(READY).id();
+            String lagging = cluster.peers.stream().map(Peer::id).filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            cluster.stop(lagging);
+
+            int writes = 200;
+            long start = System.nanoTime();
+            for (int i = 0; i < writes / 2; i++) {
+                heap = client.addBackup("bank", heap.epoch(), "b");
+                heap = client.removeBackup("bank", heap.epoch(), "b");
+            }
+            long micros = (System.nanoTime() - start) / 1000 / writes;
+            System.out.println("CoordinatorClusterTest: " + writes + " commands on 2 of 3 in-process replicas, "
+                    + micros + " us each");
+            ClusterState expected = client.state();
+            assertEquals(writes + 1, heap.epoch());
+            assertFalse(hasLogFrom(cluster.storage(leader), 0), "the leader purged the log up to a snapshot");
+
+            cluster.start(lagging);
+            assertEquals(expected, client.state(lagging), "the returning replica installed the snapshot");
+            assertEquals(expected, cluster.server(lagging).appliedState());
+        }
+    }
+
+    @Test
     void refusalsReachTheCallerAsExceptionsThatSayWhy() throws IOException {
         try (TestCluster cluster = TestCluster.of(1, dir, SETTINGS).startAll()) {
             CoordinatorClient client = cluster.client();
@@ -115,6 +146,13 @@ class CoordinatorClusterTest {
             assertTrue(message.contains("not reachable=[" + cluster.peers.get(1) + ", " + cluster.peers.get(2) + "]"),
                     message);
             assertTrue(message.contains("start at least 2 of the 3 peers"), message);
+        }
+    }
+
+    /** Whether the Ratis log under {@code storage} still has the segment that starts at {@code index}. */
+    private static boolean hasLogFrom(Path storage, long index) throws IOException {
+        try (Stream<Path> files = Files.walk(storage)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches("log_(inprogress_)?" + index + "(-\\d+)?"));
         }
     }
 
