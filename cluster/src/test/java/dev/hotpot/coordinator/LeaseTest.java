@@ -17,7 +17,10 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Members that stop heartbeating lose their heaps to the best backup, and come back when heard again. */
+/**
+ * Members that stop heartbeating lose their heaps to the best backup, and come back when heard again;
+ * members that keep heartbeating stay live across a change of leader.
+ */
 class LeaseTest {
     private static final Duration LEASE = Duration.ofMillis(900);
     /** Room for a check interval, a log write and a busy 2-core machine. */
@@ -32,7 +35,7 @@ class LeaseTest {
     private final AtomicReference<HotpotException> heartbeatFailure = new AtomicReference<>();
 
     @Test
-    void aSilentPrimaryIsReplacedByTheBackupWithTheHighestPositionAndReturnsWhenHeard() throws Exception {
+    void silentPrimaryIsReplacedByTheBestBackupReturnsWhenHeardAndALeaderChangeFailsNoOne() throws Exception {
         try (TestCluster cluster = TestCluster.of(3, dir, SETTINGS).startAll()) {
             ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor();
             try {
@@ -84,6 +87,11 @@ class LeaseTest {
         ClusterState returned = awaitState(client, failed.version(), s -> s.isLive("a"));
         assertEquals("a", returned.heaps().get("solo").primary(), "a takes back the heap only it has whole");
         assertEquals("c", returned.heaps().get("bank").primary(), "a missed writes of bank: it stays c's");
+
+        ClusterState beforeChange = client.state();
+        cluster.stop(cluster.awaitLeader(Duration.ofSeconds(10)).id());
+        ClusterState afterChange = client.awaitChange(beforeChange.version(), LEASE.multipliedBy(4));
+        assertEquals(beforeChange, afterChange, "the new leader gave the heartbeating members a full lease");
         assertNull(heartbeatFailure.get(), () -> "a heartbeat failed: " + heartbeatFailure.get());
     }
 
