@@ -73,6 +73,9 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** The current state, served by the replica {@code peerId} after it caught up with the leader. */
     public ClusterState state(String peerId) {
+        if (peers.stream().noneMatch(peer -> peer.id().equals(peerId))) {
+            throw new IllegalArgumentException("no coordinator peer id=" + peerId + " in " + peers);
+        }
         Message query = Message.valueOf(MessageCodec.encodeQuery(new Query.GetState()));
         return stateOf(call("read the state from peer " + peerId,
                 () -> raft.io().sendReadOnly(query, RaftPeerId.valueOf(peerId))));
@@ -85,7 +88,7 @@ public final class CoordinatorClient implements AutoCloseable {
      *
      * @return the state after the join
      * @throws CommandRefusedException if the id joined before with another {@code peer} flag, or another
-     *         member has the address
+     *         live member has the address
      */
     public ClusterState join(Member member) {
         return stateOf(write("join member " + member.id(),

@@ -57,6 +57,8 @@ final class RaftSetup {
     static RaftProperties serverProperties(Peer self, Path storageDir, CoordinatorSettings settings) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
+        // Bound to the peer's own address, not every interface: without TLS, the fewer listeners the better.
+        GrpcConfigKeys.Server.setHost(properties, self.host());
         GrpcConfigKeys.Server.setPort(properties, self.coordinatorPort());
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(settings.rpcTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, duration(settings.rpcTimeoutMax()));

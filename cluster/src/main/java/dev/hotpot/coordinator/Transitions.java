@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * that applies the same log computes the same states, and so that it can be tested without Ratis.
  *
  * <p>A command that does not fit the state is refused with a {@link Refused} or {@link StaleEpoch}
- * reply and changes nothing. A command that changes nothing (a join with the same address, a failure
+ * reply and changes nothing. Members are never removed; the address of a member that is not live
+ * may be taken by a new member. A command that changes nothing (a join with the same address, a failure
  * of a member already failed) keeps the version.
  *
  * <p>Invariants kept: every primary and in-sync backup is a live member (a member is added as a backup
@@ -77,9 +78,10 @@ final class Transitions {
                     + "fix the peer list or give the node another id");
         }
         for (Member other : state.members().values()) {
-            if (!other.id().equals(join.id()) && other.host().equals(join.host()) && other.port() == join.port()) {
+            if (other.live() && !other.id().equals(join.id()) && other.host().equals(join.host())
+                    && other.port() == join.port()) {
                 return refuse(state, "member id=" + join.id() + " wants address " + join.host() + ":" + join.port()
-                        + ", which member id=" + other.id() + " has: give each node its own port");
+                        + ", which live member id=" + other.id() + " has: give each node its own port");
             }
         }
         TreeMap<String, Member> members = new TreeMap<>(state.members());

@@ -88,7 +88,11 @@ class TransitionsTest {
         assertTrue(flag.contains("peer=true") && flag.contains("peer=false"), flag);
 
         String address = refusal(new Join("n2", "10.0.0.1", 7101, false));
-        assertTrue(address.contains("member id=n1"), address);
+        assertTrue(address.contains("live member id=n1"), address);
+
+        apply(new NodeFailed("n1", Map.of()));
+        apply(new Join("n2", "10.0.0.1", 7101, false));
+        assertEquals("10.0.0.1", state.member("n2").orElseThrow().host(), "a failed member's address can be reused");
     }
 
     @Test
@@ -158,7 +162,7 @@ class TransitionsTest {
         long epoch = heap.epoch();
 
         apply(new NodeFailed("a", Map.of("bank", Map.of("b", 100L, "c", 250L, "d", 250L))));
-        HeapAssignment after = state.heaps().get("bank");
+        HeapAssignment after = state.heap("bank").orElseThrow();
         assertFalse(state.isLive("a"));
         assertEquals("c", after.primary(), "highest position wins; a tie goes to the earlier backup");
         assertEquals(List.of("b", "d"), after.inSync());
@@ -174,7 +178,7 @@ class TransitionsTest {
         heap(new AddBackup("bank", heap.epoch(), "c"));
 
         apply(new NodeFailed("a", Map.of()));
-        assertEquals("b", state.heaps().get("bank").primary());
+        assertEquals("b", state.heap("bank").orElseThrow().primary());
     }
 
     @Test
@@ -185,7 +189,7 @@ class TransitionsTest {
         heap = heap(new AddBackup("bank", heap.epoch(), "c"));
 
         apply(new NodeFailed("b", Map.of()));
-        HeapAssignment after = state.heaps().get("bank");
+        HeapAssignment after = state.heap("bank").orElseThrow();
         assertEquals("a", after.primary());
         assertEquals(List.of("c"), after.inSync());
         assertEquals(heap.epoch() + 1, after.epoch());
@@ -204,18 +208,18 @@ class TransitionsTest {
 
         apply(new NodeFailed("b", Map.of()));
         apply(new NodeFailed("a", Map.of()));
-        HeapAssignment orphan = state.heaps().get("bank");
+        HeapAssignment orphan = state.heap("bank").orElseThrow();
         assertNull(orphan.primary());
         assertEquals("a", orphan.lastPrimary());
         assertEquals(heap.epoch() + 2, orphan.epoch());
 
         apply(new NodeReturned("b"));
         assertTrue(state.isLive("b"));
-        assertNull(state.heaps().get("bank").primary(), "b missed writes: it cannot take the heap");
+        assertNull(state.heap("bank").orElseThrow().primary(), "b missed writes: it cannot take the heap");
         assertTrue(refusal(new AddBackup("bank", orphan.epoch(), "b")).contains("no primary"));
 
         apply(new NodeReturned("a"));
-        HeapAssignment back = state.heaps().get("bank");
+        HeapAssignment back = state.heap("bank").orElseThrow();
         assertEquals(new HeapAssignment("bank", SIZE, 2, orphan.epoch() + 1, "a", List.of(), null), back);
     }
 
@@ -224,11 +228,11 @@ class TransitionsTest {
         join("a");
         heap(new CreateHeap("bank", SIZE, 1, "a"));
         apply(new NodeFailed("a", Map.of()));
-        assertNull(state.heaps().get("bank").primary());
+        assertNull(state.heap("bank").orElseThrow().primary());
 
         apply(new Join("a", "10.0.0.1", 7101, false));
         assertTrue(state.isLive("a"));
-        assertEquals("a", state.heaps().get("bank").primary());
+        assertEquals("a", state.heap("bank").orElseThrow().primary());
     }
 
     @Test
