@@ -17,7 +17,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 
 import java.io.File;
 import java.io.IOException;
@@ -118,8 +117,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
             return RaftLog.INVALID_LOG_INDEX;
         }
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        SnapshotFile.write(file.toPath(), state);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        MD5Hash md5 = SnapshotFile.write(file.toPath(), state);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         return last.getIndex();
     }

@@ -3,6 +3,8 @@ package dev.hotpot.coordinator;
 import dev.hotpot.ConfigurationException;
 import dev.hotpot.storage.FileStorage;
 import dev.hotpot.storage.Storage;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.util.MD5FileUtil;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +27,7 @@ import java.util.zip.CRC32C;
  *
  * Written to {@code <name>.tmp}, forced, renamed into place, then the directory forced: a crash
  * leaves either no snapshot of that name or a whole one, never a torn file under the final name.
+ * Its MD5 digest file follows, also forced.
  * A snapshot of a given index always holds the same state (the state is a function of the log), so
  * one that exists already is kept.
  *
@@ -41,10 +44,24 @@ final class SnapshotFile {
     private SnapshotFile() {
     }
 
-    static void write(Path file, ClusterState state) throws IOException {
-        if (Files.exists(file)) {
-            return;
+    /**
+     * Writes the snapshot, unless one of that name exists, and then its MD5 digest file
+     * ({@code <name>.md5}, Ratis's convention: its recovery prefers the latest snapshot that has one),
+     * both durably, since Ratis purges the log behind the snapshot once this returns.
+     *
+     * @return the snapshot's digest
+     */
+    static MD5Hash write(Path file, ClusterState state) throws IOException {
+        if (!Files.exists(file)) {
+            writeState(file, state);
         }
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+        FILES.forceFile(MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
+        FILES.forceDirectory(file.getParent());
+        return md5;
+    }
+
+    private static void writeState(Path file, ClusterState state) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(body)) {
             StateCodec.write(out, state);

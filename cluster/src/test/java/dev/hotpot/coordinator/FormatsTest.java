@@ -134,6 +134,7 @@ class FormatsTest {
         SnapshotFile.write(file, state);
         assertEquals(state, SnapshotFile.read(file));
         assertFalse(Files.exists(dir.resolve("snapshot.1_10.tmp")));
+        assertTrue(Files.exists(dir.resolve("snapshot.1_10.md5")), "Ratis finds snapshots by their digest file");
 
         SnapshotFile.write(file, ClusterState.EMPTY);
         assertEquals(state, SnapshotFile.read(file), "a snapshot of an index is written once");
