@@ -1,0 +1,175 @@
+package dev.hotpot.coordinator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The leader's judgement on a clock the test moves. The detector's own periodic checks run too, but
+ * they see the same clock and state as the test's, and a command in flight is never sent twice.
+ */
+class FailureDetectorTest {
+    private static final Duration LEASE = Duration.ofMillis(1000);
+
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final List<Command> submitted = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Object>> pending = new CopyOnWriteArrayList<>();
+    private volatile ClusterState state;
+    private final FailureDetector detector = new FailureDetector("n1", CoordinatorSettings.defaults().withLease(LEASE),
+            () -> state, command -> {
+                CompletableFuture<Object> done = new CompletableFuture<>();
+                submitted.add(command);
+                pending.add(done);
+                return done;
+            }, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), timer);
+
+    @AfterEach
+    void stop() {
+        detector.stopLeading();
+        timer.shutdownNow();
+    }
+
+    /** a is primary of bank, b and c its backups; {@code liveA} says whether a is live. */
+    private void threeMembers(boolean liveA) {
+        TreeMap<String, Member> members = new TreeMap<>();
+        members.put("a", new Member("a", "h", 1, false, 1, liveA));
+        members.put("b", new Member("b", "h", 2, false, 2, true));
+        members.put("c", new Member("c", "h", 3, false, 3, true));
+        TreeMap<String, HeapAssignment> heaps = new TreeMap<>();
+        heaps.put("bank", liveA
+                ? new HeapAssignment("bank", 4096, 3, 3, "a", List.of("b", "c"), null)
+                : new HeapAssignment("bank", 4096, 3, 4, null, List.of(), "a"));
+        state = new ClusterState("id", 5, 4, members, heaps);
+    }
+
+    private void at(long offsetMillis) {
+        millis.set(1_000_000 + offsetMillis);
+    }
+
+    @Test
+    void aMemberSilentLongerThanItsLeaseIsReportedOnceWithTheLatestPositions() {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        at(100);
+        detector.heard("a", Map.of("bank", 40L));
+        detector.heard("b", Map.of("bank", 30L));
+        detector.heard("c", Map.of("bank", 20L));
+        at(900);
+        detector.heard("b", Map.of("bank", 60L));
+        detector.heard("c", Map.of("bank", 80L));
+        at(1100);
+        detector.check();
+        assertEquals(List.of(), submitted, "silent for exactly the lease is not yet failed");
+
+        at(1101);
+        detector.check();
+        detector.check();
+        assertEquals(List.of(new Command.NodeFailed("a", Map.of("bank", Map.of("b", 60L, "c", 80L)))), submitted,
+                "b and c heard 201 ms ago are fine; a is reported once, with what its backups last said");
+    }
+
+    @Test
+    void aNewLeaderGivesEveryMemberAFullLeaseFromItsStart() {
+        threeMembers(true);
+        at(0);
+        detector.heard("a", Map.of());
+        at(5000);
+        detector.startLeading();
+        at(5000 + LEASE.toMillis());
+        detector.check();
+        assertEquals(List.of(), submitted);
+
+        at(5001 + LEASE.toMillis());
+        detector.check();
+        assertEquals(3, submitted.size(), "every member, heard or not, is judged a full lease after the start");
+    }
+
+    @Test
+    void aMemberThatJustJoinedGetsAFullLease() {
+        threeMembers(true);
+        ClusterState before = state;
+        TreeMap<String, Member> members = new TreeMap<>(before.members());
+        members.put("d", new Member("d", "h", 4, false, 4, true));
+        at(0);
+        detector.startLeading();
+        for (String id : List.of("a", "b", "c")) {
+            detector.heard(id, Map.of());
+        }
+        at(5000);
+        for (String id : List.of("a", "b", "c")) {
+            detector.heard(id, Map.of());
+        }
+        state = new ClusterState("id", 6, 5, members, before.heaps());
+        detector.applied(before, state);
+        at(5000 + LEASE.toMillis());
+        detector.check();
+        assertEquals(List.of(), submitted, "d joined long after the leadership began, and is not judged yet");
+
+        at(5001 + LEASE.toMillis());
+        detector.check();
+        assertTrue(submitted.contains(new Command.NodeFailed("d", Map.of())), () -> "submitted " + submitted);
+    }
+
+    @Test
+    void aFailedMemberHeardDuringThisLeadershipIsReportedReturned() {
+        threeMembers(false);
+        at(0);
+        detector.heard("a", Map.of());
+        detector.heard("b", Map.of());
+        detector.heard("c", Map.of());
+        at(10);
+        detector.startLeading();
+        detector.check();
+        assertEquals(List.of(), submitted, "a heartbeat from before the leadership does not bring a member back");
+
+        at(20);
+        detector.heard("a", Map.of());
+        detector.check();
+        assertEquals(List.of(new Command.NodeReturned("a")), submitted);
+
+        threeMembers(true);
+        pending.getFirst().complete("applied");
+        detector.check();
+        assertEquals(1, submitted.size(), "once applied, the member is live and nothing more is sent");
+    }
+
+    @Test
+    void afterLeadershipEndsNothingIsJudgedAndHeartbeatsAreForgotten() {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        detector.heard("a", Map.of("bank", 1L));
+        detector.stopLeading();
+        at(10 * LEASE.toMillis());
+        detector.check();
+        assertEquals(List.of(), submitted);
+
+        detector.startLeading();
+        at(11 * LEASE.toMillis() + 1);
+        detector.check();
+        assertEquals(new Command.NodeFailed("a", Map.of("bank", Map.of())), submitted.getFirst(),
+                "positions heard under the previous leadership are gone");
+    }
+
+    @Test
+    void aHeartbeatOfAStrangerIsRefused() {
+        threeMembers(true);
+        Reply reply = detector.heard("z", Map.of());
+        assertTrue(assertInstanceOf(Reply.Refused.class, reply).reason().contains("never joined"));
+        assertEquals(new Reply.Ack(5), detector.heard("a", Map.of()));
+    }
+}
