@@ -1,6 +1,7 @@
 package dev.hotpot.cluster;
 
 import dev.hotpot.HotpotException;
+import dev.hotpot.coordinator.EpochMismatchException;
 import dev.hotpot.coordinator.HeapAssignment;
 import dev.hotpot.heap.Pages;
 import dev.hotpot.log.LogReader;
@@ -408,7 +409,12 @@ final class Primary implements ReplicationWait {
             boolean silent = s == null ? now - lastSeen(backup) > timeout
                     : s.acked() < s.position() && s.position() <= written && now - s.waitingSince() > timeout;
             if (silent) {
-                HeapAssignment changed = heap.coordinator().removeBackup(heap.name(), epoch, backup);
+                HeapAssignment changed;
+                try {
+                    changed = heap.coordinator().removeBackup(heap.name(), epoch, backup);
+                } catch (EpochMismatchException moved) {
+                    changed = moved.current();
+                }
                 applyOwnChange(changed, "removed backup " + backup + " (no acknowledgement within backupTimeout="
                         + heap.settings().backupTimeout() + ")");
             }
@@ -455,7 +461,13 @@ final class Primary implements ReplicationWait {
             if (s.acked() < target) {
                 throw new HotpotException("node " + s.node() + " did not catch up within backupTimeout");
             }
-            HeapAssignment changed = heap.coordinator().addBackup(heap.name(), epoch, s.node());
+            HeapAssignment changed;
+            try {
+                changed = heap.coordinator().addBackup(heap.name(), epoch, s.node());
+            } catch (EpochMismatchException moved) {
+                applyOwnChange(moved.current(), "the epoch moved on while adding backup " + s.node());
+                throw moved;
+            }
             applyOwnChange(changed, "added backup " + s.node());
         } catch (RuntimeException e) {
             synchronized (this) {
