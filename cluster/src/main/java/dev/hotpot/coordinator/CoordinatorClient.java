@@ -51,7 +51,8 @@ public final class CoordinatorClient implements AutoCloseable {
                 .setTimeout(TypeCase.WRITE, requestTimeout)
                 .setTimeout(TypeCase.READ, requestTimeout)
                 .build();
-        Duration attempt = settings.requestTimeout().compareTo(ATTEMPT_TIMEOUT) < 0 ? settings.requestTimeout() : ATTEMPT_TIMEOUT;
+        Duration attempt = settings.requestTimeout().compareTo(ATTEMPT_TIMEOUT) < 0
+                ? settings.requestTimeout() : ATTEMPT_TIMEOUT;
         this.raft = RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RaftSetup.clientProperties(attempt))
@@ -145,7 +146,7 @@ public final class CoordinatorClient implements AutoCloseable {
      */
     public long heartbeat(String nodeId, Map<String, Long> durablePositions) {
         Message query = Message.valueOf(MessageCodec.encodeQuery(new Query.Heartbeat(nodeId, durablePositions)));
-        Reply reply = call("heartbeat of " + nodeId, () -> raft.io().sendReadOnlyNonLinearizable(query));
+        Reply reply = call("take the heartbeat of " + nodeId, () -> raft.io().sendReadOnlyNonLinearizable(query));
         return expect(reply, Reply.Ack.class, "heartbeat").version();
     }
 
