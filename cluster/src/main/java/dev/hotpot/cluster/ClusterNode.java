@@ -39,6 +39,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
     static final String CLUSTER_ID_FILE = "cluster.id";
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    /** Ratis logs every setting it reads at INFO; held here so that the level set on it stays. */
+    private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
     private final ClusterSettings settings;
     private final Path directory;
@@ -74,6 +76,9 @@ public final class ClusterNode implements AutoCloseable {
      * none.
      */
     public static ClusterNode start(ClusterSettings settings, Path directory) {
+        if (RATIS_LOG.getLevel() == null) {
+            RATIS_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         CoordinatorSettings coordinatorSettings = CoordinatorSettings.defaults().withLease(settings.lease());
         CoordinatorServer server = null;
         CoordinatorClient client = null;
@@ -162,7 +167,7 @@ public final class ClusterNode implements AutoCloseable {
             Messages.Subscribe subscribe = Messages.Subscribe.decode(frame.payload());
             ClusteredHeap heap = heaps.get(subscribe.heap());
             Primary primary = heap == null ? null : heap.primaryRole();
-            if (primary == null || frame.epoch() > primary.epoch()) {
+            if (primary == null) {
                 from.reply(frame, Messages.SUBSCRIBE, frame.epoch(),
                         new Messages.Subscribed(Messages.SubscribeStatus.NOT_PRIMARY, 0, 0).encode());
                 return;
@@ -175,12 +180,12 @@ public final class ClusterNode implements AutoCloseable {
         Primary primary = heap == null ? null : heap.primaryRole();
         switch (frame.type()) {
             case Messages.ACK -> {
-                if (primary != null && frame.epoch() <= primary.epoch()) {
+                if (primary != null) {
                     primary.onAck(from, Messages.Ack.decode(frame.payload()));
                 }
             }
             case Messages.COMMIT -> {
-                if (primary == null || frame.epoch() > primary.epoch()) {
+                if (primary == null) {
                     from.reply(frame, Messages.COMMIT, frame.epoch(),
                             new Messages.Committed(Messages.CommitStatus.NOT_PRIMARY, 0, "").encode());
                 } else {

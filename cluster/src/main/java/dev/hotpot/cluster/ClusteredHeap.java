@@ -106,9 +106,17 @@ final class ClusteredHeap {
                             + " replaced when the node stopped, yet the coordinator records it as primary; restore the"
                             + " folder " + config.heapDirectory() + " from another node's copy");
                 }
-                openLocal();
-                becomePrimary(assignment);
-                return;
+                if (heap == null) {
+                    openLocal();
+                }
+                // A new epoch before anything is logged: no sequence of this life can repeat one of an earlier one.
+                try {
+                    becomePrimary(node.coordinator().renewEpoch(name(), assignment.epoch(), nodeId()));
+                    return;
+                } catch (dev.hotpot.coordinator.EpochMismatchException moved) {
+                    assignment = moved.current();
+                    continue;
+                }
             }
             if (assignment.primary() != null && follow(assignment)) {
                 return;
@@ -118,7 +126,8 @@ final class ClusteredHeap {
                         + " follow within startTimeout=" + node.settings().startTimeout() + " (last assignment "
                         + assignment + ")");
             }
-            assignment = node.awaitAssignment(name(), assignment.epoch(), deadline);
+            assignment = node.awaitAssignment(name(), assignment.epoch(),
+                    Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200)));
         }
     }
 
@@ -134,12 +143,14 @@ final class ClusteredHeap {
         BlockingQueue<Follower.Inbound> frames = new LinkedBlockingQueue<>();
         Connection connection;
         Messages.Subscribed subscribed;
+        long primaryEpoch;
         try {
             connection = node.connect(assignment.primary(), queueing(frames));
             Frame reply = connection.request(Frame.request(Messages.SUBSCRIBE, assignment.epoch(),
                     new Messages.Subscribe(name(), nodeId(), lastSequence, true).encode()))
                     .get(node.settings().commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
             subscribed = Messages.Subscribed.decode(reply.payload());
+            primaryEpoch = reply.epoch();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.INFO, "heap " + name() + ": cannot subscribe to primary " + assignment.primary()
                     + " yet: " + e);
@@ -169,7 +180,8 @@ final class ClusteredHeap {
             }
         }
         epoch = assignment.epoch();
-        Follower started = new Follower(this, assignment.primary(), connection, frames, assignment.epoch());
+        // The stream is fenced at the primary's own epoch when it answered: it may lag the coordinator's by a moment.
+        Follower started = new Follower(this, assignment.primary(), connection, frames, primaryEpoch);
         heap.transactionManager().setRoute(new RemoteCommits(this));
         follower = started;
         started.start();
@@ -297,7 +309,6 @@ final class ClusteredHeap {
         }
         if (following != null && following.primary().equals(assignment.primary()) && following.connection().isOpen()) {
             epoch = Math.max(epoch, assignment.epoch());
-            following.setEpoch(epoch);
             return;
         }
         if (following != null) {

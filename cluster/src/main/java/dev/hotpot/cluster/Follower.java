@@ -38,7 +38,8 @@ final class Follower implements Runnable {
     /** Appended records not yet applied, in order: the heap's, since they outlive a change of primary. */
     private final ArrayDeque<Messages.Entry> pending;
     private final Thread thread;
-    private volatile long epoch;
+    /** The primary's epoch when the stream began; frames of earlier epochs are refused. */
+    private final long epoch;
     private long commitPoint;
     private volatile boolean stopping;
 
@@ -65,10 +66,6 @@ final class Follower implements Runnable {
 
     Connection connection() {
         return connection;
-    }
-
-    void setEpoch(long epoch) {
-        this.epoch = Math.max(this.epoch, epoch);
     }
 
     /**
@@ -123,6 +120,7 @@ final class Follower implements Runnable {
             throw new ProtocolException("unexpected message type " + frame.type() + " from primary " + primary);
         }
         if (frame.epoch() < epoch) {
+            // A frame from before the primary's epoch when this stream began: not from this reign.
             LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": refused records of stale epoch "
                     + frame.epoch() + " from " + primary + " (current epoch " + epoch + ")");
             return;
@@ -140,7 +138,7 @@ final class Follower implements Runnable {
         if (primaryEnd >= 0) {
             log.forceAll();
             heap.durableSequence(heap.lastAppended());
-            connection.send(Frame.oneWay(Messages.ACK, epoch, new Messages.Ack(primaryEnd, heap.lastAppended()).encode()));
+            connection.send(Frame.oneWay(Messages.ACK, Math.max(epoch, frame.epoch()), new Messages.Ack(primaryEnd, heap.lastAppended()).encode()));
         }
         commitPoint = Math.max(commitPoint, records.commitPoint());
         while (!pending.isEmpty() && pending.peekFirst().lsnEnd() <= commitPoint) {

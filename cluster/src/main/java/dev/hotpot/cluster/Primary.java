@@ -50,6 +50,8 @@ final class Primary implements ReplicationWait {
     /** Records per RECORDS frame at most, in log bytes. */
     private static final long BATCH_BYTES = 4L << 20;
     private static final int IMAGE_PAGES_PER_FRAME = 64;
+    /** How far behind the end of the log a subscriber's acknowledgements may be for it to join the in-sync set. */
+    private static final long CATCH_UP_SLACK = 1L << 20;
 
     private final ClusteredHeap heap;
     private final TransactionManager manager;
@@ -436,9 +438,9 @@ final class Primary implements ReplicationWait {
         if (inSync.size() >= heap.replicas() - 1) {
             return;
         }
-        long commitPoint = commitPoint();
+        long written = log.writtenPosition();
         for (Subscriber s : subscribers.values()) {
-            if (s.backup() && !inSync.contains(s.node()) && s.acked() >= Math.min(commitPoint, log.durablePosition())) {
+            if (s.backup() && !inSync.contains(s.node()) && s.acked() > 0 && written - s.acked() <= CATCH_UP_SLACK) {
                 widen(s);
                 return;
             }

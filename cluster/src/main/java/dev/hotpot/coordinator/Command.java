@@ -55,6 +55,18 @@ sealed interface Command {
     }
 
     /**
+     * Moves the heap to a new epoch with the same primary and backups, if it is still at
+     * {@code expectedEpoch} with {@code primaryId} primary: a primary that restarted takes one
+     * before it logs anything, so that no sequence it hands out can repeat one of its earlier life.
+     */
+    record RenewEpoch(String heap, long expectedEpoch, String primaryId) implements Command {
+        public RenewEpoch {
+            checkHeapName(heap);
+            Peer.checkId(primaryId, "primary");
+        }
+    }
+
+    /**
      * Marks a member not live and moves its heaps on. {@code positions}: per heap, the durable log
      * position each member last reported (what the leader heard); it decides which backup is promoted.
      */

@@ -124,6 +124,18 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /**
+     * Moves {@code heap} to a new epoch with the same primary and backups, if it is still at
+     * {@code expectedEpoch} with {@code primaryId} primary (a restarted primary's first step).
+     *
+     * @return the new assignment
+     * @throws EpochMismatchException if the epoch moved on; it carries the current assignment
+     * @throws CommandRefusedException if {@code primaryId} is not the heap's primary
+     */
+    public HeapAssignment renewEpoch(String heap, long expectedEpoch, String primaryId) {
+        return heapOf(write("renew the epoch of heap " + heap, new Command.RenewEpoch(heap, expectedEpoch, primaryId)));
+    }
+
+    /**
      * Removes {@code nodeId} from the in-sync backups of {@code heap} if the heap is still at
      * {@code expectedEpoch}; the epoch then grows by one.
      *

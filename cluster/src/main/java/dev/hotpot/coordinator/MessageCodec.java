@@ -7,6 +7,7 @@ import dev.hotpot.coordinator.Command.Join;
 import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
+import dev.hotpot.coordinator.Command.RenewEpoch;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
@@ -36,6 +37,7 @@ import static dev.hotpot.coordinator.StateCodec.writeNullable;
  *   4 RemoveBackup heap:string expectedEpoch:long nodeId:string
  *   5 NodeFailed   nodeId:string heapCount:int (heap:string n:int (member:string position:long)*)*
  *   6 NodeReturned nodeId:string
+ *   7 RenewEpoch   heap:string expectedEpoch:long primaryId:string
  * queries
  *  16 GetState
  *  17 AwaitChange  knownVersion:long maxWaitMillis:long
@@ -62,6 +64,7 @@ final class MessageCodec {
     private static final int REMOVE_BACKUP = 4;
     private static final int NODE_FAILED = 5;
     private static final int NODE_RETURNED = 6;
+    private static final int RENEW_EPOCH = 7;
     private static final int GET_STATE = 16;
     private static final int AWAIT_CHANGE = 17;
     private static final int HEARTBEAT = 18;
@@ -120,6 +123,12 @@ final class MessageCodec {
                     out.writeByte(NODE_RETURNED);
                     out.writeUTF(returned.nodeId());
                 }
+                case RenewEpoch renew -> {
+                    out.writeByte(RENEW_EPOCH);
+                    out.writeUTF(renew.heap());
+                    out.writeLong(renew.expectedEpoch());
+                    out.writeUTF(renew.primaryId());
+                }
             }
             writeNullable(out, clusterIdProposal);
         });
@@ -132,6 +141,7 @@ final class MessageCodec {
                 case CREATE_HEAP -> new CreateHeap(in.readUTF(), in.readLong(), in.readInt(), in.readUTF());
                 case ADD_BACKUP -> new AddBackup(in.readUTF(), in.readLong(), in.readUTF());
                 case REMOVE_BACKUP -> new RemoveBackup(in.readUTF(), in.readLong(), in.readUTF());
+                case RENEW_EPOCH -> new RenewEpoch(in.readUTF(), in.readLong(), in.readUTF());
                 case NODE_FAILED -> {
                     String nodeId = in.readUTF();
                     TreeMap<String, Map<String, Long>> positions = new TreeMap<>();

@@ -6,6 +6,7 @@ import dev.hotpot.coordinator.Command.Join;
 import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
+import dev.hotpot.coordinator.Command.RenewEpoch;
 import dev.hotpot.coordinator.Reply.HeapReply;
 import dev.hotpot.coordinator.Reply.Refused;
 import dev.hotpot.coordinator.Reply.StaleEpoch;
@@ -54,6 +55,7 @@ final class Transitions {
             case CreateHeap create -> createHeap(state, create);
             case AddBackup add -> addBackup(state, add);
             case RemoveBackup remove -> removeBackup(state, remove);
+            case RenewEpoch renew -> renewEpoch(state, renew);
             case NodeFailed failed -> nodeFailed(state, failed);
             case NodeReturned returned -> nodeReturned(state, returned);
         };
@@ -163,6 +165,22 @@ final class Transitions {
                     + ": not an in-sync backup (primary=" + heap.primary() + " inSync=" + heap.inSync() + ")");
         }
         HeapAssignment next = heap.next(heap.primary(), without(heap.inSync(), remove.nodeId()), null);
+        return new Result(withHeap(state, next), new HeapReply(next));
+    }
+
+    private static Result renewEpoch(ClusterState state, RenewEpoch renew) {
+        HeapAssignment heap = state.heaps().get(renew.heap());
+        if (heap == null) {
+            return refuse(state, "heap=" + renew.heap() + ": no such heap");
+        }
+        if (heap.epoch() != renew.expectedEpoch()) {
+            return staleEpoch(state, heap, renew.expectedEpoch());
+        }
+        if (!renew.primaryId().equals(heap.primary())) {
+            return refuse(state, "heap=" + renew.heap() + " epoch=" + heap.epoch() + ": " + renew.primaryId()
+                    + " is not its primary (primary=" + heap.primary() + ")");
+        }
+        HeapAssignment next = heap.next(heap.primary(), heap.inSync(), null);
         return new Result(withHeap(state, next), new HeapReply(next));
     }
 

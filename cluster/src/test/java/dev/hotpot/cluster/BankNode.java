@@ -27,9 +27,9 @@ import java.util.zip.CRC32C;
  * transaction; the witness file gets {@code ack <nonce> <from> <to> <amount>} once it returned,
  * {@code unknown <nonce> ...} when its outcome is unknown.
  *
- * <p>Control through files in {@code control/}: {@code stop} ends the transfers; the node then
- * runs the barrier, writes {@code state-<node>.txt} (page hash, balances, journals) and prints
- * {@code STATE}.
+ * <p>Control through files in {@code control/}: {@code stop} ends the transfers (the node prints
+ * {@code STOPPED}); once every node stopped, {@code collect} makes each run the barrier, write
+ * {@code state-<node>.txt} (page hash, balances, journals) and print {@code STATE}.
  *
  * <p>Args: controlDir witnessFile accounts threads. Cluster settings come as {@code -Dhotpot.*}.
  */
@@ -57,6 +57,10 @@ public final class BankNode {
             for (Thread worker : workers) {
                 worker.join();
             }
+        }
+        System.out.println("STOPPED " + node);
+        while (!Files.exists(control.resolve("collect"))) {
+            Thread.sleep(20);
         }
         heap.sync();
         writeState(heap, control.resolve("state-" + node + ".txt"), accountsBlock, accounts);

@@ -63,7 +63,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Starts node {@code id} (again, after a kill: with the same folder). */
-    ChildJvm start(String id) throws IOException {
+    ChildJvm start(String id) throws IOException, InterruptedException {
+        ChildJvm previous = running.remove(id);
+        if (previous != null) {
+            previous.close();
+            keepTranscript(id, previous);
+        }
         List<String> options = new ArrayList<>(List.of(
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Dhotpot.node=" + id,
@@ -86,16 +91,29 @@ final class LocalCluster implements AutoCloseable {
         running.get(id).await("READY", timeout);
     }
 
-    void kill(String id) throws InterruptedException {
+    void kill(String id) throws InterruptedException, IOException {
         ChildJvm jvm = running.remove(id);
         if (jvm != null) {
             jvm.kill();
+            keepTranscript(id, jvm);
         }
     }
 
-    /** Tells every node to stop its transfers, sync and write its state, and waits for each. */
+    /** Appends the output of a node's JVM to {@code target/cluster-logs/<root>/<id>.txt}, for a failure's post-mortem. */
+    private void keepTranscript(String id, ChildJvm jvm) throws IOException {
+        Path logs = Path.of(System.getProperty("hotpot.cluster.logs", "target/cluster-logs")).resolve(root.getFileName());
+        Files.createDirectories(logs);
+        Files.writeString(logs.resolve(id + ".txt"), jvm.transcript(), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Tells every node to stop its transfers, then, once all stopped, to sync and write its state; waits for each. */
     Map<String, BankState> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
         Files.writeString(control().resolve("stop"), "");
+        for (ChildJvm jvm : running.values()) {
+            jvm.await("STOPPED", timeout);
+        }
+        Files.writeString(control().resolve("collect"), "");
         Map<String, BankState> states = new LinkedHashMap<>();
         for (var entry : running.entrySet()) {
             entry.getValue().await("STATE", timeout);
@@ -107,8 +125,9 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         Files.writeString(control().resolve("exit"), "");
-        for (ChildJvm jvm : running.values()) {
-            jvm.close();
+        for (var entry : running.entrySet()) {
+            entry.getValue().close();
+            keepTranscript(entry.getKey(), entry.getValue());
         }
         running.clear();
     }
