@@ -96,23 +96,32 @@ public final class ClusterNode implements AutoCloseable {
             client = new CoordinatorClient(settings.peers(), coordinatorSettings);
             client.awaitReady(settings.startTimeout());
             transport = new TcpTransport(settings.nodeId(), settings.secret());
-            ClusterNode[] self = new ClusterNode[1];
+            java.util.concurrent.atomic.AtomicReference<ClusterNode> self = new java.util.concurrent.atomic.AtomicReference<>();
             transport.listen(new InetSocketAddress(settings.host(), settings.port()), new InboundHandler() {
                 @Override
                 public void onFrame(Connection from, Frame frame) {
-                    self[0].inbound(from, frame);
+                    ClusterNode node = self.get();
+                    if (node == null) {
+                        // Still joining: nothing here serves a heap yet, and the peer tries again.
+                        from.close();
+                        return;
+                    }
+                    node.inbound(from, frame);
                 }
 
                 @Override
                 public void onClosed(Connection connection, Throwable cause) {
-                    self[0].closedInbound(connection);
+                    ClusterNode node = self.get();
+                    if (node != null) {
+                        node.closedInbound(connection);
+                    }
                 }
             });
             ClusterState joined = client.join(new Member(settings.nodeId(), settings.host(), settings.port(),
                     settings.isPeer(), 0, true));
             checkClusterId(directory, joined.clusterId());
             ClusterNode node = new ClusterNode(settings, directory, server, client, transport, joined);
-            self[0] = node;
+            self.set(node);
             node.heartbeat.start();
             node.watch.start();
             LOG.log(System.Logger.Level.INFO, "node " + settings.nodeId() + " joined cluster " + joined.clusterId()
@@ -169,7 +178,7 @@ public final class ClusterNode implements AutoCloseable {
             Primary primary = heap == null ? null : heap.primaryRole();
             if (primary == null) {
                 from.reply(frame, Messages.SUBSCRIBE, frame.epoch(),
-                        new Messages.Subscribed(Messages.SubscribeStatus.NOT_PRIMARY, 0, 0).encode());
+                        new Messages.Subscribed(Messages.SubscribeStatus.NOT_PRIMARY, 0, 0, 0).encode());
                 return;
             }
             bindings.put(from, heap);

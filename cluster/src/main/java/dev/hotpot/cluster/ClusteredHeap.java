@@ -177,6 +177,9 @@ final class ClusteredHeap {
                 if (heap == null) {
                     openLocal();
                 }
+                // Records appended under an earlier primary and not yet applied are in the new primary's log
+                // up to the stream's start: they are committed once its commit point passes that position.
+                rekeyPending(subscribed.position());
             }
         }
         epoch = assignment.epoch();
@@ -436,6 +439,14 @@ final class ClusteredHeap {
     long durableSequence() {
         Primary current = primary;
         return current != null ? heap.transactionManager().clock() : durableSequence;
+    }
+
+    private void rekeyPending(long position) {
+        java.util.List<Messages.Entry> entries = new java.util.ArrayList<>(pending);
+        pending.clear();
+        for (Messages.Entry entry : entries) {
+            pending.addLast(new Messages.Entry(position, entry.txId(), entry.sequence(), entry.body()));
+        }
     }
 
     java.util.ArrayDeque<Messages.Entry> pending() {

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>
  *  SUBSCRIBE  node -> primary, request   heap, node, lastSequence, backup
- *  SUBSCRIBED primary -> node, reply     status (STREAM, NEED_IMAGE, NOT_PRIMARY), sequence, pages
+ *  SUBSCRIBED primary -> node, reply     status (STREAM, NEED_IMAGE, NOT_PRIMARY), sequence, pages, position
  *  RECORDS    primary -> node, one-way   prevSequence, commitPoint, n x {lsnEnd, txId, sequence, body}
  *  ACK        backup -> primary, one-way durable (primary log position), lastSequence
  *  COMMIT     node -> primary, request   txId, readVersion, pages[], body
@@ -61,15 +61,19 @@ final class Messages {
      * @param sequence with {@code STREAM}: the node's last sequence, from which records follow;
      *                 with {@code NEED_IMAGE}: the sequence the image that follows is as of
      * @param pages    with {@code NEED_IMAGE}: how many pages follow (page 1 on)
+     * @param position the primary's log position the stream starts from: after the node's last
+     *                 record, or where the image was taken
      */
-    record Subscribed(SubscribeStatus status, long sequence, long pages) {
+    record Subscribed(SubscribeStatus status, long sequence, long pages, long position) {
         byte[] encode() {
-            return ByteBuffer.allocate(17).put((byte) status.ordinal()).putLong(sequence).putLong(pages).array();
+            return ByteBuffer.allocate(25).put((byte) status.ordinal()).putLong(sequence).putLong(pages).putLong(position)
+                    .array();
         }
 
         static Subscribed decode(byte[] payload) {
             ByteBuffer in = ByteBuffer.wrap(payload);
-            return guard(() -> new Subscribed(SubscribeStatus.values()[in.get()], in.getLong(), in.getLong()), "SUBSCRIBED");
+            return guard(() -> new Subscribed(SubscribeStatus.values()[in.get()], in.getLong(), in.getLong(), in.getLong()),
+                    "SUBSCRIBED");
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The primary role of one heap on this node: it orders commits (its own and those other nodes
@@ -42,8 +43,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * records it, and leaves it in the coordinator before it leaves it here, so the coordinator's
  * set is never missing a node that a commit counted on.
  *
- * <p>Threading: commit paths run on application threads; frames arrive on transport threads;
- * foreign commits run on a pool; one monitor thread changes the in-sync set.
+ * <p>Threading: commit paths run on application threads and ship themselves; frames arrive on
+ * transport threads, which never send (a blocked send there could stall the peer's reader in
+ * turn) but wake the shipping thread; foreign commits run on a pool; one monitor thread changes
+ * the in-sync set.
  */
 final class Primary implements ReplicationWait {
     private static final System.Logger LOG = System.getLogger(Primary.class.getName());
@@ -62,6 +65,8 @@ final class Primary implements ReplicationWait {
     private final AtomicBoolean shipping = new AtomicBoolean();
     private final ExecutorService foreignCommits;
     private final Thread monitor;
+    /** Ships for frames that arrive on transport threads, which must never block on a send. */
+    private final Thread shipper;
     private volatile long epoch;
     private volatile Set<String> inSync;
     /** The log position from which segments are kept for subscribers. */
@@ -83,6 +88,7 @@ final class Primary implements ReplicationWait {
         this.foreignCommits = Executors.newFixedThreadPool(16, Thread.ofPlatform().daemon()
                 .name("hotpot-commit-" + heap.name() + "-", 0).factory());
         this.monitor = Thread.ofPlatform().daemon().name("hotpot-primary-" + heap.name()).unstarted(this::monitor);
+        this.shipper = Thread.ofPlatform().daemon().name("hotpot-ship-" + heap.name()).unstarted(this::shipOnDemand);
     }
 
     /** Takes the role: commits are logged here from now on. */
@@ -91,6 +97,7 @@ final class Primary implements ReplicationWait {
         manager.setReplicationWait(this);
         manager.setRoute(null);
         monitor.start();
+        shipper.start();
         LOG.log(System.Logger.Level.INFO, "node " + heap.nodeId() + " is primary of heap " + heap.name() + " in epoch "
                 + epoch + ", in-sync backups " + inSync);
     }
@@ -98,6 +105,7 @@ final class Primary implements ReplicationWait {
     void stop() {
         stopped = true;
         monitor.interrupt();
+        LockSupport.unpark(shipper);
         foreignCommits.shutdownNow();
         for (Subscriber s : subscribers.values()) {
             s.connection().close();
@@ -126,7 +134,7 @@ final class Primary implements ReplicationWait {
         long end = heap.index().endOf(subscribe.lastSequence());
         if (end >= 0 && end >= retainedFrom && end <= log.writtenPosition()) {
             connection.reply(frame, Messages.SUBSCRIBE, epoch,
-                    new Messages.Subscribed(Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0).encode());
+                    new Messages.Subscribed(Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0, end).encode());
             register(new Subscriber(subscribe.node(), connection, subscribe.backup(), end, subscribe.lastSequence(), end));
             return;
         }
@@ -140,7 +148,7 @@ final class Primary implements ReplicationWait {
         }
         s.acknowledge(ack.durable());
         recomputeAcknowledged();
-        shipAll();
+        kickShipper();
     }
 
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
@@ -148,8 +156,10 @@ final class Primary implements ReplicationWait {
             Messages.Committed outcome;
             try {
                 long sequence = commitOnce(commit);
+                // A conflict answers with this node's clock: the sender re-runs once it has applied that far,
+                // so that its next attempt does not read what made this one fail.
                 outcome = sequence == CommitRoute.CONFLICT
-                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, 0, "")
+                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "")
                         : new Messages.Committed(Messages.CommitStatus.OK, sequence, "");
             } catch (RuntimeException e) {
                 outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
@@ -224,6 +234,22 @@ final class Primary implements ReplicationWait {
     @Override
     public void ship(long lsn) {
         shipAll();
+    }
+
+    /** Has the shipping thread send what subscribers lack: for callers that must not block on a send. */
+    private void kickShipper() {
+        LockSupport.unpark(shipper);
+    }
+
+    private void shipOnDemand() {
+        while (!stopped) {
+            LockSupport.park(this);
+            try {
+                shipAll();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "shipping the log of heap " + heap.name() + " failed: " + e);
+            }
+        }
     }
 
     /** Sends every subscriber what it lacks: records to the end of the log, and the commit point. */
@@ -346,7 +372,7 @@ final class Primary implements ReplicationWait {
         if (old != null && old.connection() != subscriber.connection()) {
             old.connection().close();
         }
-        shipAll();
+        kickShipper();
     }
 
     // ---- catch-up -------------------------------------------------------------------------------
@@ -365,7 +391,7 @@ final class Primary implements ReplicationWait {
             long[] tail = manager.logTail();
             long pages = manager.pageCount() - 1L;
             connection.reply(frame, Messages.SUBSCRIBE, epoch,
-                    new Messages.Subscribed(Messages.SubscribeStatus.NEED_IMAGE, tail[1], pages).encode());
+                    new Messages.Subscribed(Messages.SubscribeStatus.NEED_IMAGE, tail[1], pages, tail[0]).encode());
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buffer = arena.allocate((long) IMAGE_PAGES_PER_FRAME * Pages.SIZE);
                 for (long first = 1; first <= pages; first += IMAGE_PAGES_PER_FRAME) {
@@ -398,7 +424,7 @@ final class Primary implements ReplicationWait {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "primary of heap " + heap.name() + ": " + e.getMessage());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(period);
+            LockSupport.parkNanos(period);
         }
     }
 
@@ -456,8 +482,8 @@ final class Primary implements ReplicationWait {
         long target = log.writtenPosition();
         long deadline = System.nanoTime() + heap.settings().backupTimeout().toNanos();
         while (s.acked() < target && System.nanoTime() < deadline && !stopped) {
-            shipAll();
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            kickShipper();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         try {
             if (s.acked() < target) {
@@ -492,7 +518,7 @@ final class Primary implements ReplicationWait {
         inSync = new LinkedHashSet<>(changed.inSync());
         inSync.forEach(firstMissed::remove);
         recomputeAcknowledged();
-        shipAll();
+        kickShipper();
         LOG.log(System.Logger.Level.INFO, "heap " + heap.name() + " epoch " + epoch + ": " + what + "; in-sync backups "
                 + inSync);
     }

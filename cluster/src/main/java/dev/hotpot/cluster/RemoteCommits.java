@@ -70,6 +70,7 @@ final class RemoteCommits implements CommitRoute {
                     return outcome.sequence();
                 }
                 case CONFLICT -> {
+                    heap.awaitApplied(outcome.sequence(), deadline);
                     return CONFLICT;
                 }
                 case NOT_PRIMARY -> failed = primary;

@@ -24,7 +24,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * as primary), and a failed member heard again with {@link Command.NodeReturned}.
  *
  * <p>A member's silence counts from the latest of: its last heartbeat, the moment this replica became
- * leader (a new leader knows no heartbeat yet, so each member gets a full lease before it is judged),
+ * leader (a new leader knows no heartbeat yet, so each member gets a full lease before it is judged,
+ * and a second one while this leader has not heard it at all),
  * and the moment the member became live in the applied state (a member that just joined or returned
  * gets a full lease too). A member is reported returned only for a heartbeat heard during this
  * leadership.
@@ -135,6 +136,10 @@ final class FailureDetector {
                 long silentFrom = Math.max(since, liveSince.getOrDefault(member.id(), since));
                 if (last != null) {
                     silentFrom = Math.max(silentFrom, last.atNanos());
+                } else {
+                    // Not heard by this leader yet: its heartbeats may still be finding the new leader
+                    // (a client learns of it only after a failed attempt), so it gets a second lease.
+                    silentFrom = Math.max(silentFrom, since + leaseNanos);
                 }
                 long silent = now - silentFrom;
                 if (silent > leaseNanos) {

@@ -35,6 +35,8 @@ import java.util.zip.CRC32C;
  */
 public final class BankNode {
     static final long INITIAL = 1_000;
+    /** One account per page: two transfers conflict only when they share an account. */
+    static final long STRIDE = 4096;
     private static final int JOURNAL_CAPACITY = 50_000;
 
     public static void main(String[] args) throws Exception {
@@ -74,9 +76,9 @@ public final class BankNode {
         return heap.transaction(() -> {
             long block = heap.root("accounts");
             if (block == 0) {
-                block = heap.allocate(8L * accounts);
+                block = heap.allocate(STRIDE * accounts);
                 for (int i = 0; i < accounts; i++) {
-                    heap.putLong(block + 8L * i, INITIAL);
+                    heap.putLong(block + STRIDE * i, INITIAL);
                 }
                 heap.setRoot("accounts", block);
             }
@@ -113,8 +115,8 @@ public final class BankNode {
                     if (n >= JOURNAL_CAPACITY) {
                         throw new IllegalStateException("journal full");
                     }
-                    heap.putLong(accounts + 8L * a, heap.getLong(accounts + 8L * a) - amount);
-                    heap.putLong(accounts + 8L * b, heap.getLong(accounts + 8L * b) + amount);
+                    heap.putLong(accounts + STRIDE * a, heap.getLong(accounts + STRIDE * a) - amount);
+                    heap.putLong(accounts + STRIDE * b, heap.getLong(accounts + STRIDE * b) + amount);
                     long entry = journal + 8 + 32 * n;
                     heap.putLong(entry, nonce);
                     heap.putLong(entry + 8, a);
@@ -148,7 +150,7 @@ public final class BankNode {
         String text = heap.transaction(() -> {
             StringBuilder t = new StringBuilder(hash);
             for (int i = 0; i < count; i++) {
-                t.append("balance ").append(i).append(' ').append(heap.getLong(accounts + 8L * i)).append('\n');
+                t.append("balance ").append(i).append(' ').append(heap.getLong(accounts + STRIDE * i)).append('\n');
             }
             for (String root : heap.rootNames()) {
                 if (!root.startsWith("journal-")) {

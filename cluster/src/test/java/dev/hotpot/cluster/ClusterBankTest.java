@@ -87,14 +87,18 @@ class ClusterBankTest {
 
     /** Restarts {@code victim} and every node that stopped itself to resynchronise, and waits until all are ready. */
     private static void restartStopped(LocalCluster cluster, String victim) throws Exception {
+        List<String> started = new java.util.ArrayList<>();
         cluster.start(victim);
+        started.add(victim);
         for (String id : cluster.ids()) {
             ChildJvm jvm = cluster.jvm(id);
             if (jvm == null || !jvm.isAlive()) {
+                System.out.println("node " + id + " had stopped itself; restarting it");
                 cluster.start(id);
+                started.add(id);
             }
         }
-        for (String id : cluster.ids()) {
+        for (String id : started) {
             cluster.awaitReady(id, START);
         }
     }

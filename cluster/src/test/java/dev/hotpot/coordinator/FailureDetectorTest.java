@@ -83,7 +83,7 @@ class FailureDetectorTest {
     }
 
     @Test
-    void aNewLeaderGivesEveryMemberAFullLeaseFromItsStart() {
+    void aNewLeaderGivesEveryMemberItHasNotHeardTwoLeasesFromItsStart() {
         threeMembers(true);
         at(0);
         detector.heard("a", Map.of());
@@ -95,7 +95,25 @@ class FailureDetectorTest {
 
         at(5001 + LEASE.toMillis());
         detector.check();
-        assertEquals(3, submitted.size(), "every member, heard or not, is judged a full lease after the start");
+        assertEquals(List.of(new Command.NodeFailed("a", Map.of("bank", Map.of()))), submitted,
+                "a, heard before this leadership, is judged a lease after its start; b and c, never heard, get a second lease");
+
+        at(5001 + 2 * LEASE.toMillis());
+        detector.check();
+        assertEquals(3, submitted.size(), "every member not heard by this leader is judged two leases after the start");
+    }
+
+    @Test
+    void aMemberHeardByTheNewLeaderIsJudgedAFullLeaseAfterItsHeartbeat() {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        at(100);
+        detector.heard("a", Map.of());
+        at(101 + LEASE.toMillis());
+        detector.check();
+        assertEquals(List.of(new Command.NodeFailed("a", Map.of("bank", Map.of()))), submitted,
+                "a was heard and then went silent; b and c are still in their second lease");
     }
 
     @Test
@@ -159,7 +177,7 @@ class FailureDetectorTest {
         assertEquals(List.of(), submitted);
 
         detector.startLeading();
-        at(11 * LEASE.toMillis() + 1);
+        at(12 * LEASE.toMillis() + 1);
         detector.check();
         assertEquals(new Command.NodeFailed("a", Map.of("bank", Map.of())), submitted.getFirst(),
                 "positions heard under the previous leadership are gone");

@@ -6,6 +6,7 @@ import dev.hotpot.coordinator.Command.Join;
 import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
+import dev.hotpot.coordinator.Command.RenewEpoch;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -134,6 +135,19 @@ class TransitionsTest {
         heap = heap(new RemoveBackup("bank", 3, "b"));
         assertEquals(4, heap.epoch());
         assertEquals(List.of("c"), heap.inSync());
+    }
+
+    @Test
+    void aRestartedPrimaryRenewsTheEpochKeepingItsBackups() {
+        join("a", "b", "c");
+        HeapAssignment heap = heap(new CreateHeap("bank", SIZE, 3, "a"));
+        heap = heap(new AddBackup("bank", heap.epoch(), "b"));
+        HeapAssignment renewed = heap(new RenewEpoch("bank", heap.epoch(), "a"));
+        assertEquals(heap.epoch() + 1, renewed.epoch());
+        assertEquals("a", renewed.primary());
+        assertEquals(List.of("b"), renewed.inSync());
+        assertInstanceOf(Reply.StaleEpoch.class, apply(new RenewEpoch("bank", heap.epoch(), "a")));
+        assertTrue(refusal(new RenewEpoch("bank", renewed.epoch(), "b")).contains("is not its primary"));
     }
 
     @Test

@@ -93,7 +93,8 @@ public final class TransactionManager {
      * attempt alone: commits on other threads wait at the {@link CommitGate} until it ends, so it
      * cannot conflict again.
      * Its body, and the outcome actions of its transaction, must not wait for a commit of another
-     * thread.
+     * thread. A cluster node that sends its commits to a primary has no such mode: it relies on
+     * re-running only once it has applied what the primary had when the attempt failed.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
@@ -112,7 +113,9 @@ public final class TransactionManager {
             return body.get();
         }
         for (int attempt = 1; ; attempt++) {
-            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt();
+            // Not on a cluster node that sends its commits to a primary: while the gate is closed this
+            // node applies nothing, and a commit there waits for its own record to be applied.
+            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt() && route == null;
             if (alone) {
                 gate.close();
             }
