@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
     static final String CLUSTER_ID_FILE = "cluster.id";
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    /** Log bytes per answer to a new primary's FETCH. */
+    private static final long FETCH_BYTES = 8L << 20;
     /** Ratis logs every setting it reads at INFO; held here so that the level set on it stays. */
     private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
@@ -185,6 +188,14 @@ public final class ClusterNode implements AutoCloseable {
             primary.onSubscribe(from, frame, subscribe);
             return;
         }
+        if (frame.type() == Messages.FETCH) {
+            Messages.Fetch fetch = Messages.Fetch.decode(frame.payload());
+            ClusteredHeap heap = heaps.get(fetch.heap());
+            // Off the transport thread: it reads the log and sends a large reply.
+            Thread.ofVirtual().start(() -> from.reply(frame, Messages.FETCH, frame.epoch(), heap == null
+                    ? Messages.Records.encode(-1, 0, List.of()) : heap.recordsAfter(fetch.afterSequence(), FETCH_BYTES)));
+            return;
+        }
         ClusteredHeap heap = bindings.get(from);
         Primary primary = heap == null ? null : heap.primaryRole();
         switch (frame.type()) {
@@ -303,6 +314,11 @@ public final class ClusterNode implements AutoCloseable {
 
     String nodeId() {
         return settings.nodeId();
+    }
+
+    /** The members the coordinator last said are live. */
+    List<String> liveMembers() {
+        return state.members().values().stream().filter(Member::live).map(Member::id).toList();
     }
 
     int nodeIndex() {

@@ -54,6 +54,8 @@ final class ClusteredHeap {
     private Heap heap;
     private LogIndex index;
     private final RecentCommits recent = new RecentCommits();
+    /** Builds records shipped from the primary for the local log; used by one thread at a time (see {@link #appendShipped}). */
+    private final dev.hotpot.log.RecordBuffer shipped = new dev.hotpot.log.RecordBuffer();
     /** Records appended to the local log but not yet applied; the follower thread's, or the promoting thread's after it stopped. */
     private final java.util.ArrayDeque<Messages.Entry> pending = new java.util.ArrayDeque<>();
     /** The sequence of the last record in the local log. */
@@ -304,9 +306,11 @@ final class ClusteredHeap {
         if (nodeId().equals(assignment.primary())) {
             if (following != null) {
                 following.stop();
-                following.drain();
                 follower = null;
             }
+            adoptLongerLogs();
+            heap.redoLog().forceAll();
+            applyPending();
             becomePrimary(assignment);
             return;
         }
@@ -322,6 +326,72 @@ final class ClusteredHeap {
         if (assignment.primary() != null) {
             follow(assignment);
         }
+    }
+
+    /**
+     * Reconciliation of a node promoted to primary, before it serves: every other live member may
+     * hold records of the old primary this log lacks (never acknowledged, since this node was in
+     * the in-sync set, but possibly seen as an unknown outcome). Each is asked for the records after
+     * this log's last one, which are appended here, so that every member's log is then a prefix of
+     * this one and follows it without an image. A member that does not answer in time is skipped.
+     */
+    private void adoptLongerLogs() {
+        for (String member : node.liveMembers()) {
+            if (member.equals(nodeId())) {
+                continue;
+            }
+            try (Connection connection = node.connect(member, (from, frame) -> { })) {
+                while (true) {
+                    Frame reply = connection.request(Frame.request(Messages.FETCH, epoch,
+                            new Messages.Fetch(name(), lastAppended).encode())).get(1, TimeUnit.SECONDS);
+                    Messages.Records records = Messages.Records.decode(reply.payload());
+                    if (records.prevSequence() != lastAppended || records.entries().isEmpty()) {
+                        break;
+                    }
+                    for (Messages.Entry entry : records.entries()) {
+                        appendShipped(entry);
+                    }
+                    LOG.log(System.Logger.Level.INFO, "heap " + name() + ": adopted " + records.entries().size()
+                            + " records of the old primary from " + member + ", up to sequence "
+                            + Long.toHexString(lastAppended));
+                }
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.INFO, "heap " + name() + ": member " + member + " not asked for a longer"
+                        + " log (" + e + ")");
+            }
+        }
+    }
+
+    /** Applies every pending record: on promotion, since this node's log now defines what is committed. */
+    private void applyPending() {
+        dev.hotpot.tx.RecordApplier applier = heap.transactionManager().newApplier();
+        while (!pending.isEmpty()) {
+            Messages.Entry entry = pending.removeFirst();
+            if (!applier.applyShipped(entry.body(), entry.sequence())) {
+                throw new ProtocolException("heap " + name() + ": pending record of sequence "
+                        + Long.toHexString(entry.sequence()) + " is not after the clock " + heap.transactionManager().clock());
+            }
+            applied(entry.sequence());
+        }
+    }
+
+    /**
+     * The records after {@code sequence} in the local log, at most {@code maxBytes} of them, for a
+     * member promoted to primary (empty, with previous sequence -1, if the log lacks that record).
+     */
+    byte[] recordsAfter(long sequence, long maxBytes) {
+        long from = index.endOf(sequence);
+        if (from < 0) {
+            return Messages.Records.encode(-1, 0, java.util.List.of());
+        }
+        java.util.List<Messages.Entry> entries = new java.util.ArrayList<>();
+        RedoLog log = heap.redoLog();
+        long to = Math.min(log.writtenPosition(), from + maxBytes);
+        if (from < to) {
+            log.scan(from, to, (lsn, txId, seq, body) -> entries.add(new Messages.Entry(
+                    lsn + dev.hotpot.log.LogRecordDescriptor.recordLength((int) body.byteSize()), txId, seq, body)));
+        }
+        return Messages.Records.encode(sequence, 0, entries);
     }
 
     /** The stream from the primary ended (its connection closed or a frame was wrong): follow again. */
@@ -457,12 +527,20 @@ final class ClusteredHeap {
         return lastAppended;
     }
 
-    /** Records a shipped record appended to the local log, ending at {@code lsnEnd}. */
-    void appended(long sequence, long lsnEnd, long txId) {
-        index.add(sequence, lsnEnd);
-        recent.logged(txId, sequence);
+    /**
+     * Appends a record of the primary's log to the local log, as the next pending record; by the
+     * follower thread, or by the promoting thread once that stopped.
+     */
+    void appendShipped(Messages.Entry entry) {
+        shipped.copyBody(entry.body());
+        long sequence = entry.sequence();
+        shipped.seal(entry.txId(), (int) (sequence >>> TransactionManager.EPOCH_SHIFT));
+        long end = heap.redoLog().append(shipped, () -> sequence);
+        index.add(sequence, end);
+        recent.logged(entry.txId(), sequence);
         lastAppended = sequence;
-        retainTail(lsnEnd);
+        retainTail(end);
+        pending.addLast(entry);
     }
 
     /** Lets go of log segments older than the retained window. */

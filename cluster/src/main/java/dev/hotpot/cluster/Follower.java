@@ -1,6 +1,5 @@
 package dev.hotpot.cluster;
 
-import dev.hotpot.log.RecordBuffer;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.Frame;
@@ -34,7 +33,6 @@ final class Follower implements Runnable {
     private final TransactionManager manager;
     private final RedoLog log;
     private final RecordApplier applier;
-    private final RecordBuffer buffer = new RecordBuffer();
     /** Appended records not yet applied, in order: the heap's, since they outlive a change of primary. */
     private final ArrayDeque<Messages.Entry> pending;
     private final Thread thread;
@@ -71,7 +69,7 @@ final class Follower implements Runnable {
     /**
      * Ends the stream and waits for the thread. Records appended but not yet applied stay pending
      * in the heap: the next primary's commit point covers them, or a node promoted to primary
-     * applies them ({@link #drain}), since the new primary's log defines what is committed.
+     * applies them, since the new primary's log defines what is committed.
      */
     void stop() {
         stopping = true;
@@ -81,14 +79,6 @@ final class Follower implements Runnable {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Forces and applies every record appended so far; after {@link #stop}, on promotion. */
-    void drain() {
-        log.forceAll();
-        while (!pending.isEmpty()) {
-            apply(pending.removeFirst());
         }
     }
 
@@ -132,7 +122,7 @@ final class Follower implements Runnable {
         }
         long primaryEnd = -1;
         for (Messages.Entry entry : records.entries()) {
-            append(entry);
+            heap.appendShipped(entry);
             primaryEnd = entry.lsnEnd();
         }
         if (primaryEnd >= 0) {
@@ -144,15 +134,6 @@ final class Follower implements Runnable {
         while (!pending.isEmpty() && pending.peekFirst().lsnEnd() <= commitPoint) {
             apply(pending.removeFirst());
         }
-    }
-
-    private void append(Messages.Entry entry) {
-        buffer.copyBody(entry.body());
-        long sequence = entry.sequence();
-        buffer.seal(entry.txId(), (int) (sequence >>> TransactionManager.EPOCH_SHIFT));
-        long end = log.append(buffer, () -> sequence);
-        heap.appended(sequence, end, entry.txId());
-        pending.addLast(entry);
     }
 
     private void apply(Messages.Entry entry) {

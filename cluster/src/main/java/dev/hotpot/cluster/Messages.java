@@ -22,6 +22,8 @@ import java.util.List;
  *  IMAGE      primary -> node, one-way   firstPage, bytes (whole pages)
  *  SYNC       node -> primary, request   (empty); the reply carries the sequence of the last
  *                                        record appended before it, once that is committed
+ *  FETCH      new primary -> member, request  heap, afterSequence; the reply is a RECORDS payload of
+ *                                        the member's records after it (previous sequence -1: none)
  * </pre>
  *
  * <p>Threading: stateless.
@@ -33,6 +35,7 @@ final class Messages {
     static final int COMMIT = 4;
     static final int IMAGE = 5;
     static final int SYNC = 6;
+    static final int FETCH = 7;
 
     /** Bounds on decoded counts: a frame is at most this big anyway. */
     private static final int MAX_COUNT = 1 << 24;
@@ -52,6 +55,19 @@ final class Messages {
         static Subscribe decode(byte[] payload) {
             ByteBuffer in = ByteBuffer.wrap(payload);
             return guard(() -> new Subscribe(string(in), string(in), in.getLong(), in.get() != 0), "SUBSCRIBE");
+        }
+    }
+
+    record Fetch(String heap, long afterSequence) {
+        byte[] encode() {
+            byte[] heapBytes = heap.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(12 + heapBytes.length).putInt(heapBytes.length).put(heapBytes).putLong(afterSequence)
+                    .array();
+        }
+
+        static Fetch decode(byte[] payload) {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            return guard(() -> new Fetch(string(in), in.getLong()), "FETCH");
         }
     }
 

@@ -79,17 +79,23 @@ class ClusterBankTest {
                 cluster.kill(victim);
                 restartStopped(cluster, victim);
             }
+            restartStopped(cluster, null);
             Map<String, BankState> states = cluster.stopAndCollect(Duration.ofSeconds(90));
             BankCheck.Summary summary = BankCheck.check(states, witnesses(cluster), ACCOUNTS);
             System.out.println("cluster kill test: " + faults + " kills (" + primaryKills + " of the primary): " + summary);
         }
     }
 
-    /** Restarts {@code victim} and every node that stopped itself to resynchronise, and waits until all are ready. */
+    /**
+     * Restarts {@code victim} (if not null) and every node that stopped itself to resynchronise
+     * (exit status 75), and waits until those are ready.
+     */
     private static void restartStopped(LocalCluster cluster, String victim) throws Exception {
         List<String> started = new java.util.ArrayList<>();
-        cluster.start(victim);
-        started.add(victim);
+        if (victim != null) {
+            cluster.start(victim);
+            started.add(victim);
+        }
         for (String id : cluster.ids()) {
             ChildJvm jvm = cluster.jvm(id);
             if (jvm == null || !jvm.isAlive()) {
