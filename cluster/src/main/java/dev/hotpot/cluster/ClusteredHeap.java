@@ -111,8 +111,21 @@ final class ClusteredHeap {
                 if (heap == null) {
                     openLocal();
                 }
-                // A new epoch before anything is logged: no sequence of this life can repeat one of an earlier one.
                 try {
+                    if (!assignment.inSync().isEmpty()) {
+                        // The backups' logs run on from where they were; this node's log restarted at open.
+                        // One of them takes over, and this node catches up from it.
+                        try {
+                            assignment = node.coordinator().stepDown(name(), assignment.epoch(), nodeId());
+                            continue;
+                        } catch (dev.hotpot.coordinator.EpochMismatchException moved) {
+                            throw moved;
+                        } catch (dev.hotpot.coordinator.CommandRefusedException noBackupLive) {
+                            LOG.log(System.Logger.Level.INFO, "heap " + name() + ": " + noBackupLive.getMessage()
+                                    + "; this node stays primary");
+                        }
+                    }
+                    // A new epoch before anything is logged: no sequence of this life can repeat one of an earlier one.
                     becomePrimary(node.coordinator().renewEpoch(name(), assignment.epoch(), nodeId()));
                     return;
                 } catch (dev.hotpot.coordinator.EpochMismatchException moved) {

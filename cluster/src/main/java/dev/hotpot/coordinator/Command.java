@@ -67,6 +67,18 @@ sealed interface Command {
     }
 
     /**
+     * Hands the heap from {@code primaryId}, a primary that restarted, to its first live in-sync
+     * backup, if it is still at {@code expectedEpoch}: the backups' logs continue where they were,
+     * so they follow the new primary without an image, and the restarted node catches up from it.
+     */
+    record StepDown(String heap, long expectedEpoch, String primaryId) implements Command {
+        public StepDown {
+            checkHeapName(heap);
+            Peer.checkId(primaryId, "primary");
+        }
+    }
+
+    /**
      * Marks a member not live and moves its heaps on. {@code positions}: per heap, the durable log
      * position each member last reported (what the leader heard); it decides which backup is promoted.
      */

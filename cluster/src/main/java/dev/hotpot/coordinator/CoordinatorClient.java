@@ -136,6 +136,18 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /**
+     * Hands {@code heap} from {@code primaryId} (a primary that restarted) to its first live in-sync
+     * backup, if it is still at {@code expectedEpoch}.
+     *
+     * @return the new assignment
+     * @throws EpochMismatchException if the epoch moved on; it carries the current assignment
+     * @throws CommandRefusedException if {@code primaryId} is not the primary or no in-sync backup is live
+     */
+    public HeapAssignment stepDown(String heap, long expectedEpoch, String primaryId) {
+        return heapOf(write("step down from heap " + heap, new Command.StepDown(heap, expectedEpoch, primaryId)));
+    }
+
+    /**
      * Removes {@code nodeId} from the in-sync backups of {@code heap} if the heap is still at
      * {@code expectedEpoch}; the epoch then grows by one.
      *

@@ -8,6 +8,7 @@ import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
 import dev.hotpot.coordinator.Command.RenewEpoch;
+import dev.hotpot.coordinator.Command.StepDown;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
@@ -38,6 +39,7 @@ import static dev.hotpot.coordinator.StateCodec.writeNullable;
  *   5 NodeFailed   nodeId:string heapCount:int (heap:string n:int (member:string position:long)*)*
  *   6 NodeReturned nodeId:string
  *   7 RenewEpoch   heap:string expectedEpoch:long primaryId:string
+ *   8 StepDown     heap:string expectedEpoch:long primaryId:string
  * queries
  *  16 GetState
  *  17 AwaitChange  knownVersion:long maxWaitMillis:long
@@ -65,6 +67,7 @@ final class MessageCodec {
     private static final int NODE_FAILED = 5;
     private static final int NODE_RETURNED = 6;
     private static final int RENEW_EPOCH = 7;
+    private static final int STEP_DOWN = 8;
     private static final int GET_STATE = 16;
     private static final int AWAIT_CHANGE = 17;
     private static final int HEARTBEAT = 18;
@@ -129,6 +132,12 @@ final class MessageCodec {
                     out.writeLong(renew.expectedEpoch());
                     out.writeUTF(renew.primaryId());
                 }
+                case StepDown step -> {
+                    out.writeByte(STEP_DOWN);
+                    out.writeUTF(step.heap());
+                    out.writeLong(step.expectedEpoch());
+                    out.writeUTF(step.primaryId());
+                }
             }
             writeNullable(out, clusterIdProposal);
         });
@@ -142,6 +151,7 @@ final class MessageCodec {
                 case ADD_BACKUP -> new AddBackup(in.readUTF(), in.readLong(), in.readUTF());
                 case REMOVE_BACKUP -> new RemoveBackup(in.readUTF(), in.readLong(), in.readUTF());
                 case RENEW_EPOCH -> new RenewEpoch(in.readUTF(), in.readLong(), in.readUTF());
+                case STEP_DOWN -> new StepDown(in.readUTF(), in.readLong(), in.readUTF());
                 case NODE_FAILED -> {
                     String nodeId = in.readUTF();
                     TreeMap<String, Map<String, Long>> positions = new TreeMap<>();

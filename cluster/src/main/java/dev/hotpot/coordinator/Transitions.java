@@ -7,6 +7,7 @@ import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
 import dev.hotpot.coordinator.Command.RenewEpoch;
+import dev.hotpot.coordinator.Command.StepDown;
 import dev.hotpot.coordinator.Reply.HeapReply;
 import dev.hotpot.coordinator.Reply.Refused;
 import dev.hotpot.coordinator.Reply.StaleEpoch;
@@ -56,6 +57,7 @@ final class Transitions {
             case AddBackup add -> addBackup(state, add);
             case RemoveBackup remove -> removeBackup(state, remove);
             case RenewEpoch renew -> renewEpoch(state, renew);
+            case StepDown step -> stepDown(state, step);
             case NodeFailed failed -> nodeFailed(state, failed);
             case NodeReturned returned -> nodeReturned(state, returned);
         };
@@ -181,6 +183,27 @@ final class Transitions {
                     + " is not its primary (primary=" + heap.primary() + ")");
         }
         HeapAssignment next = heap.next(heap.primary(), heap.inSync(), null);
+        return new Result(withHeap(state, next), new HeapReply(next));
+    }
+
+    private static Result stepDown(ClusterState state, StepDown step) {
+        HeapAssignment heap = state.heaps().get(step.heap());
+        if (heap == null) {
+            return refuse(state, "heap=" + step.heap() + ": no such heap");
+        }
+        if (heap.epoch() != step.expectedEpoch()) {
+            return staleEpoch(state, heap, step.expectedEpoch());
+        }
+        if (!step.primaryId().equals(heap.primary())) {
+            return refuse(state, "heap=" + step.heap() + " epoch=" + heap.epoch() + ": " + step.primaryId()
+                    + " is not its primary (primary=" + heap.primary() + ")");
+        }
+        String successor = heap.inSync().stream().filter(state::isLive).findFirst().orElse(null);
+        if (successor == null) {
+            return refuse(state, "heap=" + step.heap() + " epoch=" + heap.epoch() + ": no live in-sync backup to take"
+                    + " over from " + step.primaryId() + " (inSync=" + heap.inSync() + ")");
+        }
+        HeapAssignment next = heap.next(successor, without(heap.inSync(), successor), null);
         return new Result(withHeap(state, next), new HeapReply(next));
     }
 

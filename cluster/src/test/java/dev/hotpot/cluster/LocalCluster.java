@@ -110,8 +110,17 @@ final class LocalCluster implements AutoCloseable {
     /** Tells every node to stop its transfers, then, once all stopped, to sync and write its state; waits for each. */
     Map<String, BankState> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
         Files.writeString(control().resolve("stop"), "");
-        for (ChildJvm jvm : running.values()) {
-            jvm.await("STOPPED", timeout);
+        for (String id : List.copyOf(running.keySet())) {
+            try {
+                running.get(id).await("STOPPED", timeout);
+            } catch (AssertionError exited) {
+                if (running.get(id).isAlive()) {
+                    throw exited;
+                }
+                // It stopped itself to resynchronise: once restarted it finds the stop file at once.
+                System.out.println("node " + id + " had stopped itself; restarting it to collect its state");
+                start(id).await("STOPPED", timeout);
+            }
         }
         Files.writeString(control().resolve("collect"), "");
         Map<String, BankState> states = new LinkedHashMap<>();

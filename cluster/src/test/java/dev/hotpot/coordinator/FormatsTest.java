@@ -68,6 +68,7 @@ class FormatsTest {
                 new Command.AddBackup("bank", 4, "n2"),
                 new Command.RemoveBackup("bank", 5, "n2"),
                 new Command.RenewEpoch("bank", 6, "n1"),
+                new Command.StepDown("bank", 7, "n1"),
                 new Command.NodeFailed("n1", Map.of("bank", Map.of("n2", 17L, "n3", -1L), "other", Map.of())),
                 new Command.NodeReturned("n1"));
         for (Command command : commands) {

@@ -7,6 +7,7 @@ import dev.hotpot.coordinator.Command.NodeFailed;
 import dev.hotpot.coordinator.Command.NodeReturned;
 import dev.hotpot.coordinator.Command.RemoveBackup;
 import dev.hotpot.coordinator.Command.RenewEpoch;
+import dev.hotpot.coordinator.Command.StepDown;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -148,6 +149,22 @@ class TransitionsTest {
         assertEquals(List.of("b"), renewed.inSync());
         assertInstanceOf(Reply.StaleEpoch.class, apply(new RenewEpoch("bank", heap.epoch(), "a")));
         assertTrue(refusal(new RenewEpoch("bank", renewed.epoch(), "b")).contains("is not its primary"));
+    }
+
+    @Test
+    void aRestartedPrimaryStepsDownToItsFirstLiveBackup() {
+        join("a", "b", "c");
+        HeapAssignment heap = heap(new CreateHeap("bank", SIZE, 3, "a"));
+        heap = heap(new AddBackup("bank", heap.epoch(), "b"));
+        heap = heap(new AddBackup("bank", heap.epoch(), "c"));
+        HeapAssignment handed = heap(new StepDown("bank", heap.epoch(), "a"));
+        assertEquals("b", handed.primary());
+        assertEquals(List.of("c"), handed.inSync());
+        assertEquals(heap.epoch() + 1, handed.epoch());
+        assertTrue(refusal(new StepDown("bank", handed.epoch(), "a")).contains("is not its primary"));
+
+        HeapAssignment lone = heap(new CreateHeap("solo", SIZE, 3, "c"));
+        assertTrue(refusal(new StepDown("solo", lone.epoch(), "c")).contains("no live in-sync backup"));
     }
 
     @Test
