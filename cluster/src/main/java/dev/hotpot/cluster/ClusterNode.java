@@ -148,6 +148,12 @@ public final class ClusterNode implements AutoCloseable {
         return heap.heap();
     }
 
+    /** Whether this node is the primary of heap {@code name} (false if it does not hold it). */
+    public boolean isPrimary(String name) {
+        ClusteredHeap heap = heaps.get(name);
+        return heap != null && heap.primaryRole() != null;
+    }
+
     private static void checkClusterId(Path directory, String clusterId) throws IOException {
         Path file = directory.resolve(CLUSTER_ID_FILE);
         if (Files.exists(file)) {
