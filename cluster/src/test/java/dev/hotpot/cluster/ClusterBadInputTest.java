@@ -1,0 +1,144 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.ConfigurationException;
+import dev.hotpot.HotpotException;
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.transport.Connection;
+import dev.hotpot.transport.HandshakeException;
+import dev.hotpot.transport.TcpTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad input to a cluster node is refused with an error that says what is wrong, and nothing
+ * committed changes: a peer with the wrong secret or none, settings that cannot work, a data
+ * folder of another cluster or of a single-node heap.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ClusterBadInputTest {
+    private static final byte[] SECRET = "a cluster secret of enough bytes".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void peersWithAWrongSecretOrNoneAreRefusedAndChangeNothing() throws Exception {
+        Path secretFile = root.resolve("secret");
+        Files.write(secretFile, SECRET);
+        int port = freePortPair();
+        Properties settings = settings("n1", "n1@127.0.0.1:" + port);
+        settings.setProperty("hotpot.secretFile", secretFile.toString());
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), root.resolve("d1"))) {
+            Heap heap = node.openHeap(config(root.resolve("d1")));
+            long account = heap.transaction(() -> {
+                long block = heap.allocate(8);
+                heap.putLong(block, 42);
+                heap.setRoot("account", block);
+                return block;
+            });
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+            try (TcpTransport wrong = new TcpTransport("n9", "another secret of enough bytes".getBytes(StandardCharsets.UTF_8));
+                 TcpTransport none = new TcpTransport("n8", null)) {
+                assertThrows(HandshakeException.class, () -> wrong.connect("n1", address, (from, frame) -> { }));
+                assertThrows(HandshakeException.class, () -> none.connect("n1", address, (from, frame) -> { }));
+            }
+            try (TcpTransport right = new TcpTransport("n7", SECRET)) {
+                Connection connection = right.connect("n1", address, (from, frame) -> { });
+                assertTrue(connection.isOpen(), "a peer with the secret gets in");
+                connection.close();
+            }
+            assertEquals(42, heap.getLong(account), "nothing committed changed");
+        }
+    }
+
+    @Test
+    void settingsThatCannotWorkAreRefusedNamingTheSetting() {
+        Properties remote = settings("n1", "n1@10.1.2.3:7101;n2@10.1.2.4:7101;n3@10.1.2.5:7101");
+        ConfigurationException loopbackOnly = assertThrows(ConfigurationException.class, () -> ClusterSettings.from(remote));
+        assertTrue(loopbackOnly.getMessage().contains("loopback") && loopbackOnly.getMessage().contains("secretFile"),
+                loopbackOnly.getMessage());
+
+        Properties stranger = settings("n5", "n1@127.0.0.1:7101");
+        assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(stranger)).getMessage()
+                .contains("hotpot.address"));
+
+        Properties badId = settings("n 1", "n1@127.0.0.1:7101");
+        assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(badId)).getMessage()
+                .contains("hotpot.node"));
+
+        Properties shortSecret = settings("n1", "n1@127.0.0.1:7101");
+        shortSecret.setProperty("hotpot.secretFile", root.resolve("missing").toString());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(shortSecret)).getMessage()
+                .contains("cannot be read"));
+
+        Properties timeout = settings("n1", "n1@127.0.0.1:7101");
+        timeout.setProperty("hotpot.commitTimeout", "soon");
+        assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(timeout)).getMessage()
+                .contains("hotpot.commitTimeout=soon"));
+    }
+
+    @Test
+    void aFolderOfAnotherClusterOrOfASingleNodeHeapIsRefused() throws Exception {
+        Path dir = root.resolve("d1");
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), dir)) {
+            Heap heap = node.openHeap(config(dir));
+            heap.transaction(() -> heap.setRoot("mark", heap.allocate(8)));
+        }
+        String clusterId = Files.readString(dir.resolve(ClusterNode.CLUSTER_ID_FILE));
+        // Another cluster: other peers (another coordinator group), the same folder.
+        Files.move(dir.resolve("coordinator"), root.resolve("coordinator-of-the-first"));
+        HotpotException other = assertThrows(HotpotException.class, () -> ClusterNode.start(
+                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), dir));
+        assertTrue(other.getMessage().contains("holds data of cluster " + clusterId), other.getMessage());
+        assertTrue(Files.exists(dir.resolve("bank")), "the folder was left as it was");
+
+        Path single = root.resolve("single");
+        Heap.open(config(single)).close();
+        HotpotException belongsToNone = assertThrows(HotpotException.class, () -> ClusterNode.start(
+                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), single));
+        assertTrue(belongsToNone.getMessage().contains("belongs to no cluster"), belongsToNone.getMessage());
+    }
+
+    private static Properties settings(String node, String peers) {
+        Properties settings = new Properties();
+        settings.setProperty("hotpot.node", node);
+        settings.setProperty("hotpot.peers", peers);
+        settings.setProperty("hotpot.startTimeout", "30s");
+        return settings;
+    }
+
+    private static HeapConfig config(Path dir) {
+        return HeapConfig.builder(dir, "bank").size(4L << 20).build();
+    }
+
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket first = new ServerSocket()) {
+                first.bind(new InetSocketAddress("127.0.0.1", 0));
+                int port = first.getLocalPort();
+                try (ServerSocket second = new ServerSocket()) {
+                    second.bind(new InetSocketAddress("127.0.0.1", port + 1));
+                    return port;
+                } catch (IOException taken) {
+                    // Try another pair.
+                }
+            }
+        }
+        throw new IOException("no two free consecutive ports");
+    }
+}
