@@ -25,6 +25,8 @@ public final class HotpotSettings {
     public static final String DURABILITY = "durability";
     public static final String MAX_ATTEMPTS = "maxAttempts";
     public static final String STORAGE = "storage";
+    /** Log bytes after which a background checkpoint starts (default 32m). */
+    public static final String CHECKPOINT_LOG = "checkpointLog";
     /** This node's id in a cluster (letters, digits, {@code -}); with {@link #PEERS}. */
     public static final String NODE = "node";
     /** The founding nodes of a cluster, {@code id@host:port} separated by {@code ;}; unset on a single node. */
@@ -37,8 +39,17 @@ public final class HotpotSettings {
     public static final String SECRET_FILE = "secretFile";
     /** How long a cluster commit may take before its outcome is reported unknown (default 10s). */
     public static final String COMMIT_TIMEOUT = "commitTimeout";
+    /** How long a cluster node may be silent before the coordinator declares it failed (default 1500ms). */
+    public static final String LEASE = "lease";
+    /** How long a cluster primary waits for a backup's acknowledgement before it drops the backup (default 1s). */
+    public static final String BACKUP_TIMEOUT = "backupTimeout";
+    /** How long a starting cluster node waits for a majority of peers and a primary (default 60s). */
+    public static final String START_TIMEOUT = "startTimeout";
+    /** A class that observes the steps of the replication protocol (tests halt the JVM at one). */
+    public static final String PROTOCOL_STEPS = "protocolSteps";
     public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE,
-            NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, COMMIT_TIMEOUT);
+            CHECKPOINT_LOG, NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, COMMIT_TIMEOUT, LEASE, BACKUP_TIMEOUT,
+            START_TIMEOUT, PROTOCOL_STEPS);
 
     public static final String DEFAULT_DIR = "hotpot-data";
     public static final String DEFAULT_HEAP = "default";
@@ -66,6 +77,10 @@ public final class HotpotSettings {
                 throw new ConfigurationException("hotpot.maxAttempts=" + attempts + " is not a number");
             }
         }
+        String checkpointLog = properties.getProperty(PREFIX + CHECKPOINT_LOG);
+        if (checkpointLog != null) {
+            builder.checkpointLogBytes(parseSize(checkpointLog));
+        }
         String storage = properties.getProperty(PREFIX + STORAGE);
         if (storage != null) {
             builder.storage(newStorage(storage.trim()));
@@ -74,12 +89,20 @@ public final class HotpotSettings {
     }
 
     private static Storage newStorage(String className) {
+        return newInstance(STORAGE, className, Storage.class);
+    }
+
+    /**
+     * A new instance of the class that setting {@code name} names, which must implement
+     * {@code type} and have a public no-argument constructor.
+     */
+    public static <T> T newInstance(String name, String className, Class<T> type) {
         try {
-            Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-            return (Storage) type.getConstructor().newInstance();
+            Class<?> loaded = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            return type.cast(loaded.getConstructor().newInstance());
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            throw new ConfigurationException("hotpot.storage=" + className + " is not usable (" + e
-                    + "); name a class on the class path that implements " + Storage.class.getName()
+            throw new ConfigurationException("hotpot." + name + "=" + className + " is not usable (" + e
+                    + "); name a class on the class path that implements " + type.getName()
                     + " and has a public no-argument constructor", e);
         }
     }

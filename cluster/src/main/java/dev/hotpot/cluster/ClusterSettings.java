@@ -30,12 +30,11 @@ import java.util.Properties;
  *                      the backup from the in-sync set
  * @param lease         how long a node may be silent before the coordinator declares it failed
  * @param startTimeout  how long a starting node waits for a majority of peers and a primary
+ * @param steps         observes the steps of the replication protocol ({@link ProtocolSteps#NONE})
  */
 public record ClusterSettings(String nodeId, List<Peer> peers, String host, int port, int replicas, byte[] secret,
-                              Duration commitTimeout, Duration backupTimeout, Duration lease, Duration startTimeout) {
-    public static final String LEASE = "lease";
-    public static final String BACKUP_TIMEOUT = "backupTimeout";
-    public static final String START_TIMEOUT = "startTimeout";
+                              Duration commitTimeout, Duration backupTimeout, Duration lease, Duration startTimeout,
+                              ProtocolSteps steps) {
 
     /** Whether {@code properties} ask for a cluster (they name peers). */
     public static boolean requested(Properties properties) {
@@ -88,9 +87,10 @@ public record ClusterSettings(String nodeId, List<Peer> peers, String host, int 
         }
         return new ClusterSettings(nodeId, peers, host, port, replicas, secret,
                 duration(properties, HotpotSettings.COMMIT_TIMEOUT, Duration.ofSeconds(10)),
-                duration(properties, BACKUP_TIMEOUT, Duration.ofSeconds(1)),
-                duration(properties, LEASE, Duration.ofMillis(1500)),
-                duration(properties, START_TIMEOUT, Duration.ofSeconds(60)));
+                duration(properties, HotpotSettings.BACKUP_TIMEOUT, Duration.ofSeconds(1)),
+                duration(properties, HotpotSettings.LEASE, Duration.ofMillis(1500)),
+                duration(properties, HotpotSettings.START_TIMEOUT, Duration.ofSeconds(60)),
+                protocolSteps(properties.getProperty(HotpotSettings.PREFIX + HotpotSettings.PROTOCOL_STEPS)));
     }
 
     /** Whether this node hosts the coordinator. */
@@ -175,6 +175,11 @@ public record ClusterSettings(String nodeId, List<Peer> peers, String host, int 
             throw new ConfigurationException("hotpot." + name + "=" + text + " is not a duration; use 500ms, 10s or"
                     + " a number of milliseconds");
         }
+    }
+
+    private static ProtocolSteps protocolSteps(String className) {
+        return className == null ? ProtocolSteps.NONE
+                : HotpotSettings.newInstance(HotpotSettings.PROTOCOL_STEPS, className.trim(), ProtocolSteps.class);
     }
 
     private static String peersText(List<Peer> peers) {

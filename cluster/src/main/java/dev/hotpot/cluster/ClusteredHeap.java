@@ -91,7 +91,11 @@ final class ClusteredHeap {
             throw new ConfigurationException("heap " + config.name() + " has size " + assignment.sizeBytes()
                     + " in the cluster but " + config.sizeBytes() + " was asked for here");
         }
-        HeapConfig sized = config.withSize(assignment.sizeBytes());
+        ProtocolSteps steps = node.settings().steps();
+        HeapConfig sized = config.withSize(assignment.sizeBytes()).withCheckpointListener((from, to) -> {
+            config.checkpointListener().imageApplied(from, to);
+            steps.reached(ProtocolSteps.Step.CHECKPOINTING);
+        });
         ClusteredHeap clustered = new ClusteredHeap(node, sized, assignment.replicas());
         clustered.join(assignment);
         clustered.serving = true;
@@ -246,6 +250,7 @@ final class ClusteredHeap {
                     }
                     MemorySegment.copy(pages.pages(), 0, image, pages.firstPage() * Pages.SIZE, pages.pages().byteSize());
                     received += count;
+                    settings().steps().reached(ProtocolSteps.Step.CATCHING_UP);
                 }
             });
             Files.delete(replacingMark());
@@ -353,6 +358,7 @@ final class ClusteredHeap {
             if (member.equals(nodeId())) {
                 continue;
             }
+            settings().steps().reached(ProtocolSteps.Step.RECONCILING);
             try (Connection connection = node.connect(member, (from, frame) -> { })) {
                 while (true) {
                     Frame reply = connection.request(Frame.request(Messages.FETCH, epoch,

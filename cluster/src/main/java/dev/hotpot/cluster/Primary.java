@@ -147,6 +147,7 @@ final class Primary implements ReplicationWait {
             return;
         }
         s.acknowledge(ack.durable());
+        heap.settings().steps().reached(ProtocolSteps.Step.BACKUP_ACKNOWLEDGED);
         recomputeAcknowledged();
         kickShipper();
     }
@@ -163,6 +164,9 @@ final class Primary implements ReplicationWait {
                         : new Messages.Committed(Messages.CommitStatus.OK, sequence, "");
             } catch (RuntimeException e) {
                 outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
+            }
+            if (outcome.status() == Messages.CommitStatus.OK) {
+                heap.settings().steps().reached(ProtocolSteps.Step.COMMITTED_BEFORE_REPLY);
             }
             if (connection.isOpen()) {
                 connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
@@ -233,6 +237,7 @@ final class Primary implements ReplicationWait {
 
     @Override
     public void ship(long lsn) {
+        heap.settings().steps().reached(ProtocolSteps.Step.PRIMARY_APPENDED);
         shipAll();
     }
 

@@ -64,6 +64,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts node {@code id} (again, after a kill: with the same folder). */
     ChildJvm start(String id) throws IOException, InterruptedException {
+        return start(id, List.of());
+    }
+
+    /** As {@link #start(String)}, with more JVM options for this start only. */
+    ChildJvm start(String id, List<String> more) throws IOException, InterruptedException {
         ChildJvm previous = running.remove(id);
         if (previous != null) {
             previous.close();
@@ -77,6 +82,7 @@ final class LocalCluster implements AutoCloseable {
                 "-Dhotpot.heap=bank",
                 "-Dhotpot.size=16m"));
         options.addAll(extraOptions);
+        options.addAll(more);
         ChildJvm jvm = ChildJvm.start(options, System.getProperty("java.class.path"), BankNode.class.getName(),
                 control().toString(), witness(id).toString(), Integer.toString(accounts), Integer.toString(threads));
         running.put(id, jvm);
@@ -85,6 +91,27 @@ final class LocalCluster implements AutoCloseable {
 
     ChildJvm jvm(String id) {
         return running.get(id);
+    }
+
+    /**
+     * The node that logged, last of all, that it became primary (its transcript's newest epoch), or
+     * null: for tests whose nodes the test JVM cannot reach over the network.
+     */
+    String primaryByLog() {
+        String primary = null;
+        long newest = -1;
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("node (\\S+) is primary of heap \\S+ in epoch (\\d+)");
+        for (ChildJvm jvm : running.values()) {
+            java.util.regex.Matcher found = line.matcher(jvm.transcript());
+            while (found.find()) {
+                long epoch = Long.parseLong(found.group(2));
+                if (epoch > newest) {
+                    newest = epoch;
+                    primary = found.group(1);
+                }
+            }
+        }
+        return primary;
     }
 
     void awaitReady(String id, Duration timeout) throws InterruptedException {

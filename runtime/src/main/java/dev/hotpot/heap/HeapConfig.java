@@ -83,6 +83,12 @@ public record HeapConfig(
                 maxAttempts, meterRegistry, checkpointListener, storage);
     }
 
+    /** This configuration with another checkpoint listener. */
+    public HeapConfig withCheckpointListener(CheckpointListener listener) {
+        return new HeapConfig(directory, name, sizeBytes, durability, asyncFlushInterval, logSegmentBytes, checkpointLogBytes,
+                maxAttempts, meterRegistry, listener, storage);
+    }
+
     /** The folder of this heap: {@code directory/name}. */
     public Path heapDirectory() {
         return directory.resolve(name);

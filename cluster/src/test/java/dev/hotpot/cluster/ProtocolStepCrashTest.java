@@ -1,0 +1,92 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.testing.ChildJvm;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node dies at each step of the replication protocol where a crash is hardest to get right: the
+ * bank runs on 3 nodes that all halt the JVM (as kill -9 would) the k-th time they take the step
+ * (k random), the primary is killed once so that a promotion and its reconciliation happen, and
+ * every dead node is restarted without the hook. At the end the usual checks hold
+ * ({@link BankCheck}), and the step was taken at least once.
+ */
+class ProtocolStepCrashTest {
+    private static final int ACCOUNTS = 64;
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest
+    @EnumSource(ProtocolSteps.Step.class)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aNodeThatDiesAtThisStepLosesNothingAcknowledged(ProtocolSteps.Step step) throws Exception {
+        long seed = Long.getLong("hotpot.cluster.seed", System.nanoTime());
+        Random random = new Random(seed);
+        int after = switch (step) {
+            case PRIMARY_APPENDED, BACKUP_ACKNOWLEDGED, COMMITTED_BEFORE_REPLY -> 20 + random.nextInt(300);
+            case RECONCILING -> 1;
+            case CATCHING_UP -> 1 + random.nextInt(40);
+            case CHECKPOINTING -> 1 + random.nextInt(3);
+        };
+        System.out.println("protocol step " + step + ": halt after " + after + " seed=" + seed);
+        List<String> options = List.of("-Dhotpot.checkpointLog=256k");
+        try (LocalCluster cluster = new LocalCluster(root, 3, ACCOUNTS, 2, options)) {
+            List<String> armed = List.of("-Dhotpot.protocolSteps=" + HaltAtStep.class.getName(),
+                    "-Dhotpot.test.haltAt=" + step, "-Dhotpot.test.haltAfter=" + after);
+            for (String id : cluster.ids()) {
+                cluster.start(id, armed);
+            }
+            int halts = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean primaryKilled = false;
+            while (System.nanoTime() < deadline && (halts == 0 || !primaryKilled)) {
+                Thread.sleep(200);
+                for (String id : cluster.ids()) {
+                    ChildJvm jvm = cluster.jvm(id);
+                    if (!jvm.isAlive()) {
+                        if (jvm.transcript().contains("HALT at " + step)) {
+                            halts++;
+                        }
+                        cluster.start(id);
+                        cluster.awaitReady(id, START);
+                    }
+                }
+                if (!primaryKilled && System.nanoTime() > deadline - TimeUnit.SECONDS.toNanos(50)) {
+                    String primary = cluster.primaryByLog();
+                    if (primary != null && cluster.jvm(primary).isAlive()) {
+                        System.out.println("kill -9 the primary " + primary);
+                        cluster.kill(primary);
+                        cluster.start(primary, armed);
+                        primaryKilled = true;
+                    }
+                }
+            }
+            for (String id : cluster.ids()) {
+                if (!cluster.jvm(id).isAlive()) {
+                    halts += cluster.jvm(id).transcript().contains("HALT at " + step) ? 1 : 0;
+                    cluster.start(id);
+                }
+            }
+            for (String id : cluster.ids()) {
+                cluster.awaitReady(id, START);
+            }
+            Map<String, BankState> states = cluster.stopAndCollect(Duration.ofSeconds(90));
+            BankCheck.Summary summary = BankCheck.check(states, cluster.ids().stream().map(cluster::witness).toList(), ACCOUNTS);
+            System.out.println("protocol step " + step + ": " + halts + " halts there; " + summary);
+            assertTrue(halts > 0, "no node took step " + step + " " + after + " times: the test proved nothing");
+        }
+    }
+}
