@@ -4,13 +4,12 @@ import dev.hotpot.Hotpot;
 import dev.hotpot.it.model.Tally;
 import dev.hotpot.it.support.AgentJvm;
 import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,25 +69,9 @@ class ClusterAgentIT {
     private static String peers(int count) throws IOException {
         StringBuilder text = new StringBuilder();
         for (int i = 1; i <= count; i++) {
-            text.append(i == 1 ? "" : ";").append("n").append(i).append("@127.0.0.1:").append(freePortPair());
+            text.append(i == 1 ? "" : ";").append("n").append(i).append("@127.0.0.1:").append(FreePorts.pair());
         }
         return text.toString();
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket first = new ServerSocket()) {
-                first.bind(new InetSocketAddress("127.0.0.1", 0));
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket()) {
-                    second.bind(new InetSocketAddress("127.0.0.1", port + 1));
-                    return port;
-                } catch (IOException taken) {
-                    // Try another pair.
-                }
-            }
-        }
-        throw new IOException("no two free consecutive ports");
     }
 
     /** A node of the application: increments the shared tally, waits for the others, syncs and prints the total. */

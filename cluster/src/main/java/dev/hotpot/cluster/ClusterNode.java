@@ -120,8 +120,7 @@ public final class ClusterNode implements AutoCloseable {
                     }
                 }
             });
-            ClusterState joined = client.join(new Member(settings.nodeId(), settings.host(), settings.port(),
-                    settings.isPeer(), 0, true));
+            ClusterState joined = join(client, settings);
             checkClusterId(directory, joined.clusterId());
             ClusterNode node = new ClusterNode(settings, directory, server, client, transport, joined);
             self.set(node);
@@ -138,6 +137,21 @@ public final class ClusterNode implements AutoCloseable {
                 throw r;
             }
             throw new HotpotException("cannot start cluster node " + settings.nodeId() + ": " + e, e);
+        }
+    }
+
+    /** Joins, retrying while the coordinator has no majority (peers restarting), until the start timeout. */
+    private static ClusterState join(CoordinatorClient client, ClusterSettings settings) {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (true) {
+            try {
+                return client.join(Member.joining(settings.nodeId(), settings.host(), settings.port(), settings.isPeer()));
+            } catch (dev.hotpot.coordinator.CoordinatorUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.INFO, "node " + settings.nodeId() + " cannot join yet: " + e.getMessage());
+            }
         }
     }
 

@@ -7,13 +7,13 @@ import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.HandshakeException;
 import dev.hotpot.transport.TcpTransport;
+import dev.hotpot.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class ClusterBadInputTest {
     void peersWithAWrongSecretOrNoneAreRefusedAndChangeNothing() throws Exception {
         Path secretFile = root.resolve("secret");
         Files.write(secretFile, SECRET);
-        int port = freePortPair();
+        int port = FreePorts.pair();
         Properties settings = settings("n1", "n1@127.0.0.1:" + port);
         settings.setProperty("hotpot.secretFile", secretFile.toString());
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), root.resolve("d1"))) {
@@ -95,7 +95,7 @@ class ClusterBadInputTest {
     @Test
     void aFolderOfAnotherClusterOrOfASingleNodeHeapIsRefused() throws Exception {
         Path dir = root.resolve("d1");
-        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), dir)) {
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), dir)) {
             Heap heap = node.openHeap(config(dir));
             heap.transaction(() -> heap.setRoot("mark", heap.allocate(8)));
         }
@@ -103,14 +103,14 @@ class ClusterBadInputTest {
         // Another cluster: other peers (another coordinator group), the same folder.
         Files.move(dir.resolve("coordinator"), root.resolve("coordinator-of-the-first"));
         HotpotException other = assertThrows(HotpotException.class, () -> ClusterNode.start(
-                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), dir));
+                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), dir));
         assertTrue(other.getMessage().contains("holds data of cluster " + clusterId), other.getMessage());
         assertTrue(Files.exists(dir.resolve("bank")), "the folder was left as it was");
 
         Path single = root.resolve("single");
         Heap.open(config(single)).close();
         HotpotException belongsToNone = assertThrows(HotpotException.class, () -> ClusterNode.start(
-                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + freePortPair())), single));
+                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), single));
         assertTrue(belongsToNone.getMessage().contains("belongs to no cluster"), belongsToNone.getMessage());
     }
 
@@ -124,21 +124,5 @@ class ClusterBadInputTest {
 
     private static HeapConfig config(Path dir) {
         return HeapConfig.builder(dir, "bank").size(4L << 20).build();
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket first = new ServerSocket()) {
-                first.bind(new InetSocketAddress("127.0.0.1", 0));
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket()) {
-                    second.bind(new InetSocketAddress("127.0.0.1", port + 1));
-                    return port;
-                } catch (IOException taken) {
-                    // Try another pair.
-                }
-            }
-        }
-        throw new IOException("no two free consecutive ports");
     }
 }

@@ -1,10 +1,9 @@
 package dev.hotpot.cluster;
 
 import dev.hotpot.testing.ChildJvm;
+import dev.hotpot.testing.FreePorts;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +37,7 @@ final class LocalCluster implements AutoCloseable {
         for (int i = 1; i <= nodes; i++) {
             String id = "n" + i;
             ids.add(id);
-            ports.put(id, freePortPair());
+            ports.put(id, FreePorts.pair());
         }
     }
 
@@ -114,8 +113,17 @@ final class LocalCluster implements AutoCloseable {
         return primary;
     }
 
+    /** Waits until the running JVM of node {@code id} has printed that its heap is open (now or before). */
     void awaitReady(String id, Duration timeout) throws InterruptedException {
-        running.get(id).await("READY", timeout);
+        ChildJvm jvm = running.get(id);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!jvm.transcript().contains("READY " + id)) {
+            if (!jvm.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("node " + id + " did not open its heap within " + timeout
+                        + (jvm.isAlive() ? "" : " (it exited)") + "; output so far:\n" + jvm.transcript());
+            }
+            Thread.sleep(20);
+        }
     }
 
     void kill(String id) throws InterruptedException, IOException {
@@ -138,24 +146,36 @@ final class LocalCluster implements AutoCloseable {
     Map<String, BankState> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
         Files.writeString(control().resolve("stop"), "");
         for (String id : List.copyOf(running.keySet())) {
-            try {
-                running.get(id).await("STOPPED", timeout);
-            } catch (AssertionError exited) {
-                if (running.get(id).isAlive()) {
-                    throw exited;
-                }
-                // It stopped itself to resynchronise: once restarted it finds the stop file at once.
-                System.out.println("node " + id + " had stopped itself; restarting it to collect its state");
-                start(id).await("STOPPED", timeout);
-            }
+            awaitOrRestart(id, "STOPPED", timeout);
         }
         Files.writeString(control().resolve("collect"), "");
         Map<String, BankState> states = new LinkedHashMap<>();
-        for (var entry : running.entrySet()) {
-            entry.getValue().await("STATE", timeout);
-            states.put(entry.getKey(), BankState.read(control().resolve("state-" + entry.getKey() + ".txt")));
+        for (String id : List.copyOf(running.keySet())) {
+            awaitOrRestart(id, "STATE", timeout);
+            states.put(id, BankState.read(control().resolve("state-" + id + ".txt")));
         }
         return states;
+    }
+
+    /**
+     * Waits for node {@code id} to print {@code line}; a node that exits first (it stopped itself to
+     * resynchronise, or a test hook halted it) is restarted, and finds the control files at once.
+     */
+    private void awaitOrRestart(String id, String line, Duration timeout) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            ChildJvm jvm = running.get(id);
+            try {
+                jvm.await(line, timeout);
+                return;
+            } catch (AssertionError exited) {
+                // The output ends a moment before the process does.
+                if (!jvm.waitForExit(Duration.ofSeconds(10)) || attempt >= 5) {
+                    throw exited;
+                }
+                System.out.println("node " + id + " exited before " + line + "; restarting it");
+                start(id);
+            }
+        }
     }
 
     @Override
@@ -166,24 +186,5 @@ final class LocalCluster implements AutoCloseable {
             keepTranscript(entry.getKey(), entry.getValue());
         }
         running.clear();
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket first = new ServerSocket()) {
-                first.bind(new InetSocketAddress("127.0.0.1", 0));
-                int port = first.getLocalPort();
-                if (port >= 65534) {
-                    continue;
-                }
-                try (ServerSocket second = new ServerSocket()) {
-                    second.bind(new InetSocketAddress("127.0.0.1", port + 1));
-                    return port;
-                } catch (IOException taken) {
-                    // The next port is in use: try another pair.
-                }
-            }
-        }
-        throw new IOException("no two free consecutive ports on 127.0.0.1 after 100 tries");
     }
 }

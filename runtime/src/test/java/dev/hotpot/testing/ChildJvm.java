@@ -90,6 +90,11 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits up to {@code timeout} for the child to end; whether it did. */
+    public boolean waitForExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Kills the child with SIGKILL and waits for it to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,0 +1,43 @@
+package dev.hotpot.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Free ports on 127.0.0.1 for test nodes, below the kernel's ephemeral range: a node restarted by
+ * a test must get its port back, and a port of the ephemeral range may meanwhile be taken by some
+ * other connection's local end.
+ *
+ * <p>Threading: stateless.
+ */
+public final class FreePorts {
+    /** Ports are taken from {@code [LOW, HIGH)}, below Linux's default ephemeral range (32768 on). */
+    private static final int LOW = 20_000;
+    private static final int HIGH = 32_000;
+
+    private FreePorts() {
+    }
+
+    /** A port {@code p} such that {@code p} and {@code p + 1} are both free now (a node and its coordinator). */
+    public static int pair() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOW, HIGH - 1);
+            if (free(port) && free(port + 1)) {
+                return port;
+            }
+        }
+        throw new IOException("no two free consecutive ports on 127.0.0.1 between " + LOW + " and " + HIGH);
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
