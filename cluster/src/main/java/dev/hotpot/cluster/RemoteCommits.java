@@ -31,11 +31,17 @@ final class RemoteCommits implements CommitRoute {
         byte[] payload = commit.encode();
         long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
         boolean sent = false;
+        // Whether an attempt was sent and its answer lost: it may have committed.
+        boolean lost = false;
         Connection failed = null;
         while (true) {
             Primary local = heap.primaryRole();
             if (local != null) {
-                return local.commitLocally(commit);
+                long sequence = local.commitLocally(commit);
+                if (sequence == CONFLICT && lost) {
+                    throw ambiguousConflict(txId);
+                }
+                return sequence;
             }
             Connection primary = heap.awaitPrimaryConnection(failed, deadline);
             if (primary == null) {
@@ -55,6 +61,7 @@ final class RemoteCommits implements CommitRoute {
                 throw unknown(txId, "the primary did not answer", e);
             } catch (ExecutionException | RuntimeException e) {
                 failed = primary;
+                lost = true;
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -70,6 +77,9 @@ final class RemoteCommits implements CommitRoute {
                     return outcome.sequence();
                 }
                 case CONFLICT -> {
+                    if (lost) {
+                        throw ambiguousConflict(txId);
+                    }
                     heap.awaitApplied(outcome.sequence(), deadline);
                     return CONFLICT;
                 }
@@ -115,6 +125,17 @@ final class RemoteCommits implements CommitRoute {
                 throw new ClusterUnavailableException("sync on heap " + heap.name() + " interrupted");
             }
         }
+    }
+
+    /**
+     * A retry found its reads stale after an earlier attempt's answer was lost: that attempt may
+     * have committed and caused the conflict itself, so re-running the body could apply it twice. A
+     * primary that logged the earlier attempt answers with its sequence instead; one that restarted
+     * since does not know it.
+     */
+    private CommitOutcomeUnknownException ambiguousConflict(long txId) {
+        return unknown(txId, "an earlier attempt's answer was lost, and the retry found its reads stale, which that"
+                + " attempt's own commit would explain", null);
     }
 
     private CommitOutcomeUnknownException unknown(long txId, String why, Throwable cause) {

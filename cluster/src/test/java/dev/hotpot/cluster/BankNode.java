@@ -41,6 +41,16 @@ public final class BankNode {
 
     public static void main(String[] args) throws Exception {
         ChildJvm.selfDestructAfter(Duration.ofMinutes(10));
+        try {
+            run(args);
+        } catch (Throwable failure) {
+            // Other threads (the cluster's) would keep the JVM alive: a failed node must be seen to fail.
+            failure.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path control = Path.of(args[0]);
         Path witness = Path.of(args[1]);
         int accounts = Integer.parseInt(args[2]);
@@ -72,8 +82,21 @@ public final class BankNode {
         }
     }
 
+    /** Runs a set-up transaction that is safe to repeat until its outcome is known. */
+    private static long setUp(Heap heap, java.util.function.Supplier<Long> body) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return heap.transaction(body);
+            } catch (CommitOutcomeUnknownException | ClusterUnavailableException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static long accountsBlock(Heap heap, int accounts) {
-        return heap.transaction(() -> {
+        return setUp(heap, () -> {
             long block = heap.root("accounts");
             if (block == 0) {
                 block = heap.allocate(STRIDE * accounts);
@@ -88,7 +111,7 @@ public final class BankNode {
 
     private static long journal(Heap heap, String node, int thread) {
         String name = "journal-" + node + "-" + thread;
-        return heap.transaction(() -> {
+        return setUp(heap, () -> {
             long block = heap.root(name);
             if (block == 0) {
                 block = heap.allocate(8L + 32L * JOURNAL_CAPACITY);

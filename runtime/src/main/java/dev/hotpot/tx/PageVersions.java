@@ -9,7 +9,8 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *  bit 63      lock: a record is being applied to the page (a commit holds it from before it
  *              validates until its record is appended and copied in)
- *  bits 0..62  version: the commit sequence of the last record applied to the page
+ *  bits 0..62  version: the commit sequence of the last record applied to the page, or the
+ *              sequence the heap opened at if none was applied since
  * </pre>
  *
  * <p>Next to each word, the log position up to which the log must be durable for the page's last
@@ -32,8 +33,20 @@ record PageVersions(long[] words, long[] commitPositions) {
     /** Accesses both arrays; plain arrays rather than atomic-array wrappers save a dependent load per read. */
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    PageVersions(int pages) {
-        this(new long[pages], new long[pages]);
+    /**
+     * Versions for a working copy whose last applied record has sequence {@code lastSequence}. A page's
+     * true version (its last record's sequence) is not kept across restarts, so every page starts at
+     * {@code lastSequence}, an upper bound: a transaction that read before it never validates against
+     * a page that may have changed since (a cluster primary validates other nodes' reads this way).
+     */
+    PageVersions(int pages, long lastSequence) {
+        this(filled(pages, lastSequence), new long[pages]);
+    }
+
+    private static long[] filled(int pages, long version) {
+        long[] words = new long[pages];
+        java.util.Arrays.fill(words, version);
+        return words;
     }
 
     /** Acquire: loads of the page that follow cannot move before it (seqlock reader). */

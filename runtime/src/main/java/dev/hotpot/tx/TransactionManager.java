@@ -70,7 +70,7 @@ public final class TransactionManager {
     public TransactionManager(MemorySegment working, RedoLog log, Durability durability, HotpotMetrics metrics,
                               int maxAttempts, long firstTxId, long lastSequence, Runnable afterLoggedCommit) {
         this.working = working;
-        this.versions = new PageVersions((int) (working.byteSize() / Pages.SIZE));
+        this.versions = new PageVersions((int) (working.byteSize() / Pages.SIZE), lastSequence);
         this.log = log;
         this.durability = durability;
         this.metrics = metrics;
@@ -208,7 +208,7 @@ public final class TransactionManager {
         return versions.awaitUnlocked(Pages.pageOf(address));
     }
 
-    /** The version of {@code page}: the commit sequence of the last record applied to it (0 if none since open). */
+    /** The version of {@code page}: the commit sequence of the last record applied to it (the sequence the heap opened at if none since). */
     public long pageVersion(int page) {
         return PageVersions.version(versions.get(page));
     }
