@@ -53,7 +53,7 @@ class ClusterBankTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void acknowledgedTransfersSurviveKilledNodes() throws Exception {
-        int faults = Integer.getInteger("hotpot.cluster.faults", 6);
+        int faults = Integer.getInteger("hotpot.cluster.faults", 20);
         long seed = Long.getLong("hotpot.cluster.seed", System.nanoTime());
         System.out.println("cluster kill test: faults=" + faults + " seed=" + seed + " (rerun with -Dhotpot.cluster.seed="
                 + seed + ")");
