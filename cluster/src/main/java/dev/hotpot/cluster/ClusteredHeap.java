@@ -207,6 +207,8 @@ final class ClusteredHeap {
         heap.transactionManager().setRoute(new RemoteCommits(this));
         follower = started;
         started.start();
+        // Durable from here on, before any record comes: a primary with nothing to ship can count this node in.
+        connection.send(Frame.oneWay(Messages.ACK, primaryEpoch, new Messages.Ack(subscribed.position(), lastAppended).encode()));
         signalRoleChange();
         LOG.log(System.Logger.Level.INFO, "node " + nodeId() + " follows primary " + assignment.primary() + " of heap "
                 + name() + " in epoch " + assignment.epoch() + " (" + subscribed.status() + ")");

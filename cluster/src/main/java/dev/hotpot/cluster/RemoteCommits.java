@@ -44,6 +44,9 @@ final class RemoteCommits implements CommitRoute {
                 return sequence;
             }
             Connection primary = heap.awaitPrimaryConnection(failed, deadline);
+            if (primary == null && heap.primaryRole() != null) {
+                continue; // this node was promoted meanwhile: it commits the request itself
+            }
             if (primary == null) {
                 throw sent ? unknown(txId, "no primary answered", null) : new ClusterUnavailableException(
                         "cannot commit on heap " + heap.name() + ": no primary reachable within commitTimeout="
@@ -101,6 +104,9 @@ final class RemoteCommits implements CommitRoute {
                 return;
             }
             Connection primary = heap.awaitPrimaryConnection(failed, deadline);
+            if (primary == null && heap.primaryRole() != null) {
+                continue;
+            }
             if (primary == null) {
                 throw new ClusterUnavailableException("sync on heap " + heap.name() + ": no primary reachable within"
                         + " commitTimeout=" + heap.settings().commitTimeout() + " (is this node cut off from the majority?)");

@@ -6,7 +6,8 @@ import dev.hotpot.transport.Connection;
  * A node the primary streams its log to: where the next record to send starts, what was sent,
  * and how far the node has acknowledged the log durable (backups only).
  *
- * <p>Invariants: {@code acked <= position}; positions only grow.
+ * <p>Invariants: positions only grow; {@code acked} never passes what was sent, though it may pass
+ * {@code position} for a moment, between a send and {@link #sent}.
  *
  * <p>Threading: {@link #sent} is called by the one shipping thread at a time; {@link #acknowledge}
  * by the connection's reader; the getters from any thread.
@@ -73,9 +74,10 @@ final class Subscriber {
         sentCommitPoint = Math.max(sentCommitPoint, commitPoint);
     }
 
+    /** An acknowledgement may arrive before {@link #sent} recorded the send it answers: it is taken as it comes. */
     void acknowledge(long durable) {
         if (durable > acked) {
-            acked = Math.min(durable, position);
+            acked = durable;
             waitingSince = System.nanoTime();
         }
     }

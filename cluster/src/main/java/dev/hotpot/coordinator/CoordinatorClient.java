@@ -39,6 +39,12 @@ public final class CoordinatorClient implements AutoCloseable {
     private final List<Peer> peers;
     private final RaftClient raft;
     private final RaftClient probe;
+    /**
+     * Heartbeats go through their own client with short attempts: when the leader dies, the next
+     * heartbeat must find the new one well within the lease it grants (two leases to members it has
+     * not heard), not after the main client's attempt timeout.
+     */
+    private final RaftClient heartbeats;
 
     public CoordinatorClient(List<Peer> peers, CoordinatorSettings settings) {
         this.peers = Peer.checkGroup(peers);
@@ -63,6 +69,13 @@ public final class CoordinatorClient implements AutoCloseable {
                 .setRaftGroup(group)
                 .setProperties(RaftSetup.clientProperties(PROBE_TIMEOUT))
                 .setRetryPolicy(RetryPolicies.noRetry())
+                .build();
+        Duration beat = settings.heartbeatInterval();
+        this.heartbeats = RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(RaftSetup.clientProperties(beat))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(peers.size(),
+                        TimeDuration.valueOf(Math.max(10, beat.toMillis() / 5), TimeUnit.MILLISECONDS)))
                 .build();
     }
 
@@ -170,7 +183,7 @@ public final class CoordinatorClient implements AutoCloseable {
      */
     public long heartbeat(String nodeId, Map<String, Long> durablePositions) {
         Message query = Message.valueOf(MessageCodec.encodeQuery(new Query.Heartbeat(nodeId, durablePositions)));
-        Reply reply = call("take the heartbeat of " + nodeId, () -> raft.io().sendReadOnlyNonLinearizable(query));
+        Reply reply = call("take the heartbeat of " + nodeId, () -> heartbeats.io().sendReadOnlyNonLinearizable(query));
         return expect(reply, Reply.Ack.class, "heartbeat").version();
     }
 
@@ -248,7 +261,7 @@ public final class CoordinatorClient implements AutoCloseable {
     @Override
     public void close() {
         IOException failure = null;
-        for (RaftClient client : List.of(raft, probe)) {
+        for (RaftClient client : List.of(raft, probe, heartbeats)) {
             try {
                 client.close();
             } catch (IOException e) {

@@ -171,39 +171,42 @@ final class Transitions {
     }
 
     private static Result renewEpoch(ClusterState state, RenewEpoch renew) {
-        HeapAssignment heap = state.heaps().get(renew.heap());
-        if (heap == null) {
-            return refuse(state, "heap=" + renew.heap() + ": no such heap");
-        }
-        if (heap.epoch() != renew.expectedEpoch()) {
-            return staleEpoch(state, heap, renew.expectedEpoch());
-        }
-        if (!renew.primaryId().equals(heap.primary())) {
-            return refuse(state, "heap=" + renew.heap() + " epoch=" + heap.epoch() + ": " + renew.primaryId()
-                    + " is not its primary (primary=" + heap.primary() + ")");
-        }
-        HeapAssignment next = heap.next(heap.primary(), heap.inSync(), null);
-        return new Result(withHeap(state, next), new HeapReply(next));
+        return fromItsPrimary(state, renew.heap(), renew.expectedEpoch(), renew.primaryId(),
+                heap -> moved(state, heap.next(heap.primary(), heap.inSync(), null)));
     }
 
     private static Result stepDown(ClusterState state, StepDown step) {
-        HeapAssignment heap = state.heaps().get(step.heap());
+        return fromItsPrimary(state, step.heap(), step.expectedEpoch(), step.primaryId(), heap -> {
+            String successor = heap.inSync().stream().filter(state::isLive).findFirst().orElse(null);
+            if (successor == null) {
+                return refuse(state, "heap=" + step.heap() + " epoch=" + heap.epoch() + ": no live in-sync backup to take"
+                        + " over from " + step.primaryId() + " (inSync=" + heap.inSync() + ")");
+            }
+            return moved(state, heap.next(successor, without(heap.inSync(), successor), null));
+        });
+    }
+
+    /**
+     * Applies {@code change} to heap {@code name} if it is still at {@code expectedEpoch} with
+     * {@code primaryId} primary (a command only its primary sends); refuses otherwise.
+     */
+    private static Result fromItsPrimary(ClusterState state, String name, long expectedEpoch, String primaryId,
+                                         java.util.function.Function<HeapAssignment, Result> change) {
+        HeapAssignment heap = state.heaps().get(name);
         if (heap == null) {
-            return refuse(state, "heap=" + step.heap() + ": no such heap");
+            return refuse(state, "heap=" + name + ": no such heap");
         }
-        if (heap.epoch() != step.expectedEpoch()) {
-            return staleEpoch(state, heap, step.expectedEpoch());
+        if (heap.epoch() != expectedEpoch) {
+            return staleEpoch(state, heap, expectedEpoch);
         }
-        if (!step.primaryId().equals(heap.primary())) {
-            return refuse(state, "heap=" + step.heap() + " epoch=" + heap.epoch() + ": " + step.primaryId()
+        if (!primaryId.equals(heap.primary())) {
+            return refuse(state, "heap=" + name + " epoch=" + heap.epoch() + ": " + primaryId
                     + " is not its primary (primary=" + heap.primary() + ")");
         }
-        String successor = heap.inSync().stream().filter(state::isLive).findFirst().orElse(null);
-        if (successor == null) {
-            return refuse(state, "heap=" + step.heap() + " epoch=" + heap.epoch() + ": no live in-sync backup to take"
-                    + " over from " + step.primaryId() + " (inSync=" + heap.inSync() + ")");
-        }
-        HeapAssignment next = heap.next(successor, without(heap.inSync(), successor), null);
+        return change.apply(heap);
+    }
+
+    private static Result moved(ClusterState state, HeapAssignment next) {
         return new Result(withHeap(state, next), new HeapReply(next));
     }
 

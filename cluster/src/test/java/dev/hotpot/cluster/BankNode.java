@@ -2,22 +2,15 @@ package dev.hotpot.cluster;
 
 import dev.hotpot.Hotpot;
 import dev.hotpot.heap.Heap;
-import dev.hotpot.heap.Pages;
-import dev.hotpot.testing.ChildJvm;
-import dev.hotpot.tx.TransactionManager;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.CRC32C;
 
 /**
  * A cluster node that runs the bank of the cluster tests, through the runtime API: accounts in one
@@ -39,15 +32,13 @@ public final class BankNode {
     static final long STRIDE = 4096;
     private static final int JOURNAL_CAPACITY = 50_000;
 
-    public static void main(String[] args) throws Exception {
-        ChildJvm.selfDestructAfter(Duration.ofMinutes(10));
-        try {
-            run(args);
-        } catch (Throwable failure) {
-            // Other threads (the cluster's) would keep the JVM alive: a failed node must be seen to fail.
-            failure.printStackTrace(System.out);
-            System.exit(1);
-        }
+    /** The arguments after the control folder and witness file. */
+    static List<String> arguments(int accounts, int threads) {
+        return List.of(Integer.toString(accounts), Integer.toString(threads));
+    }
+
+    public static void main(String[] args) {
+        NodeMain.run(args, BankNode::run);
     }
 
     private static void run(String[] args) throws Exception {
@@ -70,33 +61,11 @@ public final class BankNode {
                 worker.join();
             }
         }
-        System.out.println("STOPPED " + node);
-        while (!Files.exists(control.resolve("collect"))) {
-            Thread.sleep(20);
-        }
-        heap.sync();
-        writeState(heap, control.resolve("state-" + node + ".txt"), accountsBlock, accounts);
-        System.out.println("STATE " + node);
-        while (!Files.exists(control.resolve("exit"))) {
-            Thread.sleep(50);
-        }
-    }
-
-    /** Runs a set-up transaction that is safe to repeat until its outcome is known. */
-    private static long setUp(Heap heap, java.util.function.Supplier<Long> body) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return heap.transaction(body);
-            } catch (CommitOutcomeUnknownException | ClusterUnavailableException e) {
-                if (attempt == 10) {
-                    throw e;
-                }
-            }
-        }
+        NodeMain.finish(heap, control, node, () -> state(heap, accountsBlock, accounts));
     }
 
     private static long accountsBlock(Heap heap, int accounts) {
-        return setUp(heap, () -> {
+        return NodeMain.setUp(heap, () -> {
             long block = heap.root("accounts");
             if (block == 0) {
                 block = heap.allocate(STRIDE * accounts);
@@ -111,7 +80,7 @@ public final class BankNode {
 
     private static long journal(Heap heap, String node, int thread) {
         String name = "journal-" + node + "-" + thread;
-        return setUp(heap, () -> {
+        return NodeMain.setUp(heap, () -> {
             long block = heap.root(name);
             if (block == 0) {
                 block = heap.allocate(8L + 32L * JOURNAL_CAPACITY);
@@ -158,37 +127,24 @@ public final class BankNode {
         }
     }
 
-    /** Page hash of the whole working copy, then each balance, then every journal entry. */
-    private static void writeState(Heap heap, Path file, long accounts, int count) throws IOException {
-        TransactionManager manager = heap.transactionManager();
-        CRC32C crc = new CRC32C();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment page = arena.allocate(Pages.SIZE);
-            for (int p = 1; p < manager.pageCount(); p++) {
-                manager.readCommittedPage(p, page);
-                crc.update(page.asByteBuffer());
+    /** Each balance, then every journal entry; in a transaction. */
+    private static String state(Heap heap, long accounts, int count) {
+        StringBuilder t = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            t.append("balance ").append(i).append(' ').append(heap.getLong(accounts + STRIDE * i)).append('\n');
+        }
+        for (String root : heap.rootNames()) {
+            if (!root.startsWith("journal-")) {
+                continue;
+            }
+            long journal = heap.root(root);
+            long n = heap.getLong(journal);
+            for (long i = 0; i < n; i++) {
+                long entry = journal + 8 + 32 * i;
+                t.append("entry ").append(heap.getLong(entry)).append(' ').append(heap.getLong(entry + 8)).append(' ')
+                        .append(heap.getLong(entry + 16)).append(' ').append(heap.getLong(entry + 24)).append('\n');
             }
         }
-        String hash = "hash " + Long.toHexString(crc.getValue()) + "\n";
-        String text = heap.transaction(() -> {
-            StringBuilder t = new StringBuilder(hash);
-            for (int i = 0; i < count; i++) {
-                t.append("balance ").append(i).append(' ').append(heap.getLong(accounts + STRIDE * i)).append('\n');
-            }
-            for (String root : heap.rootNames()) {
-                if (!root.startsWith("journal-")) {
-                    continue;
-                }
-                long journal = heap.root(root);
-                long n = heap.getLong(journal);
-                for (long i = 0; i < n; i++) {
-                    long entry = journal + 8 + 32 * i;
-                    t.append("entry ").append(heap.getLong(entry)).append(' ').append(heap.getLong(entry + 8)).append(' ')
-                            .append(heap.getLong(entry + 16)).append(' ').append(heap.getLong(entry + 24)).append('\n');
-                }
-            }
-            return t.toString();
-        });
-        Files.writeString(file, text);
+        return t.toString();
     }
 }

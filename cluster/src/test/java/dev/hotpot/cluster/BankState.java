@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a {@link BankNode} wrote after the barrier: the hash of its pages, the balances and every
@@ -12,6 +13,14 @@ import java.util.List;
  */
 record BankState(String hash, List<Long> balances, List<Entry> entries) {
     record Entry(long nonce, int from, int to, long amount) {
+    }
+
+    static Map<String, BankState> readAll(Map<String, Path> files) throws IOException {
+        Map<String, BankState> states = new java.util.LinkedHashMap<>();
+        for (var file : files.entrySet()) {
+            states.put(file.getKey(), read(file.getValue()));
+        }
+        return states;
     }
 
     static BankState read(Path file) throws IOException {

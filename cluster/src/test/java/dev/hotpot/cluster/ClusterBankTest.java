@@ -4,7 +4,6 @@ import dev.hotpot.coordinator.CoordinatorClient;
 import dev.hotpot.coordinator.CoordinatorSettings;
 import dev.hotpot.coordinator.HeapAssignment;
 import dev.hotpot.coordinator.Peer;
-import dev.hotpot.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,7 @@ class ClusterBankTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void threeNodesShareOneBank() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(root, 3, ACCOUNTS, 2, List.of())) {
+        try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), List.of())) {
             for (String id : cluster.ids()) {
                 cluster.start(id);
             }
@@ -43,7 +42,7 @@ class ClusterBankTest {
                 cluster.awaitReady(id, START);
             }
             awaitTransfers(cluster, 200);
-            Map<String, BankState> states = cluster.stopAndCollect(Duration.ofSeconds(60));
+            Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(60)));
             BankCheck.Summary summary = BankCheck.check(states, witnesses(cluster), ACCOUNTS);
             System.out.println("3 nodes, no faults: " + summary);
             assertTrue(summary.acknowledged() >= 200, "too few transfers: " + summary);
@@ -58,7 +57,7 @@ class ClusterBankTest {
         System.out.println("cluster kill test: faults=" + faults + " seed=" + seed + " (rerun with -Dhotpot.cluster.seed="
                 + seed + ")");
         Random random = new Random(seed);
-        try (LocalCluster cluster = new LocalCluster(root, 3, ACCOUNTS, 2, List.of());
+        try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), List.of());
              CoordinatorClient coordinator = new CoordinatorClient(Peer.parse(cluster.peers()), CoordinatorSettings.defaults())) {
             for (String id : cluster.ids()) {
                 cluster.start(id);
@@ -77,35 +76,12 @@ class ClusterBankTest {
                 System.out.println("fault " + fault + ": kill -9 " + victim + (victim.equals(bank.primary()) ? " (primary)" : "")
                         + " epoch " + bank.epoch());
                 cluster.kill(victim);
-                restartStopped(cluster, victim);
+                cluster.restartDead(null);
             }
-            restartStopped(cluster, null);
-            Map<String, BankState> states = cluster.stopAndCollect(Duration.ofSeconds(90));
+            cluster.restartDead(null);
+            Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(90)));
             BankCheck.Summary summary = BankCheck.check(states, witnesses(cluster), ACCOUNTS);
             System.out.println("cluster kill test: " + faults + " kills (" + primaryKills + " of the primary): " + summary);
-        }
-    }
-
-    /**
-     * Restarts {@code victim} (if not null) and every node that stopped itself to resynchronise
-     * (exit status 75), and waits until those are ready.
-     */
-    private static void restartStopped(LocalCluster cluster, String victim) throws Exception {
-        List<String> started = new java.util.ArrayList<>();
-        if (victim != null) {
-            cluster.start(victim);
-            started.add(victim);
-        }
-        for (String id : cluster.ids()) {
-            ChildJvm jvm = cluster.jvm(id);
-            if (jvm == null || !jvm.isAlive()) {
-                System.out.println("node " + id + " had stopped itself; restarting it");
-                cluster.start(id);
-                started.add(id);
-            }
-        }
-        for (String id : started) {
-            cluster.awaitReady(id, START);
         }
     }
 

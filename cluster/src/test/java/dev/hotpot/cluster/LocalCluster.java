@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Node JVMs of a test cluster on 127.0.0.1: each a {@link BankNode} with its own folder and two
+ * Node JVMs of a test cluster on 127.0.0.1: each runs a test main ({@link BankNode}, {@link ListNode})
+ * with its own folder and two
  * free ports (data, and coordinator on the next). Starts, kills (SIGKILL) and restarts them, and
  * kills every one that is left when closed.
  *
@@ -25,13 +26,17 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, ChildJvm> running = new LinkedHashMap<>();
     private final List<String> extraOptions;
-    private final int accounts;
-    private final int threads;
+    private final Class<?> main;
+    private final List<String> mainArgs;
 
-    LocalCluster(Path root, int nodes, int accounts, int threads, List<String> extraOptions) throws IOException {
+    /**
+     * @param main     the class each node runs; its arguments are the control folder, the node's
+     *                 witness file, then {@code mainArgs}
+     */
+    LocalCluster(Path root, int nodes, Class<?> main, List<String> mainArgs, List<String> extraOptions) throws IOException {
         this.root = root;
-        this.accounts = accounts;
-        this.threads = threads;
+        this.main = main;
+        this.mainArgs = mainArgs;
         this.extraOptions = extraOptions;
         Files.createDirectories(control());
         for (int i = 1; i <= nodes; i++) {
@@ -82,8 +87,10 @@ final class LocalCluster implements AutoCloseable {
                 "-Dhotpot.size=16m"));
         options.addAll(extraOptions);
         options.addAll(more);
-        ChildJvm jvm = ChildJvm.start(options, System.getProperty("java.class.path"), BankNode.class.getName(),
-                control().toString(), witness(id).toString(), Integer.toString(accounts), Integer.toString(threads));
+        List<String> args = new ArrayList<>(List.of(control().toString(), witness(id).toString()));
+        args.addAll(mainArgs);
+        ChildJvm jvm = ChildJvm.start(options, System.getProperty("java.class.path"), main.getName(),
+                args.toArray(String[]::new));
         running.put(id, jvm);
         return jvm;
     }
@@ -142,19 +149,56 @@ final class LocalCluster implements AutoCloseable {
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
-    /** Tells every node to stop its transfers, then, once all stopped, to sync and write its state; waits for each. */
-    Map<String, BankState> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Tells every node to stop its work, then, once all stopped, to sync and write its state file;
+     * waits for each and returns the files.
+     */
+    Map<String, Path> stopAndCollect(Duration timeout) throws IOException, InterruptedException {
         Files.writeString(control().resolve("stop"), "");
         for (String id : List.copyOf(running.keySet())) {
             awaitOrRestart(id, "STOPPED", timeout);
         }
         Files.writeString(control().resolve("collect"), "");
-        Map<String, BankState> states = new LinkedHashMap<>();
+        Map<String, Path> states = new LinkedHashMap<>();
         for (String id : List.copyOf(running.keySet())) {
             awaitOrRestart(id, "STATE", timeout);
-            states.put(id, BankState.read(control().resolve("state-" + id + ".txt")));
+            states.put(id, control().resolve("state-" + id + ".txt"));
         }
         return states;
+    }
+
+    /**
+     * Restarts every node that died (with the options of a plain start), until all run and have
+     * opened their heap: a node may die while another starts (it stopped itself to resynchronise,
+     * or a test hook halted it). Returns how many of the dead had printed {@code marker} (null: none
+     * is looked for).
+     */
+    int restartDead(String marker) throws IOException, InterruptedException {
+        int marked = 0;
+        for (int round = 0; round < 20; round++) {
+            boolean allUp = true;
+            for (String id : ids) {
+                ChildJvm jvm = running.get(id);
+                if (jvm == null || !jvm.isAlive()) {
+                    if (jvm != null && marker != null && jvm.transcript().contains(marker)) {
+                        marked++;
+                    }
+                    start(id);
+                    allUp = false;
+                }
+            }
+            try {
+                for (String id : ids) {
+                    awaitReady(id, Duration.ofSeconds(90));
+                }
+            } catch (AssertionError exited) {
+                allUp = false;
+            }
+            if (allUp) {
+                return marked;
+            }
+        }
+        throw new AssertionError("the nodes did not all stay up through 20 rounds of restarts");
     }
 
     /**

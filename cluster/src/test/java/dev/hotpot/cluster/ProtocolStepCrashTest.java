@@ -1,6 +1,5 @@
 package dev.hotpot.cluster;
 
-import dev.hotpot.testing.ChildJvm;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,36 +28,6 @@ class ProtocolStepCrashTest {
     @TempDir
     Path root;
 
-    /**
-     * Restarts, without the hook, every node that died, until all run and have opened their heap
-     * (an armed node may die while another starts); returns how many died at {@code step}.
-     */
-    private static int restartDead(LocalCluster cluster, ProtocolSteps.Step step) throws Exception {
-        int halts = 0;
-        for (int round = 0; round < 20; round++) {
-            boolean allUp = true;
-            for (String id : cluster.ids()) {
-                ChildJvm jvm = cluster.jvm(id);
-                if (!jvm.isAlive()) {
-                    halts += jvm.transcript().contains("HALT at " + step) ? 1 : 0;
-                    cluster.start(id);
-                    allUp = false;
-                }
-            }
-            try {
-                for (String id : cluster.ids()) {
-                    cluster.awaitReady(id, START);
-                }
-            } catch (AssertionError exited) {
-                allUp = false;
-            }
-            if (allUp) {
-                return halts;
-            }
-        }
-        throw new AssertionError("the nodes did not all stay up through 20 rounds of restarts");
-    }
-
     @ParameterizedTest
     @EnumSource(ProtocolSteps.Step.class)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -73,7 +42,7 @@ class ProtocolStepCrashTest {
         };
         System.out.println("protocol step " + step + ": halt after " + after + " seed=" + seed);
         List<String> options = List.of("-Dhotpot.checkpointLog=256k");
-        try (LocalCluster cluster = new LocalCluster(root, 3, ACCOUNTS, 2, options)) {
+        try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), options)) {
             List<String> armed = List.of("-Dhotpot.protocolSteps=" + HaltAtStep.class.getName(),
                     "-Dhotpot.test.haltAt=" + step, "-Dhotpot.test.haltAfter=" + after);
             for (String id : cluster.ids()) {
@@ -84,7 +53,7 @@ class ProtocolStepCrashTest {
             boolean primaryKilled = false;
             while (System.nanoTime() < deadline && (halts == 0 || !primaryKilled)) {
                 Thread.sleep(200);
-                halts += restartDead(cluster, step);
+                halts += cluster.restartDead("HALT at " + step);
                 // Once the step was taken (a reconciliation needs the kill to happen at all), the primary is
                 // killed too, so that a promotion and its reconciliation follow.
                 boolean due = halts > 0 || step == ProtocolSteps.Step.RECONCILING;
@@ -98,8 +67,8 @@ class ProtocolStepCrashTest {
                     }
                 }
             }
-            halts += restartDead(cluster, step);
-            Map<String, BankState> states = cluster.stopAndCollect(Duration.ofSeconds(90));
+            halts += cluster.restartDead("HALT at " + step);
+            Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(90)));
             BankCheck.Summary summary = BankCheck.check(states, cluster.ids().stream().map(cluster::witness).toList(), ACCOUNTS);
             System.out.println("protocol step " + step + ": " + halts + " halts there; " + summary);
             assertTrue(halts > 0, "no node took step " + step + " " + after + " times: the test proved nothing");
