@@ -74,7 +74,7 @@ public final class CoordinatorClient implements AutoCloseable {
         this.heartbeats = RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(RaftSetup.clientProperties(beat))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(peers.size(),
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
                         TimeDuration.valueOf(Math.max(10, beat.toMillis() / 5), TimeUnit.MILLISECONDS)))
                 .build();
     }

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node dies at each step of the replication protocol where a crash is hardest to get right: the
- * bank runs on 3 nodes that all halt the JVM (as kill -9 would) the k-th time they take the step
- * (k random); once one did, the primary is killed as well, so that a promotion and its
+ * bank runs on 3 nodes armed to halt the JVM (as kill -9 would) the k-th time they take the step
+ * (k random; the first node to get there halts, the others go on); once one did, the primary is
+ * killed as well, so that a promotion and its
  * reconciliation happen; every dead node is restarted without the hook. At the end the usual checks hold
  * ({@link BankCheck}), and the step was taken at least once.
  */
@@ -44,7 +45,8 @@ class ProtocolStepCrashTest {
         List<String> options = List.of("-Dhotpot.checkpointLog=256k");
         try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), options)) {
             List<String> armed = List.of("-Dhotpot.protocolSteps=" + HaltAtStep.class.getName(),
-                    "-Dhotpot.test.haltAt=" + step, "-Dhotpot.test.haltAfter=" + after);
+                    "-Dhotpot.test.haltAt=" + step, "-Dhotpot.test.haltAfter=" + after,
+                    "-Dhotpot.test.haltMarker=" + cluster.control().resolve("halted"));
             for (String id : cluster.ids()) {
                 cluster.start(id, armed);
             }
