@@ -254,6 +254,29 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every coordinator replica serves a read caught up with the leader: a replica that
+     * restarted may lag for seconds after its node holds a copy again (the leader's connection to
+     * it may still be backing off), and while it lags, losing another peer leaves no majority.
+     */
+    void awaitCoordinatorReplicas(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String id : IDS) {
+            while (true) {
+                try {
+                    coordinator().state(id);
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("coordinator replica " + id + " did not serve a caught-up read"
+                                + " within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+        }
+    }
+
     /** The node ids, the primary's first. */
     List<String> primaryFirst(HeapAssignment assignment) {
         List<String> ordered = new ArrayList<>();

@@ -1,0 +1,167 @@
+package dev.hotpot.benchmarks.cluster;
+
+import dev.hotpot.benchmarks.ScratchDirectory;
+import dev.hotpot.coordinator.HeapAssignment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Failover time on a 3-node cluster with N = 3 copies: a committer thread on every node loops
+ * small commits and keeps each one's start and end (wall clock); the harness kills the primary's
+ * JVM with SIGKILL and takes, on each survivor, the first commit that <em>started</em> at or after
+ * the kill; the failover time is the earliest end of those minus the kill instant. (Taking the
+ * first commit that ends after the kill could count one the old primary acknowledged just
+ * before; taking one that starts after costs at most one commit's latency.) The killed node is
+ * restarted on its folder, and the next kill waits until the heap has N copies again and every
+ * coordinator replica serves a caught-up read (see {@link BenchCluster#awaitCoordinatorReplicas}).
+ *
+ * <p>Targets (reported, not asserted): p50 at most 1 s, max at most 3 s.
+ *
+ * <p>Options: {@code --kills 20 --out benchmarks/results/cluster-failover.md --logs DIR}, and the
+ * node settings of {@link Options} ({@code --lease}, {@code --backup-timeout}).
+ *
+ * <p>Threading: single-threaded apart from the output pumps.
+ */
+public final class ClusterFailoverHarness {
+    private static final long HEAP_BYTES = 32L << 20;
+    private static final int REPLICAS = 3;
+    private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration COPIES_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration TOTAL = Duration.ofMinutes(50);
+
+    private ClusterFailoverHarness() {
+    }
+
+    public static void main(String[] args) {
+        Options options = Options.parse(ClusterFailoverHarness.class, args, Set.of("kills", "out", "logs"));
+        int kills = options.integer("kills", 20);
+        Path out = options.path("out", "benchmarks/results/cluster-failover.md");
+        Path logs = options.path("logs", System.getProperty("java.io.tmpdir") + "/hotpot-cluster-logs/failover-"
+                + System.currentTimeMillis());
+        Report report = new Report("Cluster failover (ClusterFailoverHarness)", options.command());
+        report.paragraph("N = " + REPLICAS + " copies on 3 nodes; a committer thread on every node commits one long on its"
+                + " own page, pausing 1 ms between commits. Each kill: wait until the heap has N copies, kill -9 the"
+                + " primary's JVM, then take on each survivor the first commit that started at or after the kill; failover"
+                + " = earliest end of those − kill instant. \"Coordinator\" = when a poll of the coordinator from the"
+                + " harness first showed a new primary. The killed node restarts on its own folder. Node settings: "
+                + options.nodeSettingsText() + ". Node logs: " + logs + ".");
+        long deadline = System.nanoTime() + TOTAL.toNanos();
+        Path scratch = ScratchDirectory.create("hotpot-cluster-failover-");
+        List<List<String>> rows = new ArrayList<>();
+        Samples failovers = new Samples(kills);
+        Samples restored = new Samples(kills);
+        Samples replicasLag = new Samples(kills);
+        try (BenchCluster cluster = new BenchCluster(scratch, logs, REPLICAS, HEAP_BYTES, options.nodeSettings(),
+                Duration.ofMinutes(60))) {
+            cluster.startAll();
+            long restartedAt = System.nanoTime();
+            for (int kill = 1; kill <= kills; kill++) {
+                if (System.nanoTime() > deadline) {
+                    cluster.note("stopped after " + (kill - 1) + " kills: the harness's time limit of "
+                            + TOTAL.toMinutes() + " min passed");
+                    break;
+                }
+                HeapAssignment before = cluster.awaitCopies(COPIES_TIMEOUT, true);
+                long healthy = System.nanoTime();
+                cluster.awaitCoordinatorReplicas(COPIES_TIMEOUT);
+                before = cluster.awaitCopies(COPIES_TIMEOUT, true);
+                startCommitters(cluster);
+                if (kill > 1) {
+                    restored.add(System.nanoTime() - restartedAt);
+                    replicasLag.add(System.nanoTime() - healthy);
+                }
+                String victim = before.primary();
+                // Commits flow before the kill: the primary's committer finishes one that started now.
+                cluster.node(victim).request("firstafter " + BenchNode.nowMicros() + " 10000", Duration.ofSeconds(15));
+                List<String> survivors = BenchCluster.IDS.stream().filter(id -> !id.equals(victim)).toList();
+
+                long killedAt = BenchNode.nowMicros();
+                cluster.kill(victim);
+                Map<String, Long> asked = new LinkedHashMap<>();
+                for (String id : survivors) {
+                    asked.put(id, cluster.node(id).send("firstafter " + killedAt + " " + FAILOVER_TIMEOUT.toMillis()));
+                }
+                String newPrimary = null;
+                long seenAt = -1;
+                long pollUntil = System.nanoTime() + FAILOVER_TIMEOUT.toNanos();
+                while (newPrimary == null && System.nanoTime() < pollUntil) {
+                    try {
+                        HeapAssignment now = cluster.assignment();
+                        if (now.hasPrimary() && !now.primary().equals(victim)) {
+                            newPrimary = now.primary();
+                            seenAt = BenchNode.nowMicros();
+                        }
+                    } catch (RuntimeException e) {
+                        // The coordinator may be choosing a leader: ask again.
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                long first = Long.MAX_VALUE;
+                List<String> perSurvivor = new ArrayList<>();
+                long errors = 0;
+                for (String id : survivors) {
+                    try {
+                        Map<String, String> answer = cluster.node(id).awaitAnswer(asked.get(id), "firstafter",
+                                FAILOVER_TIMEOUT.plusSeconds(10));
+                        long end = Long.parseLong(answer.get("end"));
+                        errors += Long.parseLong(answer.get("errors"));
+                        first = Math.min(first, end);
+                        perSurvivor.add(id + " " + millis(end - killedAt));
+                    } catch (RuntimeException e) {
+                        perSurvivor.add(id + " none");
+                        cluster.note("kill " + kill + ": no commit on " + id + " after the kill: " + e.getMessage());
+                    }
+                }
+                String failover = "none within " + FAILOVER_TIMEOUT.toSeconds() + " s";
+                if (first != Long.MAX_VALUE) {
+                    failovers.add(TimeUnit.MICROSECONDS.toNanos(first - killedAt));
+                    failover = millis(first - killedAt);
+                }
+                rows.add(List.of(Integer.toString(kill), victim, newPrimary == null ? "none" : newPrimary,
+                        seenAt < 0 ? "-" : millis(seenAt - killedAt), String.join(", ", perSurvivor), failover,
+                        Long.toString(errors)));
+                System.out.println("  kill " + kill + ": " + rows.getLast());
+                cluster.reviveStopped();
+                restartedAt = System.nanoTime();
+                cluster.start(victim);
+            }
+            report.table(List.of("kill", "killed primary", "new primary", "coordinator (ms)",
+                    "first commit after kill per survivor (ms)", "failover (ms)", "failed commits on survivors"), rows);
+            long p50 = failovers.percentile(50);
+            long max = failovers.max();
+            report.table(List.of("failovers", "p50 (ms)", "max (ms)", "p50 ≤ 1000 ms", "max ≤ 3000 ms"), List.of(List.of(
+                    Integer.toString(failovers.count()), Report.millis(p50), Report.millis(max),
+                    p50 <= TimeUnit.SECONDS.toNanos(1) ? "yes" : "no", max <= TimeUnit.SECONDS.toNanos(3) ? "yes" : "no")));
+            report.paragraph("Before each kill the harness waited for N copies and for every"
+                    + " coordinator replica to serve a caught-up read: from the restart of the killed node, p50 "
+                    + Report.millis(restored.percentile(50)) + " ms, max " + Report.millis(restored.max())
+                    + " ms; of which waiting for the coordinator replicas after N copies were back: p50 "
+                    + Report.millis(replicasLag.percentile(50)) + " ms, max " + Report.millis(replicasLag.max()) + " ms.");
+            List<String> events = cluster.events();
+            report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
+        } finally {
+            ScratchDirectory.delete(scratch);
+            report.write(out);
+        }
+    }
+
+    /** Starts the committer on every node (a node that runs one already keeps it). */
+    private static void startCommitters(BenchCluster cluster) {
+        for (String id : BenchCluster.IDS) {
+            cluster.node(id).request("committer", Duration.ofSeconds(30));
+        }
+    }
+
+    private static String millis(long micros) {
+        return String.format(Locale.ROOT, "%.0f", micros / 1_000.0);
+    }
+}
