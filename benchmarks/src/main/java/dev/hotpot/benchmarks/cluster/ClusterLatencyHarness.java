@@ -33,6 +33,8 @@ public final class ClusterLatencyHarness {
     private static final int[] REPLICAS = {1, 2, 3};
     private static final long HEAP_BYTES = 32L << 20;
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+    /** One-page commits on each of the two measured nodes of a new cluster before its first case, not measured. */
+    private static final int CLUSTER_WARMUP = 2000;
 
     private ClusterLatencyHarness() {
     }
@@ -47,7 +49,8 @@ public final class ClusterLatencyHarness {
                 + System.currentTimeMillis());
         Report report = new Report("Cluster commit latency (ClusterLatencyHarness)", options.command());
         report.paragraph("One thread commits sequentially: " + warmup + " warm-up commits, then " + commits
-                + " measured; each commit changes one long on each of `pages` pages (pages 4096 bytes apart). Node"
+                + " measured (and " + CLUSTER_WARMUP + " one-page commits on each measuring node of a new cluster before"
+                + " its first case); each commit changes one long on each of `pages` pages (pages 4096 bytes apart). Node"
                 + " settings: " + options.nodeSettingsText() + ". Times in µs. A fresh 3-node cluster per N; each node"
                 + " holds a full copy, N copies are durable before a commit returns. Raw force: append "
                 + Baselines.APPEND_BYTES + " bytes to a file, then `FileChannel.force(false)`. k concurrent forces:"
@@ -92,6 +95,10 @@ public final class ClusterLatencyHarness {
                 cluster.startAll();
                 HeapAssignment assignment = cluster.awaitCopies(Duration.ofSeconds(120), true);
                 List<String> nodes = cluster.primaryFirst(assignment);
+                // The commit paths of a fresh cluster are cold: warm both nodes up before the first case.
+                for (int i = 0; i < 2; i++) {
+                    cluster.node(nodes.get(i)).request("latency 1 " + CLUSTER_WARMUP + " 1", COMMAND_TIMEOUT);
+                }
                 for (int pages : PAGES) {
                     for (int i = 0; i < 2; i++) {
                         String id = nodes.get(i);
