@@ -37,6 +37,8 @@ public final class ClusterFailoverHarness {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration COPIES_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration TOTAL = Duration.ofMinutes(50);
+    /** What FailureDetector logs when its coordinator replica starts to lead. */
+    private static final String LEADS = "leads: checking heartbeats";
 
     private ClusterFailoverHarness() {
     }
@@ -52,7 +54,8 @@ public final class ClusterFailoverHarness {
                 + " own page, pausing 1 ms between commits. Each kill: wait until the heap has N copies, kill -9 the"
                 + " primary's JVM, then take on each survivor the first commit that started at or after the kill; failover"
                 + " = earliest end of those − kill instant. \"Coordinator\" = when a poll of the coordinator from the"
-                + " harness first showed a new primary. The killed node restarts on its own folder. Node settings: "
+                + " harness first showed a new primary. \"It led the coordinator\": a survivor's coordinator replica"
+                + " logged that it became leader after the kill. The killed node restarts on its own folder. Node settings: "
                 + options.nodeSettingsText() + ". Node logs: " + logs + ".");
         long deadline = System.nanoTime() + TOTAL.toNanos();
         Path scratch = ScratchDirectory.create("hotpot-cluster-failover-");
@@ -84,6 +87,7 @@ public final class ClusterFailoverHarness {
                 cluster.node(victim).request("firstafter " + BenchNode.nowMicros() + " 10000", Duration.ofSeconds(15));
                 List<String> survivors = BenchCluster.IDS.stream().filter(id -> !id.equals(victim)).toList();
 
+                int leadsBefore = leaderLines(cluster, survivors);
                 long killedAt = BenchNode.nowMicros();
                 cluster.kill(victim);
                 Map<String, Long> asked = new LinkedHashMap<>();
@@ -135,7 +139,8 @@ public final class ClusterFailoverHarness {
                     failovers.add(TimeUnit.MICROSECONDS.toNanos(first - killedAt));
                     failover = millis(first - killedAt);
                 }
-                rows.add(List.of(Integer.toString(kill) + (orphaned ? " *" : ""), victim,
+                boolean leaderMoved = leaderLines(cluster, survivors) > leadsBefore;
+                rows.add(List.of(Integer.toString(kill) + (orphaned ? " *" : ""), victim, leaderMoved ? "yes" : "no",
                         newPrimary == null ? "none" : newPrimary,
                         seenAt < 0 ? "-" : millis(seenAt - killedAt), String.join(", ", perSurvivor), failover,
                         Long.toString(errors)));
@@ -148,7 +153,7 @@ public final class ClusterFailoverHarness {
                     cluster.start(victim);
                 }
             }
-            report.table(List.of("kill", "killed primary", "new primary", "coordinator (ms)",
+            report.table(List.of("kill", "killed primary", "it led the coordinator", "new primary", "coordinator (ms)",
                     "first commit after kill per survivor (ms)", "failover (ms)", "failed commits on survivors"), rows);
             long p50 = failovers.percentile(50);
             long max = failovers.max();
@@ -176,6 +181,25 @@ public final class ClusterFailoverHarness {
         for (String id : BenchCluster.IDS) {
             cluster.node(id).request("committer", Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * How many times the survivors' logs say their coordinator replica became leader: if that grows
+     * across a kill, the killed node hosted the coordinator's leader too.
+     */
+    private static int leaderLines(BenchCluster cluster, List<String> survivors) {
+        int count = 0;
+        for (String id : survivors) {
+            try {
+                String log = java.nio.file.Files.readString(cluster.node(id).log());
+                for (int i = log.indexOf(LEADS); i >= 0; i = log.indexOf(LEADS, i + 1)) {
+                    count++;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // A log that cannot be read counts nothing.
+            }
+        }
+        return count;
     }
 
     private static String millis(long micros) {
