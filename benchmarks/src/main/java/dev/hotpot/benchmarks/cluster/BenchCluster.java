@@ -175,6 +175,29 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
+     * Kills node {@code id} if it runs and deletes its data folder except its coordinator replica's
+     * folder: the node comes back with no copy of any heap.
+     */
+    void wipeHeap(String id) {
+        kill(id);
+        Path folder = dataFolder(id);
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var entries = Files.list(folder)) {
+            for (Path entry : entries.filter(p -> !p.getFileName().toString().equals("coordinator")).toList()) {
+                if (Files.isDirectory(entry)) {
+                    ScratchDirectory.delete(entry);
+                } else {
+                    Files.delete(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty the data folder of node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Restarts every node whose JVM has exited (other than those killed through {@link #kill}), and
      * records why; returns the ids restarted.
      */

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * Time to restore N = 3 copies after a backup is lost, on a 3-node cluster whose heap (256 MiB by
  * default) is filled with random pages first. The backup's JVM is killed with SIGKILL; once the
  * primary has dropped it from the in-sync set, the primary rewrites some of the data (so the
- * backup misses commits), and the backup restarts either with an empty folder (its heap and its
- * coordinator replica gone: it takes an image of the whole heap) or with its old folder (it is
- * streamed the records it missed). Timed from the restart to the coordinator showing it in-sync.
+ * backup misses commits), and the backup restarts with its old folder (it is streamed the records
+ * it missed), with an empty heap folder but its coordinator replica kept (it takes an image of the
+ * whole heap), and, once at the end, with an empty folder, coordinator replica gone too. Timed from
+ * the restart to the coordinator showing it in-sync; then the harness checks that the node's
+ * coordinator replica catches up as well.
  *
  * <p>Options: {@code --heap-mib 256 --down-mib 32 --rounds 1 --out benchmarks/results/cluster-catchup.md
  * --logs DIR}, and the node settings of {@link Options}.
@@ -40,7 +42,22 @@ public final class ClusterCatchUpHarness {
     private static final Pattern IMAGE = Pattern.compile("received an image of (\\d+) pages .* in (\\d+) ms");
     private static final Pattern FOLLOWS = Pattern.compile("follows primary \\S+ of heap \\S+ in epoch \\d+ \\((\\w+)\\)");
 
+    private static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(60);
+
     private ClusterCatchUpHarness() {
+    }
+
+    /** What the restarted backup finds in its data folder. */
+    private enum Folder {
+        OLD("its old folder"),
+        EMPTY_HEAP("an empty heap folder (coordinator replica kept)"),
+        EMPTY_NODE("an empty folder (coordinator replica gone too)");
+
+        private final String text;
+
+        Folder(String text) {
+            this.text = text;
+        }
     }
 
     public static void main(String[] args) {
@@ -56,9 +73,10 @@ public final class ClusterCatchUpHarness {
         report.paragraph("N = " + REPLICAS + " copies on 3 nodes, heap " + (heapBytes >> 20) + " MiB. The primary fills it"
                 + " with random pages (64 pages per commit) up to " + ((heapBytes - SPARE_BYTES) >> 20) + " MiB or until it is"
                 + " full. Each case: kill -9 a backup, wait until the primary dropped it from the in-sync set, rewrite "
-                + (downBytes >> 20) + " MiB of the filled pages on the primary, then restart the backup (empty folder: its"
-                + " whole data folder deleted, coordinator replica included; old folder: as it was) and time until the"
-                + " coordinator lists it in-sync. \"Heap open\" is when the node's `openHeap` returned (image received or"
+                + (downBytes >> 20) + " MiB of the filled pages on the primary, then restart the backup and time until the"
+                + " coordinator lists it in-sync. Folders: old = as it was; empty heap folder = everything but the"
+                + " coordinator replica's folder deleted; empty folder = the whole data folder deleted (run once, last)."
+                + " \"Heap open\" is when the node's `openHeap` returned (image received or"
                 + " stream started). Rate: heap bytes per second for an image, rewritten bytes per second for a stream."
                 + " Node settings: " + options.nodeSettingsText() + ". Node logs: " + logs + ".");
         Path scratch = ScratchDirectory.create("hotpot-cluster-catchup-");
@@ -76,13 +94,17 @@ public final class ClusterCatchUpHarness {
                     (fillBytes / 1048576.0) / (fillMillis / 1000.0),
                     Boolean.parseBoolean(filled.get("heapFull")) ? ", stopped by a full heap" : ""));
             for (int round = 1; round <= rounds; round++) {
-                for (boolean empty : new boolean[] {true, false}) {
-                    rows.add(catchUp(cluster, round, empty, heapBytes, downBytes));
+                for (Folder folder : List.of(Folder.OLD, Folder.EMPTY_HEAP)) {
+                    rows.add(catchUp(cluster, Integer.toString(round), folder, heapBytes, downBytes));
                     System.out.println("  " + rows.getLast());
                 }
             }
+            // Last, since the coordinator replica it wipes may not come back (see the report).
+            rows.add(catchUp(cluster, "last", Folder.EMPTY_NODE, heapBytes, downBytes));
+            System.out.println("  " + rows.getLast());
             report.table(List.of("round", "folder", "backup", "how it caught up", "restart → heap open (ms)",
-                    "restart → in-sync (ms)", "image transfer (node log)", "rate to in-sync"), rows);
+                    "restart → in-sync (ms)", "image transfer (node log)", "rate to in-sync",
+                    "coordinator replica caught up (within " + REPLICA_TIMEOUT.toSeconds() + " s of in-sync)"), rows);
             List<String> events = cluster.events();
             report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
         } finally {
@@ -91,15 +113,16 @@ public final class ClusterCatchUpHarness {
         }
     }
 
-    private static List<String> catchUp(BenchCluster cluster, int round, boolean empty, long heapBytes, long downBytes) {
+    private static List<String> catchUp(BenchCluster cluster, String round, Folder folder, long heapBytes,
+                                        long downBytes) {
         HeapAssignment before = cluster.awaitCopies(Duration.ofSeconds(120), true);
         cluster.awaitCoordinatorReplicas(Duration.ofSeconds(120));
         String primary = before.primary();
         String victim = before.inSync().getLast();
-        if (empty) {
-            cluster.wipe(victim);
-        } else {
-            cluster.kill(victim);
+        switch (folder) {
+            case OLD -> cluster.kill(victim);
+            case EMPTY_HEAP -> cluster.wipeHeap(victim);
+            case EMPTY_NODE -> cluster.wipe(victim);
         }
         awaitDropped(cluster, victim);
         cluster.node(primary).request("write " + downBytes, FILL_TIMEOUT);
@@ -132,8 +155,17 @@ public final class ClusterCatchUpHarness {
                 Long.parseLong(image.group(1)) * 4096 / 1048576.0 / (Long.parseLong(image.group(2)) / 1000.0)) : "none";
         long bytes = how.equals("NEED_IMAGE") ? heapBytes : downBytes;
         String rate = String.format(Locale.ROOT, "%.1f MiB/s (%d MiB)", bytes / 1048576.0 / (inSync / 1e9), bytes >> 20);
-        return List.of(Integer.toString(round), empty ? "empty" : "old", victim, how, Report.millis(open),
-                Report.millis(inSync), imageText, rate);
+        String replica;
+        try {
+            cluster.awaitCoordinatorReplicas(REPLICA_TIMEOUT);
+            replica = "yes";
+        } catch (IllegalStateException e) {
+            replica = "no";
+            cluster.note(victim + " restarted with " + folder.text + ": its coordinator replica did not serve a caught-up"
+                    + " read within " + REPLICA_TIMEOUT.toSeconds() + " s of being in-sync; log " + cluster.node(victim).log());
+        }
+        return List.of(round, folder.text, victim, how, Report.millis(open), Report.millis(inSync), imageText, rate,
+                replica);
     }
 
     /** Waits until the primary has dropped {@code victim} from the in-sync set (backupTimeout after the kill). */

@@ -54,7 +54,8 @@ public final class ClusterFailoverHarness {
                 + " own page, pausing 1 ms between commits. Each kill: wait until the heap has N copies, kill -9 the"
                 + " primary's JVM, then take on each survivor the first commit that started at or after the kill; failover"
                 + " = earliest end of those − kill instant. \"Coordinator\" = when a poll of the coordinator from the"
-                + " harness first showed a new primary. \"It led the coordinator\": a survivor's coordinator replica"
+                + " harness first showed a new primary (the harness's own coordinator client may take seconds to find"
+                + " a new coordinator leader, so this can come after the first commit). \"It led the coordinator\": a survivor's coordinator replica"
                 + " logged that it became leader after the kill. The killed node restarts on its own folder. Node settings: "
                 + options.nodeSettingsText() + ". Node logs: " + logs + ".");
         long deadline = System.nanoTime() + TOTAL.toNanos();
@@ -97,14 +98,15 @@ public final class ClusterFailoverHarness {
                 String newPrimary = null;
                 long seenAt = -1;
                 boolean orphaned = false;
+                boolean noted = false;
                 long pollUntil = System.nanoTime() + FAILOVER_TIMEOUT.toNanos();
                 while (newPrimary == null && System.nanoTime() < pollUntil) {
                     try {
                         HeapAssignment now = cluster.assignment();
                         if (now.hasPrimary() && (orphaned || !now.primary().equals(victim))) {
-                            newPrimary = now.primary() + (orphaned ? " (restarted)" : "");
+                            newPrimary = now.primary() + (orphaned && now.primary().equals(victim) ? " (restarted)" : "");
                             seenAt = BenchNode.nowMicros();
-                        } else if (!now.hasPrimary() && !orphaned) {
+                        } else if (!now.hasPrimary() && !orphaned && victim.equals(now.lastPrimary())) {
                             // No live in-sync backup was left to promote: only the old primary can take the heap
                             // back. Restart it at once, as an operator would, and keep timing.
                             orphaned = true;
@@ -112,6 +114,11 @@ public final class ClusterFailoverHarness {
                                     + ") " + millis(BenchNode.nowMicros() - killedAt) + " ms after the kill; "
                                     + victim + " restarted at once to take it back");
                             cluster.launch(victim);
+                        } else if (!now.hasPrimary() && !victim.equals(now.lastPrimary()) && !noted) {
+                            // A survivor was promoted, then judged failed too: it takes the heap back once heard again.
+                            noted = true;
+                            cluster.note("kill " + kill + ": the heap was without a primary for a while (" + now + ") "
+                                    + millis(BenchNode.nowMicros() - killedAt) + " ms after the kill");
                         }
                     } catch (RuntimeException e) {
                         // The coordinator may be choosing a leader: ask again.
