@@ -26,7 +26,8 @@ final class Options {
 
     /** Parses {@code args}; any option not in {@code known} (or the node settings) is refused. */
     static Options parse(Class<?> harness, String[] args, Set<String> known) {
-        StringBuilder command = new StringBuilder("java -cp benchmarks/target/benchmarks.jar " + harness.getName());
+        StringBuilder command = new StringBuilder("java --enable-native-access=ALL-UNNAMED"
+                + " --sun-misc-unsafe-memory-access=allow -cp benchmarks/target/benchmarks.jar " + harness.getName());
         for (String arg : args) {
             command.append(' ').append(arg);
         }
