@@ -107,8 +107,10 @@ public final class ClusterLatencyHarness {
                         Map<String, String> answer = cluster.node(id).request(command, COMMAND_TIMEOUT);
                         long median = Long.parseLong(answer.get("p50"));
                         long p99 = Long.parseLong(answer.get("p99"));
+                        long max = Long.parseLong(answer.get("max"));
+                        int slow = Integer.parseInt(answer.get("slow"));
                         p50.put(key(replicas, pages, i == 0), median);
-                        measured.add(new Measured(replicas, pages, from + " (" + id + ")", median, p99));
+                        measured.add(new Measured(replicas, pages, from + " (" + id + ")", median, p99, max, slow));
                         System.out.println("  N=" + replicas + " pages=" + pages + " from " + id + ": " + answer);
                     }
                 }
@@ -141,11 +143,12 @@ public final class ClusterLatencyHarness {
         List<List<String>> rows = new ArrayList<>();
         for (Measured m : measured) {
             rows.add(List.of(Integer.toString(m.replicas()), Integer.toString(m.pages()), m.from(),
-                    Report.micros(m.p50()), Report.micros(m.p99()),
+                    Report.micros(m.p50()), Report.micros(m.p99()), Report.millis(m.max()), Integer.toString(m.slow()),
                     Report.ratio((double) m.p50() / single.get(m.pages()).percentile(50)),
                     Report.ratio(m.p50() / meanP50(before, after, forcesName(m.replicas())))));
         }
-        report.table(List.of("N", "pages", "committed on", "p50", "p99", "p50 / single-node p50",
+        report.table(List.of("N", "pages", "committed on", "p50", "p99", "max (ms)",
+                "commits ≥ " + Samples.SLOW_MILLIS + " ms", "p50 / single-node p50",
                 "p50 / N concurrent forces p50"), rows);
 
         double threeForces = meanP50(before, after, forcesName(3));
@@ -188,7 +191,7 @@ public final class ClusterLatencyHarness {
     }
 
     /** One cluster measurement, in nanoseconds. */
-    private record Measured(int replicas, int pages, String from, long p50, long p99) {
+    private record Measured(int replicas, int pages, String from, long p50, long p99, long max, int slow) {
     }
 
     private static String key(int replicas, int pages, boolean fromPrimary) {

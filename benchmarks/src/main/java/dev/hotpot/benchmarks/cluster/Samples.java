@@ -8,6 +8,7 @@ import java.util.Arrays;
  * <p>Threading: not thread-safe; one thread records, then reads.
  */
 final class Samples {
+    static final long SLOW_MILLIS = 100;
     private long[] values;
     private int count;
 
@@ -37,13 +38,27 @@ final class Samples {
         return sorted[Math.clamp(rank - 1, 0, count - 1)];
     }
 
+    /** How many samples are at least {@code nanos}. */
+    int countAtLeast(long nanos) {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (values[i] >= nanos) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     long max() {
         return percentile(100);
     }
 
-    /** {@code p50=… p90=… p99=… max=… n=…} in nanoseconds, the form {@link BenchNode} answers with. */
+    /**
+     * {@code p50=… p90=… p99=… max=… n=… slow=…} in nanoseconds, the form {@link BenchNode} answers
+     * with; {@code slow} counts samples of {@value #SLOW_MILLIS} ms or more.
+     */
     String summary() {
         return "p50=" + percentile(50) + " p90=" + percentile(90) + " p99=" + percentile(99) + " max=" + max()
-                + " n=" + count;
+                + " n=" + count + " slow=" + countAtLeast(SLOW_MILLIS * 1_000_000);
     }
 }
