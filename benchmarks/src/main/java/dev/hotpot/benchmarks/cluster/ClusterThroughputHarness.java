@@ -1,0 +1,124 @@
+package dev.hotpot.benchmarks.cluster;
+
+import dev.hotpot.benchmarks.ScratchDirectory;
+import dev.hotpot.coordinator.HeapAssignment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Commits per second on a 3-node cluster with N = 3 copies, one page per commit, with 1, 8 and 32
+ * application threads spread over the nodes (round robin, the primary's node first; each thread on
+ * its own page), all starting at the same wall-clock instant for the same window. Reports the
+ * commits of each node and the redo-log forces of each node in the window (timer
+ * {@code hotpot.log.force}), and forces per commit.
+ *
+ * <p>Target (reported, not asserted): at least 5,000 commits/s.
+ *
+ * <p>Options: {@code --seconds 10 --rounds 1 --out benchmarks/results/cluster-throughput.md --logs DIR},
+ * and the node settings of {@link Options}.
+ *
+ * <p>Threading: single-threaded apart from the output pumps.
+ */
+public final class ClusterThroughputHarness {
+    private static final int[] THREADS = {1, 8, 32};
+    private static final long HEAP_BYTES = 32L << 20;
+    private static final int REPLICAS = 3;
+    private static final long TARGET = 5_000;
+    private static final Duration START_DELAY = Duration.ofSeconds(1);
+
+    private ClusterThroughputHarness() {
+    }
+
+    public static void main(String[] args) {
+        Options options = Options.parse(ClusterThroughputHarness.class, args, Set.of("seconds", "rounds", "out", "logs"));
+        int seconds = options.integer("seconds", 10);
+        int rounds = options.integer("rounds", 1);
+        Path out = options.path("out", "benchmarks/results/cluster-throughput.md");
+        Path logs = options.path("logs", System.getProperty("java.io.tmpdir") + "/hotpot-cluster-logs/throughput-"
+                + System.currentTimeMillis());
+        Report report = new Report("Cluster commit throughput (ClusterThroughputHarness)", options.command());
+        report.paragraph("N = " + REPLICAS + " copies on 3 nodes; each commit changes one long on one page; every thread"
+                + " has its own page. Threads are spread round robin over the nodes, the primary's node first. Each"
+                + " measurement runs " + seconds + " s after a 3 s warm-up at 8 threads; all nodes start and stop at the"
+                + " same wall-clock instant. Forces: count of the `hotpot.log.force` timer of each node's heap in the"
+                + " window. Node settings: " + options.nodeSettingsText() + ". Node logs: " + logs + ".");
+        Path scratch = ScratchDirectory.create("hotpot-cluster-throughput-");
+        List<List<String>> summary = new ArrayList<>();
+        List<List<String>> perNode = new ArrayList<>();
+        try (BenchCluster cluster = new BenchCluster(scratch, logs, REPLICAS, HEAP_BYTES, options.nodeSettings(),
+                Duration.ofMinutes(30))) {
+            cluster.startAll();
+            HeapAssignment assignment = cluster.awaitCopies(Duration.ofSeconds(120), true);
+            List<String> nodes = cluster.primaryFirst(assignment);
+            report.paragraph("Primary: " + assignment.primary() + "; in-sync backups " + assignment.inSync() + ".");
+            run(cluster, nodes, 8, 3);
+            for (int round = 1; round <= rounds; round++) {
+                for (int threads : THREADS) {
+                    HeapAssignment before = cluster.awaitCopies(Duration.ofSeconds(60), true);
+                    Map<String, Map<String, String>> answers = run(cluster, nodes, threads, seconds);
+                    long commits = 0;
+                    long forces = 0;
+                    long errors = 0;
+                    for (String id : nodes) {
+                        Map<String, String> a = answers.get(id);
+                        long c = Long.parseLong(a.get("commits"));
+                        long f = Long.parseLong(a.get("forces"));
+                        commits += c;
+                        forces += f;
+                        errors += Long.parseLong(a.get("errors"));
+                        perNode.add(List.of(Integer.toString(round), Integer.toString(threads),
+                                id + (id.equals(before.primary()) ? " (primary)" : ""), a.get("threads"),
+                                Long.toString(c), Long.toString(f), perSecond(f, seconds)));
+                    }
+                    HeapAssignment after = cluster.assignment();
+                    String changed = after.epoch() == before.epoch() ? "no"
+                            : "yes: epoch " + before.epoch() + " → " + after.epoch() + ", in-sync " + after.inSync();
+                    summary.add(List.of(Integer.toString(round), Integer.toString(threads), perSecond(commits, seconds),
+                            Long.toString(errors), Long.toString(forces),
+                            String.format(Locale.ROOT, "%.3f", commits == 0 ? 0.0 : (double) forces / commits),
+                            commits / seconds >= TARGET ? "yes" : "no", changed));
+                    System.out.println("  threads=" + threads + ": " + answers);
+                }
+            }
+            report.table(List.of("round", "threads", "commits/s", "failed commits", "forces (3 nodes)",
+                    "forces per commit (3 nodes)", "≥ 5,000/s", "in-sync set changed"), summary);
+            report.table(List.of("round", "threads", "node", "threads on node", "commits", "forces", "forces/s"), perNode);
+            List<String> events = cluster.events();
+            report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
+        } finally {
+            ScratchDirectory.delete(scratch);
+            report.write(out);
+        }
+    }
+
+    /** One window with {@code threads} threads in all; the answers of each node, with a {@code threads} field added. */
+    private static Map<String, Map<String, String>> run(BenchCluster cluster, List<String> nodes, int threads, int seconds) {
+        long start = System.currentTimeMillis() + START_DELAY.toMillis();
+        Map<String, Long> ids = new LinkedHashMap<>();
+        Map<String, Integer> share = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            int mine = threads / nodes.size() + (i < threads % nodes.size() ? 1 : 0);
+            share.put(nodes.get(i), mine);
+            ids.put(nodes.get(i), cluster.node(nodes.get(i)).send("throughput " + mine + " " + start + " " + seconds));
+        }
+        Map<String, Map<String, String>> answers = new LinkedHashMap<>();
+        Duration timeout = START_DELAY.plusSeconds(seconds + 90);
+        for (String id : nodes) {
+            Map<String, String> answer = new LinkedHashMap<>(cluster.node(id).awaitAnswer(ids.get(id), "throughput", timeout));
+            answer.put("threads", Integer.toString(share.get(id)));
+            answers.put(id, answer);
+        }
+        return answers;
+    }
+
+    private static String perSecond(long count, int seconds) {
+        return String.format(Locale.ROOT, "%,.0f", (double) count / seconds);
+    }
+}
