@@ -84,7 +84,9 @@ final class Primary implements ReplicationWait {
         this.indexed = heap.index().last().end();
         this.retainedFrom = heap.index().first().end();
         log.retainFrom(retainedFrom);
-        this.acknowledged = new Position(indexed);
+        // Nothing counts as acknowledged until the in-sync backups say so: a node promoted with records
+        // its backups may lack must not answer a retried commit of one of them before they have it.
+        this.acknowledged = new Position(0);
         this.foreignCommits = Executors.newFixedThreadPool(16, Thread.ofPlatform().daemon()
                 .name("hotpot-commit-" + heap.name() + "-", 0).factory());
         this.monitor = Thread.ofPlatform().daemon().name("hotpot-primary-" + heap.name()).unstarted(this::monitor);
