@@ -46,7 +46,6 @@ public final class ClusterNode implements AutoCloseable {
     private static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
 
     private final ClusterSettings settings;
-    private final Path directory;
     private final CoordinatorServer server;
     private final CoordinatorClient coordinator;
     private final TcpTransport transport;
@@ -60,10 +59,9 @@ public final class ClusterNode implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean refreshRequested;
 
-    private ClusterNode(ClusterSettings settings, Path directory, CoordinatorServer server, CoordinatorClient coordinator,
+    private ClusterNode(ClusterSettings settings, CoordinatorServer server, CoordinatorClient coordinator,
                         TcpTransport transport, ClusterState state) {
         this.settings = settings;
-        this.directory = directory;
         this.server = server;
         this.coordinator = coordinator;
         this.transport = transport;
@@ -122,7 +120,7 @@ public final class ClusterNode implements AutoCloseable {
             });
             ClusterState joined = join(client, settings);
             checkClusterId(directory, joined.clusterId());
-            ClusterNode node = new ClusterNode(settings, directory, server, client, transport, joined);
+            ClusterNode node = new ClusterNode(settings, server, client, transport, joined);
             self.set(node);
             node.heartbeat.start();
             node.watch.start();
@@ -351,10 +349,6 @@ public final class ClusterNode implements AutoCloseable {
 
     CoordinatorClient coordinator() {
         return coordinator;
-    }
-
-    Path directory() {
-        return directory;
     }
 
     @Override
