@@ -31,9 +31,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: safe from any thread; calls block the caller.
  */
 public final class CoordinatorClient implements AutoCloseable {
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * One try at one replica: short, so that a leader cut off from the others costs a caller (a
+     * primary removing a silent backup) about a second before the client asks another replica.
+     */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration LONG_POLL = Duration.ofSeconds(1);
+    /** How long the leader holds a wait for a change: well within one attempt. */
+    private static final Duration LONG_POLL = Duration.ofMillis(500);
     private static final long RETRY_PAUSE_MILLIS = 100;
 
     private final List<Peer> peers;

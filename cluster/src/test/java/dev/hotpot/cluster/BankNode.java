@@ -1,6 +1,7 @@
 package dev.hotpot.cluster;
 
 import dev.hotpot.Hotpot;
+import dev.hotpot.HotpotException;
 import dev.hotpot.heap.Heap;
 
 import java.io.FileOutputStream;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A cluster node that runs the bank of the cluster tests, through the runtime API: accounts in one
@@ -18,7 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code journal-<node>-<thread>}) of the transfers it made: {@code count}, then per entry
  * {@code nonce, from, to, amount}. Each transfer moves money and appends its entry in one
  * transaction; the witness file gets {@code ack <nonce> <from> <to> <amount>} once it returned,
- * {@code unknown <nonce> ...} when its outcome is unknown.
+ * {@code unknown <nonce> ...} when its outcome is unknown. A failed commit also prints
+ * {@code FAILED after <ms> ms: <message>}; every 250 ms an audit sums the balances in a read-only
+ * transaction, which runs on the local copy alone, and prints {@code AUDIT <total>} (or
+ * {@code AUDIT failed: <message>}).
  *
  * <p>Control through files in {@code control/}: {@code stop} ends the transfers (the node prints
  * {@code STOPPED}); once every node stopped, {@code collect} makes each run the barrier, write
@@ -57,6 +63,7 @@ public final class BankNode {
                 workers.add(Thread.ofPlatform().name("transfers-" + t).start(() -> transfers(heap, control, out,
                         accountsBlock, accounts, journal)));
             }
+            workers.add(Thread.ofPlatform().name("audit").start(() -> audit(heap, control, accountsBlock, accounts)));
             for (Thread worker : workers) {
                 worker.join();
             }
@@ -101,6 +108,7 @@ public final class BankNode {
             String line = nonce + " " + from + " " + to + " " + amount;
             int a = from;
             int b = to;
+            long start = System.nanoTime();
             try {
                 heap.transaction(() -> {
                     long n = heap.getLong(journal);
@@ -119,11 +127,36 @@ public final class BankNode {
                 witness.println("ack " + line);
             } catch (CommitOutcomeUnknownException e) {
                 witness.println("unknown " + line);
+                printFailure(start, e);
             } catch (ClusterUnavailableException e) {
                 witness.println("unavailable " + line);
+                printFailure(start, e);
             } catch (IllegalStateException e) {
                 return;
             }
+        }
+    }
+
+    private static void printFailure(long start, RuntimeException e) {
+        System.out.println("FAILED after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: "
+                + e.getMessage());
+    }
+
+    private static void audit(Heap heap, Path control, long accounts, int count) {
+        while (!Files.exists(control.resolve("stop"))) {
+            try {
+                long total = heap.transaction(() -> {
+                    long sum = 0;
+                    for (int i = 0; i < count; i++) {
+                        sum += heap.getLong(accounts + STRIDE * i);
+                    }
+                    return sum;
+                });
+                System.out.println("AUDIT " + total);
+            } catch (HotpotException e) {
+                System.out.println("AUDIT failed: " + e.getMessage());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
         }
     }
 

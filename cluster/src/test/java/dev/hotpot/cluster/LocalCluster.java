@@ -13,14 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Node JVMs of a test cluster on 127.0.0.1: each runs a test main ({@link BankNode}, {@link ListNode})
- * with its own folder and two
- * free ports (data, and coordinator on the next). Starts, kills (SIGKILL) and restarts them, and
+ * Node JVMs of a test cluster: each runs a test main ({@link BankNode}, {@link ListNode}) with its
+ * own folder and two ports (data, and coordinator on the next). On 127.0.0.1 with free ports, or,
+ * given {@link NetworkNamespaces}, each in its own namespace with its own address and a cluster
+ * secret (the addresses are not loopback ones). Starts, kills (SIGKILL) and restarts them, and
  * kills every one that is left when closed.
  *
  * <p>Threading: one test thread drives it.
  */
 final class LocalCluster implements AutoCloseable {
+    /** Each namespace has its own ports: every node listens on the same ones. */
+    private static final int NAMESPACE_PORT = 7101;
+
     private final Path root;
     private final List<String> ids = new ArrayList<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -28,30 +32,56 @@ final class LocalCluster implements AutoCloseable {
     private final List<String> extraOptions;
     private final Class<?> main;
     private final List<String> mainArgs;
+    /** The nodes' namespaces, or null for a cluster on 127.0.0.1. */
+    private final NetworkNamespaces network;
 
     /**
+     * A cluster on 127.0.0.1.
+     *
      * @param main     the class each node runs; its arguments are the control folder, the node's
      *                 witness file, then {@code mainArgs}
      */
     LocalCluster(Path root, int nodes, Class<?> main, List<String> mainArgs, List<String> extraOptions) throws IOException {
+        this(root, nodes, main, mainArgs, extraOptions, null);
+    }
+
+    /** A cluster whose node {@code nK} runs in namespace K of {@code network}, or on 127.0.0.1 when it is null. */
+    LocalCluster(Path root, int nodes, Class<?> main, List<String> mainArgs, List<String> extraOptions,
+                 NetworkNamespaces network) throws IOException {
         this.root = root;
         this.main = main;
         this.mainArgs = mainArgs;
-        this.extraOptions = extraOptions;
+        this.network = network;
+        this.extraOptions = new ArrayList<>(extraOptions);
         Files.createDirectories(control());
+        if (network != null) {
+            Path secret = root.resolve("secret");
+            Files.writeString(secret, "test cluster secret " + System.nanoTime());
+            this.extraOptions.add("-Dhotpot.secretFile=" + secret);
+        }
         for (int i = 1; i <= nodes; i++) {
             String id = "n" + i;
             ids.add(id);
-            ports.put(id, FreePorts.pair());
+            ports.put(id, network == null ? FreePorts.pair() : NAMESPACE_PORT);
         }
     }
 
     String peers() {
         StringBuilder text = new StringBuilder();
         for (String id : ids) {
-            text.append(text.isEmpty() ? "" : ";").append(id).append("@127.0.0.1:").append(ports.get(id));
+            text.append(text.isEmpty() ? "" : ";").append(id).append('@').append(host(id)).append(':')
+                    .append(ports.get(id));
         }
         return text.toString();
+    }
+
+    private String host(String id) {
+        return network == null ? "127.0.0.1" : network.address(number(id));
+    }
+
+    /** K for node {@code nK}. */
+    static int number(String id) {
+        return Integer.parseInt(id.substring(1));
     }
 
     List<String> ids() {
@@ -64,6 +94,46 @@ final class LocalCluster implements AutoCloseable {
 
     Path witness(String id) {
         return root.resolve("witness-" + id + ".txt");
+    }
+
+    List<Path> witnesses() {
+        return ids.stream().map(this::witness).toList();
+    }
+
+    /** How many {@code ack} lines the witness files of {@code nodes} hold. */
+    long acknowledged(List<String> nodes) throws IOException {
+        long acked = 0;
+        for (String id : nodes) {
+            Path file = witness(id);
+            if (Files.exists(file)) {
+                try (var lines = Files.lines(file)) {
+                    acked += lines.filter(line -> line.startsWith("ack ")).count();
+                }
+            }
+        }
+        return acked;
+    }
+
+    /**
+     * Waits, at most 120 s, until the witness files of {@code nodes} hold {@code count} {@code ack}
+     * lines; restarts any of them that exits meanwhile (it stopped itself to resynchronise).
+     */
+    void awaitAcknowledged(List<String> nodes, long count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (acknowledged(nodes) < count) {
+            for (String id : nodes) {
+                ChildJvm jvm = running.get(id);
+                if (jvm == null || !jvm.isAlive()) {
+                    System.out.println("node " + id + " exited; restarting it");
+                    start(id);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(nodes + " acknowledged only " + acknowledged(nodes) + " commits within 120 s,"
+                        + " wanted " + count);
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Starts node {@code id} (again, after a kill: with the same folder). */
@@ -89,7 +159,8 @@ final class LocalCluster implements AutoCloseable {
         options.addAll(more);
         List<String> args = new ArrayList<>(List.of(control().toString(), witness(id).toString()));
         args.addAll(mainArgs);
-        ChildJvm jvm = ChildJvm.start(options, System.getProperty("java.class.path"), main.getName(),
+        List<String> launcher = network == null ? List.of() : network.launcher(number(id));
+        ChildJvm jvm = ChildJvm.start(launcher, options, System.getProperty("java.class.path"), main.getName(),
                 args.toArray(String[]::new));
         running.put(id, jvm);
         return jvm;

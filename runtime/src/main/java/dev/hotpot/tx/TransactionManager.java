@@ -99,11 +99,7 @@ public final class TransactionManager {
      * @throws TransactionConflictException when every attempt conflicted
      */
     public <T> T run(Supplier<T> body) {
-        HotpotException failed = failure;
-        if (failed != null) {
-            throw new HotpotException("heap is unusable after a failed log force; close and reopen it to recover"
-                    + " exactly what is durable", failed);
-        }
+        throwIfFailed();
         Transaction tx = open.mine();
         if (tx.isActive()) {
             if (open.current() != tx) {
@@ -321,10 +317,7 @@ public final class TransactionManager {
      * @return the commit sequence of the record, or {@link CommitRoute#CONFLICT}
      */
     public long commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
-        HotpotException failed = failure;
-        if (failed != null) {
-            throw new HotpotException("heap is unusable after a failed log force; close and reopen it", failed);
-        }
+        throwIfFailed();
         Transaction tx = open.mine();
         if (tx.isActive()) {
             throw new IllegalStateException("a foreign commit ran on a thread with an open transaction");
@@ -403,6 +396,14 @@ public final class TransactionManager {
     boolean isDurable(long lsn) {
         ReplicationWait wait = replication;
         return lsn <= log.durablePosition() && (wait == null || wait.isReplicated(lsn));
+    }
+
+    private void throwIfFailed() {
+        HotpotException failed = failure;
+        if (failed != null) {
+            throw new HotpotException("heap is unusable since a commit's outcome became unknown (" + failed.getMessage()
+                    + "); close and reopen it to recover exactly what is durable", failed);
+        }
     }
 
     /** Stops all further transactions after a failure whose outcome on disk is unknown. */

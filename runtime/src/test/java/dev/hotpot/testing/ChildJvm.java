@@ -40,7 +40,17 @@ public final class ChildJvm implements AutoCloseable {
     /** Starts {@code mainClass} with {@code args} in a new JVM with extra {@code jvmOptions} and {@code classPath}. */
     public static ChildJvm start(List<String> jvmOptions, String classPath, String mainClass, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, classPath, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(List, String, String, String...)}, with the {@code java} command run by
+     * {@code launcher} (such as {@code ip netns exec <name>}), which must exec it in place: the
+     * child's pid is then the JVM's and a kill reaches it.
+     */
+    public static ChildJvm start(List<String> launcher, List<String> jvmOptions, String classPath, String mainClass,
+                                 String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx256m");
