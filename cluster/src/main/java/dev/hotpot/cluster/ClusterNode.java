@@ -216,6 +216,10 @@ public final class ClusterNode implements AutoCloseable {
         }
         ClusteredHeap heap = bindings.get(from);
         Primary primary = heap == null ? null : heap.primaryRole();
+        if (primary != null && primary.isStale(frame)) {
+            refuseStale(from, frame, heap, primary);
+            return;
+        }
         switch (frame.type()) {
             case Messages.ACK -> {
                 if (primary != null) {
@@ -242,6 +246,24 @@ public final class ClusterNode implements AutoCloseable {
                         + ", which no primary takes; connection closed");
                 from.close();
             }
+        }
+    }
+
+    /**
+     * Refuses a frame of an epoch before {@code primary}'s reign: a commit is answered
+     * {@code NOT_PRIMARY} (its sender looks the primary up again, nothing was changed), a barrier
+     * request closes the connection (its sender reconnects), anything else is dropped; it is logged.
+     */
+    private static void refuseStale(Connection from, Frame frame, ClusteredHeap heap, Primary primary) {
+        String why = "stale epoch " + frame.epoch() + ": node " + heap.nodeId() + " is primary of heap " + heap.name()
+                + " in epoch " + primary.epoch();
+        LOG.log(System.Logger.Level.WARNING, "refused message type " + frame.type() + " from node " + from.peerId()
+                + ", " + why);
+        if (frame.type() == Messages.COMMIT) {
+            from.reply(frame, Messages.COMMIT, primary.epoch(),
+                    new Messages.Committed(Messages.CommitStatus.NOT_PRIMARY, 0, why).encode());
+        } else if (frame.type() == Messages.SYNC) {
+            from.close();
         }
     }
 

@@ -54,6 +54,7 @@ final class ClusteredHeap {
     private Heap heap;
     private LogIndex index;
     private final RecentCommits recent = new RecentCommits();
+    private final RecentCommitsKeeper keeper;
     /** Builds records shipped from the primary for the local log; used by one thread at a time (see {@link #appendShipped}). */
     private final dev.hotpot.log.RecordBuffer shipped = new dev.hotpot.log.RecordBuffer();
     /** Records appended to the local log but not yet applied; the follower thread's, or the promoting thread's after it stopped. */
@@ -71,7 +72,9 @@ final class ClusteredHeap {
 
     private ClusteredHeap(ClusterNode node, HeapConfig config, int replicas) {
         this.node = node;
-        this.config = config;
+        this.keeper = new RecentCommitsKeeper(recent, config.heapDirectory(), config.checkpointListener(),
+                node.settings().steps());
+        this.config = config.withCheckpointListener(keeper);
         this.replicas = replicas;
     }
 
@@ -91,12 +94,7 @@ final class ClusteredHeap {
             throw new ConfigurationException("heap " + config.name() + " has size " + assignment.sizeBytes()
                     + " in the cluster but " + config.sizeBytes() + " was asked for here");
         }
-        ProtocolSteps steps = node.settings().steps();
-        HeapConfig sized = config.withSize(assignment.sizeBytes()).withCheckpointListener((from, to) -> {
-            config.checkpointListener().imageApplied(from, to);
-            steps.reached(ProtocolSteps.Step.CHECKPOINTING);
-        });
-        ClusteredHeap clustered = new ClusteredHeap(node, sized, assignment.replicas());
+        ClusteredHeap clustered = new ClusteredHeap(node, config.withSize(assignment.sizeBytes()), assignment.replicas());
         clustered.join(assignment);
         clustered.serving = true;
         return clustered;
@@ -281,6 +279,7 @@ final class ClusteredHeap {
     }
 
     private void openLocal() {
+        keeper.load();
         heap = Heap.open(config);
         TransactionManager manager = heap.transactionManager();
         manager.setNode(node.nodeIndex());

@@ -67,6 +67,8 @@ final class Primary implements ReplicationWait {
     private final Thread monitor;
     /** Ships for frames that arrive on transport threads, which must never block on a send. */
     private final Thread shipper;
+    /** The epoch in which this node became primary: messages of an earlier one are not for this reign. */
+    private final long reignEpoch;
     private volatile long epoch;
     private volatile Set<String> inSync;
     /** The log position from which segments are kept for subscribers. */
@@ -80,6 +82,7 @@ final class Primary implements ReplicationWait {
         this.manager = heap.manager();
         this.log = heap.log();
         this.epoch = assignment.epoch();
+        this.reignEpoch = assignment.epoch();
         this.inSync = new LinkedHashSet<>(assignment.inSync());
         this.indexed = heap.index().last().end();
         this.retainedFrom = heap.index().first().end();
@@ -117,6 +120,14 @@ final class Primary implements ReplicationWait {
 
     long epoch() {
         return epoch;
+    }
+
+    /**
+     * Whether {@code frame} was sent for an epoch before this node became primary: its sender
+     * follows an earlier primary's reign, and the frame must be refused.
+     */
+    boolean isStale(Frame frame) {
+        return frame.epoch() < reignEpoch;
     }
 
     /** A newer assignment from the coordinator that keeps this node primary: its epoch and in-sync set. */

@@ -8,6 +8,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -40,6 +41,10 @@ public final class CoordinatorClient implements AutoCloseable {
     /** How long the leader holds a wait for a change: well within one attempt. */
     private static final Duration LONG_POLL = Duration.ofMillis(500);
     private static final long RETRY_PAUSE_MILLIS = 100;
+    /** While waiting, the peers are asked whether they run this group once every this many rounds (a second). */
+    private static final int ROUNDS_PER_GROUP_CHECK = 10;
+    /** Checks in a row in which a reachable peer ran another group before the wait gives up. */
+    private static final int GROUP_MISMATCHES_TO_FAIL = 3;
 
     private final List<Peer> peers;
     private final RaftClient raft;
@@ -222,6 +227,8 @@ public final class CoordinatorClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         Message query = Message.valueOf(MessageCodec.encodeQuery(new Query.GetState()));
         IOException last;
+        int rounds = 0;
+        int mismatches = 0;
         while (true) {
             try {
                 // A linearizable read: the leader answers it only while a majority follows it.
@@ -229,6 +236,16 @@ public final class CoordinatorClient implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 last = e;
+            }
+            // A replica that keeps answering that it runs no such group was given another peers list.
+            if (++rounds % ROUNDS_PER_GROUP_CHECK == 0) {
+                List<Peer> strangers = peersOfAnotherGroup(query);
+                mismatches = strangers.isEmpty() ? 0 : mismatches + 1;
+                if (mismatches >= GROUP_MISMATCHES_TO_FAIL) {
+                    throw new CoordinatorUnavailableException("coordinator peers " + strangers + " run the group of"
+                            + " another peers list: every node must be given the same hotpot.peers, and this one has "
+                            + peers, last);
+                }
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
@@ -247,6 +264,24 @@ public final class CoordinatorClient implements AutoCloseable {
         throw new CoordinatorUnavailableException("the coordinator has no leader with a majority after " + timeout.toMillis()
                 + " ms: peers not reachable=" + unreachable + " of " + peers + " (last error: " + last.getMessage()
                 + "); start at least " + majority + " of the " + peers.size() + " peers, with the same peer list", last);
+    }
+
+    /** The peers that answer that they run no group of this peers list: they were given another one. */
+    private List<Peer> peersOfAnotherGroup(Message query) {
+        List<Peer> strangers = new ArrayList<>();
+        for (Peer peer : peers) {
+            try {
+                probe.io().sendStaleRead(query, -1, RaftPeerId.valueOf(peer.id()));
+            } catch (IOException e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof GroupMismatchException) {
+                        strangers.add(peer);
+                        break;
+                    }
+                }
+            }
+        }
+        return strangers;
     }
 
     /** The peers that do not answer a stale read, which any running replica serves without a leader. */

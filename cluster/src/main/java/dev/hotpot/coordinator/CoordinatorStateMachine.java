@@ -4,8 +4,11 @@ import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -44,20 +47,24 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p>Threading: Ratis applies entries, takes snapshots and reloads them on its one state machine
  * updater thread; queries and {@link #startTransaction} come on its request threads; the failure
- * detector runs on the timer.
+ * detector and the leader placement run on the timer.
  */
 final class CoordinatorStateMachine extends BaseStateMachine {
     private static final System.Logger LOG = System.getLogger(CoordinatorStateMachine.class.getName());
+    private static final long TRANSFER_TIMEOUT_MILLIS = 3_000;
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AppliedState applied;
     private final FailureDetector detector;
+    private final LeaderPlacement placement;
     private final ClientId detectorClientId = ClientId.randomId();
     private final AtomicLong detectorCallIds = new AtomicLong();
 
     CoordinatorStateMachine(String selfId, CoordinatorSettings settings, ScheduledExecutorService timer) {
         this.applied = new AppliedState(timer);
         this.detector = new FailureDetector(selfId, settings, applied::get, this::submit, System::nanoTime, timer);
+        this.placement = new LeaderPlacement(selfId, applied::get, this::transferLeadership, timer,
+                2 * settings.lease().toMillis());
     }
 
     ClusterState appliedState() {
@@ -183,18 +190,40 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderReady() {
         detector.startLeading();
+        placement.startLeading();
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
         detector.stopLeading();
+        placement.stopLeading();
     }
 
     @Override
     public void close() throws IOException {
         detector.stopLeading();
+        placement.stopLeading();
         applied.close();
         super.close();
+    }
+
+    /** Asks this (leading) server to hand its leadership to peer {@code peerId}. */
+    private CompletableFuture<?> transferLeadership(String peerId) {
+        RaftServer server = getServer().join();
+        TransferLeadershipRequest request = new TransferLeadershipRequest(detectorClientId, server.getId(),
+                getGroupId(), detectorCallIds.incrementAndGet(), RaftPeerId.valueOf(peerId), TRANSFER_TIMEOUT_MILLIS);
+        try {
+            return server.transferLeadershipAsync(request).thenApply(CoordinatorStateMachine::successful);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static RaftClientReply successful(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+        return reply;
     }
 
     /** Sends a command of the failure detector into the log through this (leading) server. */
@@ -209,12 +238,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
                 .setType(RaftClientRequest.writeRequestType())
                 .build();
         try {
-            return server.submitClientRequestAsync(request).thenApply(reply -> {
-                if (!reply.isSuccess()) {
-                    throw new CompletionException(reply.getException());
-                }
-                return reply;
-            });
+            return server.submitClientRequestAsync(request).thenApply(CoordinatorStateMachine::successful);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input to a cluster node is refused with an error that says what is wrong, and nothing
- * committed changes: a peer with the wrong secret or none, settings that cannot work, a data
- * folder of another cluster or of a single-node heap.
+ * committed changes: a peer with the wrong secret or none, a commit of a stale epoch, a node
+ * given another peers list, settings that cannot work, a data folder of another cluster or of a single-node heap.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClusterBadInputTest {
@@ -64,6 +64,70 @@ class ClusterBadInputTest {
             }
             assertEquals(42, heap.getLong(account), "nothing committed changed");
         }
+    }
+
+    @Test
+    void aCommitOfAStaleEpochIsRefusedAndChangesNothing() throws Exception {
+        Path secretFile = root.resolve("secret");
+        Files.write(secretFile, SECRET);
+        int port = FreePorts.pair();
+        Properties settings = settings("n1", "n1@127.0.0.1:" + port);
+        settings.setProperty("hotpot.secretFile", secretFile.toString());
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), root.resolve("d1"))) {
+            Heap heap = node.openHeap(config(root.resolve("d1")));
+            long account = heap.transaction(() -> {
+                long block = heap.allocate(8);
+                heap.putLong(block, 42);
+                heap.setRoot("account", block);
+                return block;
+            });
+            try (RawPeer peer = RawPeer.subscribe("n7", SECRET, "n1", port, "bank")) {
+                long epoch = peer.epoch();
+                long readVersion = heap.transactionManager().clock();
+
+                Messages.Committed refused = peer.commit(epoch - 1, 0x7_0000_0001L, readVersion, account, 7);
+                assertEquals(Messages.CommitStatus.NOT_PRIMARY, refused.status());
+                assertTrue(refused.message().contains("stale epoch " + (epoch - 1)), refused.message());
+                assertEquals(42, heap.transaction(() -> heap.getLong(account)), "nothing committed changed");
+
+                Messages.Committed taken = peer.commit(epoch, 0x7_0000_0002L, readVersion, account, 7);
+                assertEquals(Messages.CommitStatus.OK, taken.status(), "the same commit in the current epoch is taken");
+                assertEquals(7, heap.transaction(() -> heap.getLong(account)));
+            }
+        }
+    }
+
+    @Test
+    void aNodeGivenAnotherPeersListIsRefusedAndChangesNothing() throws Exception {
+        int first = FreePorts.pair();
+        int second = FreePorts.pair();
+        int third = FreePorts.pair();
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + first)),
+                root.resolve("d1"))) {
+            Heap heap = node.openHeap(config(root.resolve("d1")));
+            long account = heap.transaction(() -> {
+                long block = heap.allocate(8);
+                heap.putLong(block, 42);
+                heap.setRoot("account", block);
+                return block;
+            });
+            Properties other = settings("n2", "n1@127.0.0.1:" + first + ";n2@127.0.0.1:" + second + ";n3@127.0.0.1:" + third);
+            HotpotException refused = assertThrows(HotpotException.class,
+                    () -> ClusterNode.start(ClusterSettings.from(other), root.resolve("d2")).close());
+            assertTrue(messages(refused).contains("every node must be given the same hotpot.peers"), messages(refused));
+            assertTrue(messages(refused).contains("[n1@127.0.0.1:" + first + "]"), "names the peer: " + messages(refused));
+            assertEquals(42, heap.transaction(() -> heap.getLong(account)), "nothing committed changed");
+            heap.transaction(() -> heap.putLong(account, 43));
+            assertEquals(43, heap.transaction(() -> heap.getLong(account)), "the first node still commits");
+        }
+    }
+
+    private static String messages(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            text.append(cause.getMessage()).append(" / ");
+        }
+        return text.toString();
     }
 
     @Test

@@ -31,6 +31,11 @@ class CutOffNodeTest {
     private static final Duration CUT = Duration.ofSeconds(12);
     /** Commits in flight when the link went down may still complete within this. */
     private static final Duration SETTLE = Duration.ofMillis(500);
+    /**
+     * After a heal, the coordinator replicas reconnect to the one that was cut off with gRPC's
+     * backoff, which grows with the length of the cut: a second fault before that is a double fault.
+     */
+    private static final Duration RECONNECT = Duration.ofSeconds(10);
     /** A busy 2-core machine may be late to notice the deadline. */
     private static final Duration MARGIN = Duration.ofMillis(1500);
     private static final Pattern FAILED = Pattern.compile("FAILED after (\\d+) ms: (.*)");
@@ -119,5 +124,6 @@ class CutOffNodeTest {
                 + (othersAcksAfter - othersAcks));
         cluster.restartDead(null);
         cluster.awaitAcknowledged(List.of(victim), victimAcks + 20);
+        Thread.sleep(RECONNECT.toMillis());
     }
 }

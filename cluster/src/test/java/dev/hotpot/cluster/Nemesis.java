@@ -7,16 +7,19 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The faults of the cluster tests, drawn at random: kill -9 of a node (then restarted), or, when
- * the nodes run in {@link NetworkNamespaces}, a whole node cut off, a link cut both ways or one
- * way, held for 0.3 to 4 s (around the default 1.5 s lease) and then healed. The primary is the
+ * The faults of the cluster tests, drawn at random: kill -9 of a node or, one time in eight, of
+ * every node at once (then restarted), or, when the nodes run in {@link NetworkNamespaces}, a
+ * whole node cut off, a link cut both ways or one way, held for 0.3 to 4 s (around the default 1.5 s lease) and then healed. The primary is the
  * victim twice as often as each other node. Nodes that stopped themselves meanwhile (to
  * resynchronise) are restarted after each fault.
  *
  * <p>Threading: one test thread drives it.
  */
 final class Nemesis {
-    enum Fault { KILL, ISOLATE, CUT_BOTH_WAYS, CUT_ONE_WAY }
+    enum Fault { KILL, KILL_ALL, ISOLATE, CUT_BOTH_WAYS, CUT_ONE_WAY }
+
+    /** One fault in this many kills every node at once. */
+    private static final int KILL_ALL_ONE_IN = 8;
 
     private final LocalCluster cluster;
     private final NetworkNamespaces network;
@@ -24,7 +27,7 @@ final class Nemesis {
     private final Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
     private int onPrimary;
 
-    /** @param network the nodes' namespaces, or null: then every fault is a kill */
+    /** @param network the nodes' namespaces, or null: then every fault is a kill, of one node or all */
     Nemesis(LocalCluster cluster, NetworkNamespaces network, Random random) {
         this.cluster = cluster;
         this.network = network;
@@ -35,10 +38,10 @@ final class Nemesis {
     void strike(int number) throws IOException, InterruptedException {
         String primary = cluster.primaryByLog();
         String victim = pickVictim(cluster.ids(), primary);
-        Fault fault = network == null ? Fault.KILL : Fault.values()[random.nextInt(Fault.values().length)];
+        Fault fault = pickFault();
         String other = pickOther(victim);
         counts.merge(fault, 1, Integer::sum);
-        if (victim.equals(primary)) {
+        if (victim.equals(primary) && fault != Fault.KILL_ALL) {
             onPrimary++;
         }
         String named = victim + (victim.equals(primary) ? " (primary)" : "");
@@ -46,6 +49,12 @@ final class Nemesis {
             case KILL -> {
                 System.out.println("fault " + number + ": kill -9 " + named);
                 cluster.kill(victim);
+            }
+            case KILL_ALL -> {
+                System.out.println("fault " + number + ": kill -9 every node");
+                for (String id : cluster.ids()) {
+                    cluster.kill(id);
+                }
             }
             case ISOLATE -> cut(number, "cut off " + named, () -> network.isolate(LocalCluster.number(victim)));
             case CUT_BOTH_WAYS -> cut(number, "cut " + named + " <-> " + other, () -> {
@@ -80,6 +89,17 @@ final class Nemesis {
     @FunctionalInterface
     private interface LinkCut {
         void apply() throws IOException;
+    }
+
+    private Fault pickFault() {
+        if (random.nextInt(KILL_ALL_ONE_IN) == 0) {
+            return Fault.KILL_ALL;
+        }
+        if (network == null) {
+            return Fault.KILL;
+        }
+        List<Fault> single = List.of(Fault.KILL, Fault.ISOLATE, Fault.CUT_BOTH_WAYS, Fault.CUT_ONE_WAY);
+        return single.get(random.nextInt(single.size()));
     }
 
     private String pickVictim(List<String> ids, String primary) {

@@ -1,13 +1,25 @@
 package dev.hotpot.heap;
 
 /**
- * Observes a checkpoint between its two durable steps: the page image has been updated and forced
- * up to {@code toLsn}, but the header still names the previous checkpoint. A crash here must lose
- * nothing, because replay from the old checkpoint is idempotent. Called on the checkpoint thread.
+ * Observes records leaving the log for the page image: each record a checkpoint or the recovery
+ * at open applies ({@link #recordApplied}), then the end of that step, while the log still holds
+ * the records. Called on the checkpoint thread, or on the thread that opens the heap.
  */
-@FunctionalInterface
 public interface CheckpointListener {
     CheckpointListener NONE = (fromLsn, toLsn) -> { };
 
+    /**
+     * A checkpoint has updated and forced the page image up to {@code toLsn}, but the header still
+     * names the previous checkpoint. A crash here must lose nothing, because replay from the old
+     * checkpoint is idempotent.
+     */
     void imageApplied(long fromLsn, long toLsn);
+
+    /** Recovery at open has applied the log from {@code fromLsn} to {@code toLsn}; the log is retired next. */
+    default void replayed(long fromLsn, long toLsn) {
+    }
+
+    /** A checkpoint or recovery applied the record of transaction {@code txId}, commit {@code sequence}, to the image. */
+    default void recordApplied(long txId, long sequence) {
+    }
 }

@@ -86,7 +86,7 @@ final class Checkpointer implements Runnable {
         if (to <= from) {
             return;
         }
-        RedoApplier applier = new RedoApplier(file.durableImage());
+        RedoApplier applier = new RedoApplier(file.durableImage(), config.checkpointListener());
         LogReader.Result result = log.scan(from, to, applier);
         if (result.endLsn() != to) {
             throw new HotpotException("checkpoint found an unreadable durable log record: heap=" + config.name()

@@ -65,7 +65,9 @@ public final class Heap implements AutoCloseable {
             HotpotMetrics metrics = new HotpotMetrics(config.meterRegistry(), config.name());
             long segmentBytes = file.header().logSegmentBytes();
             Recovery recovery = new Recovery(file.storage(), file.logDirectory(), segmentBytes);
-            RecoveryReport report = recovery.replay(file.header().checkpointLsn(), file.durableImage());
+            RecoveryReport report = recovery.replay(file.header().checkpointLsn(), file.durableImage(),
+                    config.checkpointListener());
+            config.checkpointListener().replayed(report.fromLsn(), report.endLsn());
             long start = recovery.freshStart(report.endLsn());
             // Commit sequences continue across restarts: after the image's last one, or the log's.
             file.writeCheckpoint(start, Math.max(file.header().lastSequence(), report.lastSequence()));

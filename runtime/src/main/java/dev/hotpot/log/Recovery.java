@@ -49,7 +49,8 @@ public final class Recovery {
     }
 
     /** Replays records from {@code fromLsn} into {@code image} and forces what it wrote. */
-    public RecoveryReport replay(long fromLsn, DurableMapping image) throws IOException {
+    public RecoveryReport replay(long fromLsn, DurableMapping image, dev.hotpot.heap.CheckpointListener listener)
+            throws IOException {
         long start = System.nanoTime();
         // Records past the last acknowledged force may sit only in the page cache after a process
         // crash. They are about to be applied to the image, so they must be on disk first: else a
@@ -58,7 +59,7 @@ public final class Recovery {
             storage.forceFile(entry.getValue());
         }
         TreeMap<Long, LogSegment> mapped = new TreeMap<>();
-        RedoApplier applier = new RedoApplier(image);
+        RedoApplier applier = new RedoApplier(image, listener);
         try {
             LongFunction<MemorySegment> segments = index -> {
                 Path file = segmentFiles.get(index);

@@ -17,13 +17,16 @@ import java.util.BitSet;
 public final class RedoApplier implements LogReader.Visitor {
     private final DurableMapping durable;
     private final MemorySegment image;
+    private final dev.hotpot.heap.CheckpointListener listener;
     private final BitSet touchedPages = new BitSet();
     private long bytesApplied;
     private long lastSequence;
 
-    public RedoApplier(DurableMapping durable) {
+    /** An applier that tells {@code listener} of each record it applies. */
+    public RedoApplier(DurableMapping durable, dev.hotpot.heap.CheckpointListener listener) {
         this.durable = durable;
         this.image = durable.memory();
+        this.listener = listener;
     }
 
     @Override
@@ -39,6 +42,7 @@ public final class RedoApplier implements LogReader.Visitor {
             at = CommitBody.next(at, length);
         }
         lastSequence = sequence;
+        listener.recordApplied(txId, sequence);
     }
 
     /**

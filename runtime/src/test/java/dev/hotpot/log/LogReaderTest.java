@@ -137,7 +137,8 @@ class LogReaderTest {
         Recovery recovery = new Recovery(new FileStorage(), dir, SEGMENT);
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment image = arena.allocate(1 << 20);
-            var refused = assertThrows(dev.hotpot.HeapCorruptException.class, () -> recovery.replay(0, new dev.hotpot.testing.InMemoryImage(image)));
+            var refused = assertThrows(dev.hotpot.HeapCorruptException.class, () -> recovery.replay(0, new dev.hotpot.testing.InMemoryImage(image),
+                    dev.hotpot.heap.CheckpointListener.NONE));
             assertTrue(refused.getMessage().contains("the record at lsn=0") && refused.getMessage().contains("lsn=" + positions[2]),
                     refused.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.hotpot.log;
 
+import dev.hotpot.heap.CheckpointListener;
 import dev.hotpot.heap.Pages;
 import dev.hotpot.storage.PersistenceMode;
 import dev.hotpot.testing.InMemoryImage;
@@ -29,7 +30,7 @@ class RedoApplierTest {
     @Test
     void onDaxEachRunOfTouchedPagesIsForcedAloneNotTheSpanBetween() {
         InMemoryImage image = image(PersistenceMode.DAX);
-        RedoApplier applier = new RedoApplier(image);
+        RedoApplier applier = new RedoApplier(image, CheckpointListener.NONE);
         applyTo(applier, 3, 4, 40, 60);
         applier.forceTouched();
         assertEquals(List.of("3+2", "40+1", "60+1"), pagesOf(image.forced()));
@@ -38,7 +39,7 @@ class RedoApplierTest {
     @Test
     void withMsyncOneForceCoversTheSpanOfTouchedPages() {
         InMemoryImage image = image(PersistenceMode.MSYNC);
-        RedoApplier applier = new RedoApplier(image);
+        RedoApplier applier = new RedoApplier(image, CheckpointListener.NONE);
         applyTo(applier, 3, 4, 40, 60);
         applier.forceTouched();
         assertEquals(List.of("3+58"), pagesOf(image.forced()));

@@ -144,7 +144,7 @@ class DurableReadsTest {
     private static Map<Long, Long> commitEnds(RedoLog log) {
         log.forceAll();
         MemorySegment image = MemorySegment.ofArray(new long[2 * Pages.SIZE / 8]);
-        RedoApplier applier = new RedoApplier(new InMemoryImage(image));
+        RedoApplier applier = new RedoApplier(new InMemoryImage(image), dev.hotpot.heap.CheckpointListener.NONE);
         Map<Long, Long> ends = new HashMap<>();
         log.scan(0, log.writtenPosition(), (lsn, txId, sequence, body) -> {
             applier.commit(lsn, txId, sequence, body);

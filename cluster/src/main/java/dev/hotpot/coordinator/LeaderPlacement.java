@@ -1,0 +1,104 @@
+package dev.hotpot.coordinator;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * Keeps the coordinator's leadership off the nodes that are primary of heaps, where it can be.
+ * When a primary's node dies and it also led the coordinator, the new leader must first grant
+ * every member a fresh lease before it can report anyone failed, which adds two leases to the
+ * failover; on another node, the primary's lease alone counts. So while this replica leads and is
+ * primary of more heaps than some other live peer, it hands leadership to the live peer that is
+ * primary of the fewest (the lowest id among equals).
+ *
+ * <p>Runs only while this replica leads, first after the grace a new leader gives, then every
+ * {@link #PERIOD_MILLIS}; a hand-over that fails is retried at the next turn.
+ *
+ * <p>Threading: its checks run on the coordinator's timer; start and stop from any thread.
+ */
+final class LeaderPlacement {
+    private static final System.Logger LOG = System.getLogger(LeaderPlacement.class.getName());
+    static final long PERIOD_MILLIS = 2_000;
+
+    private final String self;
+    private final Supplier<ClusterState> state;
+    private final Function<String, CompletableFuture<?>> transfer;
+    private final ScheduledExecutorService timer;
+    private final long firstDelayMillis;
+    private final AtomicBoolean handing = new AtomicBoolean();
+    private ScheduledFuture<?> checks;
+
+    /**
+     * @param transfer hands the leadership to the given peer; its future completes once it did
+     * @param firstDelayMillis how long after becoming leader the first check waits
+     */
+    LeaderPlacement(String self, Supplier<ClusterState> state, Function<String, CompletableFuture<?>> transfer,
+                    ScheduledExecutorService timer, long firstDelayMillis) {
+        this.self = self;
+        this.state = state;
+        this.transfer = transfer;
+        this.timer = timer;
+        this.firstDelayMillis = firstDelayMillis;
+    }
+
+    synchronized void startLeading() {
+        if (checks == null) {
+            checks = timer.scheduleWithFixedDelay(this::check, firstDelayMillis, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    synchronized void stopLeading() {
+        if (checks != null) {
+            checks.cancel(false);
+            checks = null;
+        }
+    }
+
+    private void check() {
+        Optional<String> better = betterLeader(state.get(), self);
+        if (better.isEmpty() || !handing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(INFO, () -> "coordinator " + self + ": handing leadership to " + better.get()
+                + ", which is primary of fewer heaps than this node");
+        transfer.apply(better.get()).whenComplete((done, failure) -> {
+            handing.set(false);
+            if (failure != null) {
+                LOG.log(WARNING, "coordinator " + self + " could not hand leadership to " + better.get()
+                        + "; the next check retries: " + failure);
+            }
+        });
+    }
+
+    /**
+     * The live peer other than {@code self} to lead instead, if {@code self} is primary of more
+     * heaps than it.
+     */
+    static Optional<String> betterLeader(ClusterState state, String self) {
+        Map<String, Integer> primaries = new HashMap<>();
+        for (HeapAssignment heap : state.heaps().values()) {
+            if (heap.primary() != null) {
+                primaries.merge(heap.primary(), 1, Integer::sum);
+            }
+        }
+        int mine = primaries.getOrDefault(self, 0);
+        return state.members().values().stream()
+                .filter(member -> member.peer() && member.live() && !member.id().equals(self))
+                .filter(member -> primaries.getOrDefault(member.id(), 0) < mine)
+                .min(Comparator.comparing((Member member) -> primaries.getOrDefault(member.id(), 0))
+                        .thenComparing(Member::id))
+                .map(Member::id);
+    }
+}

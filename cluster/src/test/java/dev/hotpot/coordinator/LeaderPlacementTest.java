@@ -1,0 +1,48 @@
+package dev.hotpot.coordinator;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Where the coordinator's leadership should go: off a heap's primary, to the live peer that is primary of fewest. */
+class LeaderPlacementTest {
+    @Test
+    void aLeaderThatIsPrimaryHandsOverToALivePeerThatIsNot() {
+        ClusterState state = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a");
+        assertEquals(Optional.of("b"), LeaderPlacement.betterLeader(state, "a"), "the lowest id among equals");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(state, "b"), "b is primary of nothing: it stays");
+    }
+
+    @Test
+    void onlyLivePeersThatArePrimaryOfFewerHeapsQualify() {
+        ClusterState deadOrNoPeer = state(List.of(peer("a", true), peer("b", false),
+                new Member("c", "h", 3, false, 3, true)), "a");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(deadOrNoPeer, "a"),
+                "b is not live, c hosts no coordinator replica");
+
+        ClusterState even = state(List.of(peer("a", true), peer("b", true)), "a", "b");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(even, "a"), "b is primary of as many heaps");
+
+        ClusterState uneven = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a", "a", "b");
+        assertEquals(Optional.of("c"), LeaderPlacement.betterLeader(uneven, "a"), "c is primary of fewest");
+    }
+
+    private static Member peer(String id, boolean live) {
+        return new Member(id, "h", id.charAt(0), true, id.charAt(0), live);
+    }
+
+    /** A state with {@code members} and one heap per entry of {@code primaries}, whose primary it names. */
+    private static ClusterState state(List<Member> members, String... primaries) {
+        TreeMap<String, Member> byId = new TreeMap<>();
+        members.forEach(member -> byId.put(member.id(), member));
+        TreeMap<String, HeapAssignment> heaps = new TreeMap<>();
+        for (int i = 0; i < primaries.length; i++) {
+            heaps.put("heap" + i, new HeapAssignment("heap" + i, 4096, 3, 1, primaries[i], List.of(), null));
+        }
+        return new ClusterState("id", 1, members.size() + 1, byId, heaps);
+    }
+}
