@@ -33,10 +33,11 @@ import java.util.concurrent.locks.LockSupport;
  * send), ships its log to every subscribed node, and counts a record committed once it is forced
  * here and acknowledged durable by every in-sync backup.
  *
- * <p>Shipping: whichever committing thread finds no shipping under way scans the log from each
- * subscriber's position to the end and sends the records in one frame (so records batch under
- * load without a thread hand-off), with the commit point: the position up to which records are
- * committed, which other nodes apply up to.
+ * <p>Shipping: for each subscriber, whichever committing thread finds no send to it under way
+ * scans the log from the subscriber's position to the end and sends the records in one frame (so
+ * records batch under load without a thread hand-off), with the commit point: the position up to
+ * which records are committed, which other nodes apply up to. A send blocked on a dead link holds
+ * up that subscriber alone.
  *
  * <p>Invariants: the commit point never passes the local durable position, nor the acknowledged
  * position of a node in the in-sync set; a node joins the in-sync set here before the coordinator
@@ -62,7 +63,8 @@ final class Primary implements ReplicationWait {
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> inFlight = new ConcurrentHashMap<>();
     private final Position acknowledged;
-    private final AtomicBoolean shipping = new AtomicBoolean();
+    /** Held by the one thread that indexes the log at a time. */
+    private final AtomicBoolean indexing = new AtomicBoolean();
     private final ExecutorService foreignCommits;
     private final Thread monitor;
     /** Ships for frames that arrive on transport threads, which must never block on a send. */
@@ -74,7 +76,7 @@ final class Primary implements ReplicationWait {
     /** The log position from which segments are kept for subscribers. */
     private volatile long retainedFrom;
     /** How far the index of this log's records reaches. */
-    private long indexed;
+    private volatile long indexed;
     private volatile boolean stopped;
 
     Primary(ClusteredHeap heap, HeapAssignment assignment) {
@@ -270,36 +272,44 @@ final class Primary implements ReplicationWait {
         }
     }
 
-    /** Sends every subscriber what it lacks: records to the end of the log, and the commit point. */
+    /**
+     * Sends every subscriber what it lacks: records to the end of the log, and the commit point.
+     * Each subscriber is served by one thread at a time, and a thread skips a subscriber another
+     * one serves: a send blocked on a dead link stalls only that subscriber, which the monitor then
+     * removes from the in-sync set and disconnects.
+     */
     void shipAll() {
-        while (!stopped && shipping.compareAndSet(false, true)) {
+        indexAll();
+        for (Subscriber s : subscribers.values()) {
+            while (!stopped && s.claim()) {
+                try {
+                    shipTo(s, commitPoint());
+                } finally {
+                    s.release();
+                }
+                // What another thread appended while this one held the claim is sent on the next turn.
+                if (!s.lags(log.writtenPosition(), commitPoint())) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Indexes the log to its end, unless another thread is at it; it then indexes what this one would. */
+    private void indexAll() {
+        while (!stopped && indexing.compareAndSet(false, true)) {
             try {
                 indexToEnd();
-                long commitPoint = commitPoint();
-                for (Subscriber s : subscribers.values()) {
-                    shipTo(s, commitPoint);
-                }
             } finally {
-                shipping.set(false);
+                indexing.set(false);
             }
-            if (!needsShipping()) {
+            if (indexed >= log.writtenPosition()) {
                 return;
             }
         }
     }
 
-    private boolean needsShipping() {
-        long written = log.writtenPosition();
-        long commitPoint = commitPoint();
-        for (Subscriber s : subscribers.values()) {
-            if (s.position() < written || s.sentCommitPoint() < commitPoint) {
-                return true;
-            }
-        }
-        return indexed < written;
-    }
-
-    /** Records the sequence and transaction id of every record appended since the last call; shipping thread only. */
+    /** Records the sequence and transaction id of every record appended since the last call; the indexing thread only. */
     private void indexToEnd() {
         long written = log.writtenPosition();
         if (indexed >= written) {
@@ -463,6 +473,12 @@ final class Primary implements ReplicationWait {
                 }
                 applyOwnChange(changed, "removed backup " + backup + " (no acknowledgement within backupTimeout="
                         + heap.settings().backupTimeout() + ")");
+                if (s != null && !inSync.contains(backup)) {
+                    // A send to it may be blocked on a dead link: closing ends it. The node
+                    // subscribes again once it can, and is caught up from where it was.
+                    subscribers.remove(backup, s);
+                    s.connection().close();
+                }
             }
         }
     }

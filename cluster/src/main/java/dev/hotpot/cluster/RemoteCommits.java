@@ -83,7 +83,14 @@ final class RemoteCommits implements CommitRoute {
                     if (lost) {
                         throw ambiguousConflict(txId);
                     }
-                    heap.awaitApplied(outcome.sequence(), deadline);
+                    // The re-run must see what it conflicted with; if that does not arrive in time,
+                    // a re-run would only wait again: the transaction ends here, having changed nothing.
+                    if (!heap.awaitApplied(outcome.sequence(), deadline)) {
+                        throw new ClusterUnavailableException("cannot commit on heap " + heap.name() + ": the primary"
+                                + " found a conflict with commits this node did not receive within commitTimeout="
+                                + heap.settings().commitTimeout() + " (is this node cut off from the primary?); nothing"
+                                + " was changed, and reads here may be stale");
+                    }
                     return CONFLICT;
                 }
                 case NOT_PRIMARY -> failed = primary;

@@ -9,8 +9,9 @@ import dev.hotpot.transport.Connection;
  * <p>Invariants: positions only grow; {@code acked} never passes what was sent, though it may pass
  * {@code position} for a moment, between a send and {@link #sent}.
  *
- * <p>Threading: {@link #sent} is called by the one shipping thread at a time; {@link #acknowledge}
- * by the connection's reader; the getters from any thread.
+ * <p>Threading: {@link #sent} is called by the thread that holds the subscriber's claim
+ * ({@link #claim}), one at a time, so that a send that blocks on a dead link holds up no other
+ * subscriber; {@link #acknowledge} by the connection's reader; the getters from any thread.
  */
 final class Subscriber {
     private final String node;
@@ -22,6 +23,7 @@ final class Subscriber {
     private volatile long acked;
     /** When the node last acknowledged progress, or was last fully acknowledged and sent more. */
     private volatile long waitingSince = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param acked how far the node has the log durable already: 0 while its image is not yet durable there */
     Subscriber(String node, Connection connection, boolean backup, long position, long lastSentSequence, long acked) {
@@ -63,6 +65,20 @@ final class Subscriber {
 
     long waitingSince() {
         return waitingSince;
+    }
+
+    /** Takes the right to send to this node; false if another thread has it. */
+    boolean claim() {
+        return claimed.compareAndSet(false, true);
+    }
+
+    void release() {
+        claimed.set(false);
+    }
+
+    /** Whether the node lacks records below {@code written} or has not been sent {@code commitPoint}. */
+    boolean lags(long written, long commitPoint) {
+        return position < written || sentCommitPoint < commitPoint;
     }
 
     void sent(long newPosition, long lastSequence, long commitPoint) {

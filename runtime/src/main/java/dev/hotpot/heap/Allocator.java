@@ -8,9 +8,10 @@ import dev.hotpot.HeapFullException;
  * undone by abort, made durable by commit, and after a crash exists exactly if its transaction
  * committed: no leak, no double allocation.
  *
- * <p>Small blocks (up to one chunk) come from per-thread-group arenas with segregated free lists,
- * so concurrent allocating transactions rarely touch the same page; arenas carve chunks from the
- * global top. Larger blocks are whole pages, reused first-fit from a free list. Freed blocks are
+ * <p>Small blocks (up to one chunk) come from arenas with segregated free lists, chosen by thread
+ * and, on a cluster, by node ({@link #arenaIndex}), so concurrent allocating transactions rarely
+ * touch the same page, and nodes allocating at the same time do not conflict on allocator pages;
+ * arenas carve chunks from the global top. Larger blocks are whole pages, reused first-fit from a free list. Freed blocks are
  * not coalesced; fragmentation is recovered by the offline collector.
  *
  * <pre>
@@ -30,6 +31,8 @@ final class Allocator {
     private static final long SIZE_MASK = (1L << 48) - 1;
     private static final long CHUNK = 64 * 1024;
     private static final long[] CLASS_SIZES = classSizes();
+    /** Arenas of one cluster node: nodes 1 to {@code ARENAS / ARENAS_PER_NODE} share none. */
+    static final int ARENAS_PER_NODE = 2;
 
     private final Heap heap;
 
@@ -173,8 +176,21 @@ final class Allocator {
         }
     }
 
-    private static long currentArena() {
-        return Superblock.arena((int) (Thread.currentThread().threadId() % Superblock.ARENAS));
+    private long currentArena() {
+        return Superblock.arena(arenaIndex(heap.transactionManager().nodeIndex(), Thread.currentThread().threadId()));
+    }
+
+    /**
+     * The arena of thread {@code threadId} on cluster node {@code node} (0: a heap of one
+     * process, whose threads spread over every arena). Node K (from 1) has arenas
+     * {@code (K-1)*ARENAS_PER_NODE ..} of its own, modulo the arena count.
+     */
+    static int arenaIndex(int node, long threadId) {
+        if (node == 0) {
+            return (int) (threadId % Superblock.ARENAS);
+        }
+        long first = (long) (node - 1) * ARENAS_PER_NODE;
+        return (int) ((first + threadId % ARENAS_PER_NODE) % Superblock.ARENAS);
     }
 
     private static long freeHead(long arena, int sizeClass) {

@@ -269,6 +269,11 @@ public final class TransactionManager {
         txIdNode = (long) nodeIndex << 48;
     }
 
+    /** The cluster node index given to {@link #setNode}, or 0 for a heap of one process. */
+    public int nodeIndex() {
+        return (int) (txIdNode >>> 48);
+    }
+
     /**
      * Takes up {@code epoch}: records appended from now on carry it, and their sequences lie above
      * every sequence of earlier epochs. Epochs only grow.
