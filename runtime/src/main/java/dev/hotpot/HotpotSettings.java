@@ -37,6 +37,8 @@ public final class HotpotSettings {
     public static final String REPLICAS = "replicas";
     /** A file holding the cluster secret. */
     public static final String SECRET_FILE = "secretFile";
+    /** A folder with the coordinator's TLS certificates: key.pem, cert.pem and ca.pem. */
+    public static final String TLS_DIR = "tlsDir";
     /** How long a cluster commit may take before its outcome is reported unknown (default 10s). */
     public static final String COMMIT_TIMEOUT = "commitTimeout";
     /** How long a cluster node may be silent before the coordinator declares it failed (default 1500ms). */
@@ -48,8 +50,8 @@ public final class HotpotSettings {
     /** A class that observes the steps of the replication protocol (tests halt the JVM at one). */
     public static final String PROTOCOL_STEPS = "protocolSteps";
     public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE,
-            CHECKPOINT_LOG, NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, COMMIT_TIMEOUT, LEASE, BACKUP_TIMEOUT,
-            START_TIMEOUT, PROTOCOL_STEPS);
+            CHECKPOINT_LOG, NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, TLS_DIR, COMMIT_TIMEOUT, LEASE,
+            BACKUP_TIMEOUT, START_TIMEOUT, PROTOCOL_STEPS);
 
     public static final String DEFAULT_DIR = "hotpot-data";
     public static final String DEFAULT_HEAP = "default";

@@ -80,7 +80,8 @@ public final class ClusterNode implements AutoCloseable {
         if (RATIS_LOG.getLevel() == null) {
             RATIS_LOG.setLevel(java.util.logging.Level.WARNING);
         }
-        CoordinatorSettings coordinatorSettings = CoordinatorSettings.defaults().withLease(settings.lease());
+        CoordinatorSettings coordinatorSettings = CoordinatorSettings.defaults().withLease(settings.lease())
+                .withTls(settings.tls());
         CoordinatorServer server = null;
         CoordinatorClient client = null;
         TcpTransport transport = null;

@@ -2,6 +2,7 @@ package dev.hotpot.cluster;
 
 import dev.hotpot.ConfigurationException;
 import dev.hotpot.HotpotSettings;
+import dev.hotpot.coordinator.CoordinatorTls;
 import dev.hotpot.coordinator.Peer;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Properties;
  * @param port          the data port; the coordinator of a peer listens on the next one
  * @param replicas      N, the copies of a new heap that every commit is durable on
  * @param secret        the cluster secret, or null (then every address must be a loopback one)
+ * @param tls           the certificates of the coordinator's mutual TLS, or null for plain gRPC
  * @param commitTimeout how long a commit may wait for its outcome
  * @param backupTimeout how long a primary waits for a backup's acknowledgement before it removes
  *                      the backup from the in-sync set
@@ -33,7 +35,7 @@ import java.util.Properties;
  * @param steps         observes the steps of the replication protocol ({@link ProtocolSteps#NONE})
  */
 public record ClusterSettings(String nodeId, List<Peer> peers, String host, int port, int replicas, byte[] secret,
-                              Duration commitTimeout, Duration backupTimeout, Duration lease, Duration startTimeout,
+                              CoordinatorTls tls, Duration commitTimeout, Duration backupTimeout, Duration lease, Duration startTimeout,
                               ProtocolSteps steps) {
 
     /** Whether {@code properties} ask for a cluster (they name peers). */
@@ -85,7 +87,10 @@ public record ClusterSettings(String nodeId, List<Peer> peers, String host, int 
         if (secret == null) {
             requireLoopback(host, peers);
         }
-        return new ClusterSettings(nodeId, peers, host, port, replicas, secret,
+        String tlsDir = properties.getProperty(HotpotSettings.PREFIX + HotpotSettings.TLS_DIR);
+        CoordinatorTls tls = tlsDir == null ? null
+                : CoordinatorTls.inFolder(Path.of(tlsDir), HotpotSettings.PREFIX + HotpotSettings.TLS_DIR);
+        return new ClusterSettings(nodeId, peers, host, port, replicas, secret, tls,
                 duration(properties, HotpotSettings.COMMIT_TIMEOUT, Duration.ofSeconds(10)),
                 duration(properties, HotpotSettings.BACKUP_TIMEOUT, Duration.ofSeconds(1)),
                 duration(properties, HotpotSettings.LEASE, Duration.ofMillis(1500)),

@@ -40,6 +40,9 @@ public final class NodeCommand implements Subcommand {
     @Option(names = "--secret-file", description = "File with the cluster secret.")
     String secretFile;
 
+    @Option(names = "--tls-dir", description = "Folder with the coordinator's TLS certificates (key.pem, cert.pem, ca.pem).")
+    String tlsDir;
+
     @Option(names = "--commit-timeout", description = "How long a commit may wait for its outcome (10s).")
     String commitTimeout;
 
@@ -54,6 +57,7 @@ public final class NodeCommand implements Subcommand {
         put(settings, HotpotSettings.SIZE, size);
         put(settings, HotpotSettings.REPLICAS, replicas == null ? null : replicas.toString());
         put(settings, HotpotSettings.SECRET_FILE, secretFile);
+        put(settings, HotpotSettings.TLS_DIR, tlsDir);
         put(settings, HotpotSettings.COMMIT_TIMEOUT, commitTimeout);
         ClusterNode started = ClusterNode.start(ClusterSettings.from(settings), java.nio.file.Path.of(dir));
         CountDownLatch stopped = new CountDownLatch(1);

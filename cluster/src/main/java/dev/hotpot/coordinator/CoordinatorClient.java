@@ -2,6 +2,7 @@ package dev.hotpot.coordinator;
 
 import dev.hotpot.HotpotException;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto.TypeCase;
 import org.apache.ratis.protocol.Message;
@@ -59,6 +60,7 @@ public final class CoordinatorClient implements AutoCloseable {
     public CoordinatorClient(List<Peer> peers, CoordinatorSettings settings) {
         this.peers = Peer.checkGroup(peers);
         RaftGroup group = RaftSetup.group(this.peers);
+        Parameters parameters = RaftSetup.parameters(settings);
         TimeDuration pause = TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         TimeDuration requestTimeout = RaftSetup.duration(settings.requestTimeout());
         RetryPolicy untilTimeout = RequestTypeDependentRetryPolicy.newBuilder()
@@ -71,18 +73,21 @@ public final class CoordinatorClient implements AutoCloseable {
                 ? settings.requestTimeout() : ATTEMPT_TIMEOUT;
         this.raft = RaftClient.newBuilder()
                 .setRaftGroup(group)
+                .setParameters(parameters)
                 .setProperties(RaftSetup.clientProperties(attempt))
                 .setRetryPolicy(untilTimeout)
                 .build();
         // One attempt per call: awaitReady keeps its own deadline and asks each peer in turn.
         this.probe = RaftClient.newBuilder()
                 .setRaftGroup(group)
+                .setParameters(parameters)
                 .setProperties(RaftSetup.clientProperties(PROBE_TIMEOUT))
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build();
         Duration beat = settings.heartbeatInterval();
         this.heartbeats = RaftClient.newBuilder()
                 .setRaftGroup(group)
+                .setParameters(parameters)
                 .setProperties(RaftSetup.clientProperties(beat))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
                         TimeDuration.valueOf(Math.max(10, beat.toMillis() / 5), TimeUnit.MILLISECONDS)))

@@ -68,6 +68,7 @@ public final class CoordinatorServer implements AutoCloseable {
                     .setServerId(RaftPeerId.valueOf(selfId))
                     .setGroup(group)
                     .setProperties(RaftSetup.serverProperties(self, storageDir, settings))
+                    .setParameters(RaftSetup.parameters(settings))
                     .setStateMachine(new CoordinatorStateMachine(selfId, settings, timer))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();

@@ -17,6 +17,8 @@ import java.time.Duration;
  *       fails (default 10 s).</li>
  *   <li>{@code snapshotInterval}: log entries applied between two snapshots; the log before a
  *       snapshot is purged (default 1024).</li>
+ *   <li>{@code tls}: the certificates of mutual TLS between replicas and with clients, or null for
+ *       plain gRPC (default).</li>
  * </ul>
  *
  * <p>Invariants: every duration positive, {@code rpcTimeoutMin < rpcTimeoutMax},
@@ -25,7 +27,7 @@ import java.time.Duration;
  * <p>Threading: immutable.
  */
 public record CoordinatorSettings(Duration lease, Duration rpcTimeoutMin, Duration rpcTimeoutMax,
-                                  Duration requestTimeout, long snapshotInterval) {
+                                  Duration requestTimeout, long snapshotInterval, CoordinatorTls tls) {
     public CoordinatorSettings {
         positive("lease", lease);
         positive("rpcTimeoutMin", rpcTimeoutMin);
@@ -41,18 +43,27 @@ public record CoordinatorSettings(Duration lease, Duration rpcTimeoutMin, Durati
         }
     }
 
-    /** 1500 ms lease, 300..600 ms election timeouts, 10 s requests, a snapshot every 1024 entries. */
+    /** 1500 ms lease, 300..600 ms election timeouts, 10 s requests, a snapshot every 1024 entries, no TLS. */
     public static CoordinatorSettings defaults() {
         return new CoordinatorSettings(Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ofMillis(600),
-                Duration.ofSeconds(10), 1024);
+                Duration.ofSeconds(10), 1024, null);
     }
 
     public CoordinatorSettings withLease(Duration newLease) {
-        return new CoordinatorSettings(newLease, rpcTimeoutMin, rpcTimeoutMax, requestTimeout, snapshotInterval);
+        return new CoordinatorSettings(newLease, rpcTimeoutMin, rpcTimeoutMax, requestTimeout, snapshotInterval, tls);
     }
 
     public CoordinatorSettings withSnapshotInterval(long entries) {
-        return new CoordinatorSettings(lease, rpcTimeoutMin, rpcTimeoutMax, requestTimeout, entries);
+        return new CoordinatorSettings(lease, rpcTimeoutMin, rpcTimeoutMax, requestTimeout, entries, tls);
+    }
+
+    public CoordinatorSettings withRequestTimeout(Duration timeout) {
+        return new CoordinatorSettings(lease, rpcTimeoutMin, rpcTimeoutMax, timeout, snapshotInterval, tls);
+    }
+
+    /** These settings with mutual TLS from {@code certificates}, or plain gRPC if null. */
+    public CoordinatorSettings withTls(CoordinatorTls certificates) {
+        return new CoordinatorSettings(lease, rpcTimeoutMin, rpcTimeoutMax, requestTimeout, snapshotInterval, certificates);
     }
 
     /** How often a member should heartbeat: a third of the lease, so that two lost beats are survived. */

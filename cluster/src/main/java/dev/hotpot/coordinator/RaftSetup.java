@@ -2,7 +2,9 @@ package dev.hotpot.coordinator;
 
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -84,6 +86,24 @@ final class RaftSetup {
         RaftProperties properties = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(attemptTimeout));
         return properties;
+    }
+
+    /**
+     * The parameters of every server and client of the group: mutual TLS for the server, for the
+     * clients of the other replicas and for the admin calls, when {@code settings} give
+     * certificates; none otherwise.
+     */
+    static Parameters parameters(CoordinatorSettings settings) {
+        Parameters parameters = new Parameters();
+        CoordinatorTls tls = settings.tls();
+        if (tls != null) {
+            GrpcTlsConfig config = new GrpcTlsConfig(tls.key().toFile(), tls.certificate().toFile(),
+                    tls.trusted().toFile(), true);
+            GrpcConfigKeys.Server.setTlsConf(parameters, config);
+            GrpcConfigKeys.Client.setTlsConf(parameters, config);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, config);
+        }
+        return parameters;
     }
 
     static TimeDuration duration(Duration duration) {

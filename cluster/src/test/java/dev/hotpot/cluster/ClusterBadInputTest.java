@@ -150,6 +150,11 @@ class ClusterBadInputTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(shortSecret)).getMessage()
                 .contains("cannot be read"));
 
+        Properties noCertificates = settings("n1", "n1@127.0.0.1:7101");
+        noCertificates.setProperty("hotpot.tlsDir", root.toString());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(noCertificates)).getMessage()
+                .contains("hotpot.tlsDir=" + root + " has no readable key.pem"));
+
         Properties timeout = settings("n1", "n1@127.0.0.1:7101");
         timeout.setProperty("hotpot.commitTimeout", "soon");
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(timeout)).getMessage()

@@ -60,6 +60,6 @@ class PeerTest {
         assertThrows(ConfigurationException.class, () -> defaults.withLease(Duration.ZERO));
         assertThrows(ConfigurationException.class, () -> defaults.withSnapshotInterval(0));
         assertThrows(ConfigurationException.class, () -> new CoordinatorSettings(Duration.ofSeconds(1),
-                Duration.ofMillis(600), Duration.ofMillis(300), Duration.ofSeconds(1), 10));
+                Duration.ofMillis(600), Duration.ofMillis(300), Duration.ofSeconds(1), 10, null));
     }
 }
