@@ -52,8 +52,8 @@ public final class CoordinatorClient implements AutoCloseable {
     private final RaftClient probe;
     /**
      * Heartbeats go through their own client with short attempts: when the leader dies, the next
-     * heartbeat must find the new one well within the lease it grants (two leases to members it has
-     * not heard), not after the main client's attempt timeout.
+     * heartbeat must find the new one well within the lease it grants (two leases, at least 2 s, to
+     * members it has not heard), not after the main client's attempt timeout.
      */
     private final RaftClient heartbeats;
 

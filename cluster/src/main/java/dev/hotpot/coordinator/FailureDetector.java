@@ -25,7 +25,7 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p>A member's silence counts from the latest of: its last heartbeat, the moment this replica became
  * leader (a new leader knows no heartbeat yet, so each member gets a full lease before it is judged,
- * and a second one while this leader has not heard it at all),
+ * and a second one, at least 2 s in all, while this leader has not heard it at all),
  * and the moment the member became live in the applied state (a member that just joined or returned
  * gets a full lease too). A member is reported returned only for a heartbeat heard during this
  * leadership.
@@ -39,6 +39,8 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class FailureDetector {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
+    /** The least time a new leader waits for a member it has not heard before it reports it failed. */
+    private static final long UNHEARD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** When a member was last heard, and the durable position it reported per heap. */
     private record Heard(long atNanos, Map<String, Long> positions) {
@@ -138,8 +140,9 @@ final class FailureDetector {
                     silentFrom = Math.max(silentFrom, last.atNanos());
                 } else {
                     // Not heard by this leader yet: its heartbeats may still be finding the new leader
-                    // (a client learns of it only after a failed attempt), so it gets a second lease.
-                    silentFrom = Math.max(silentFrom, since + leaseNanos);
+                    // (a client learns of it only after a failed attempt, and an election may take
+                    // several rounds), so it gets a second lease, and at least UNHEARD_GRACE in all.
+                    silentFrom = Math.max(silentFrom, since + Math.max(leaseNanos, UNHEARD_GRACE_NANOS - leaseNanos));
                 }
                 long silent = now - silentFrom;
                 if (silent > leaseNanos) {
