@@ -3,7 +3,6 @@ package dev.hotpot.cluster;
 import dev.hotpot.ConfigurationException;
 import dev.hotpot.HotpotException;
 import dev.hotpot.heap.Heap;
-import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.HandshakeException;
 import dev.hotpot.transport.TcpTransport;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,33 +29,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClusterBadInputTest {
-    private static final byte[] SECRET = "a cluster secret of enough bytes".getBytes(StandardCharsets.UTF_8);
-
     @TempDir
     Path root;
 
     @Test
     void peersWithAWrongSecretOrNoneAreRefusedAndChangeNothing() throws Exception {
-        Path secretFile = root.resolve("secret");
-        Files.write(secretFile, SECRET);
         int port = FreePorts.pair();
-        Properties settings = settings("n1", "n1@127.0.0.1:" + port);
-        settings.setProperty("hotpot.secretFile", secretFile.toString());
+        Properties settings = OneNodeCluster.settingsWithSecret(root, port);
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), root.resolve("d1"))) {
-            Heap heap = node.openHeap(config(root.resolve("d1")));
-            long account = heap.transaction(() -> {
-                long block = heap.allocate(8);
-                heap.putLong(block, 42);
-                heap.setRoot("account", block);
-                return block;
-            });
+            Heap heap = node.openHeap(OneNodeCluster.bank(root.resolve("d1")));
+            long account = OneNodeCluster.createAccount(heap, 42);
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
             try (TcpTransport wrong = new TcpTransport("n9", "another secret of enough bytes".getBytes(StandardCharsets.UTF_8));
                  TcpTransport none = new TcpTransport("n8", null)) {
                 assertThrows(HandshakeException.class, () -> wrong.connect("n1", address, (from, frame) -> { }));
                 assertThrows(HandshakeException.class, () -> none.connect("n1", address, (from, frame) -> { }));
             }
-            try (TcpTransport right = new TcpTransport("n7", SECRET)) {
+            try (TcpTransport right = new TcpTransport("n7", OneNodeCluster.SECRET)) {
                 Connection connection = right.connect("n1", address, (from, frame) -> { });
                 assertTrue(connection.isOpen(), "a peer with the secret gets in");
                 connection.close();
@@ -68,20 +56,12 @@ class ClusterBadInputTest {
 
     @Test
     void aCommitOfAStaleEpochIsRefusedAndChangesNothing() throws Exception {
-        Path secretFile = root.resolve("secret");
-        Files.write(secretFile, SECRET);
         int port = FreePorts.pair();
-        Properties settings = settings("n1", "n1@127.0.0.1:" + port);
-        settings.setProperty("hotpot.secretFile", secretFile.toString());
+        Properties settings = OneNodeCluster.settingsWithSecret(root, port);
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), root.resolve("d1"))) {
-            Heap heap = node.openHeap(config(root.resolve("d1")));
-            long account = heap.transaction(() -> {
-                long block = heap.allocate(8);
-                heap.putLong(block, 42);
-                heap.setRoot("account", block);
-                return block;
-            });
-            try (RawPeer peer = RawPeer.subscribe("n7", SECRET, "n1", port, "bank")) {
+            Heap heap = node.openHeap(OneNodeCluster.bank(root.resolve("d1")));
+            long account = OneNodeCluster.createAccount(heap, 42);
+            try (RawPeer peer = RawPeer.subscribe("n7", OneNodeCluster.SECRET, "n1", port, "bank")) {
                 long epoch = peer.epoch();
                 long readVersion = heap.transactionManager().clock();
 
@@ -102,16 +82,11 @@ class ClusterBadInputTest {
         int first = FreePorts.pair();
         int second = FreePorts.pair();
         int third = FreePorts.pair();
-        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + first)),
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(OneNodeCluster.settings("n1", "n1@127.0.0.1:" + first)),
                 root.resolve("d1"))) {
-            Heap heap = node.openHeap(config(root.resolve("d1")));
-            long account = heap.transaction(() -> {
-                long block = heap.allocate(8);
-                heap.putLong(block, 42);
-                heap.setRoot("account", block);
-                return block;
-            });
-            Properties other = settings("n2", "n1@127.0.0.1:" + first + ";n2@127.0.0.1:" + second + ";n3@127.0.0.1:" + third);
+            Heap heap = node.openHeap(OneNodeCluster.bank(root.resolve("d1")));
+            long account = OneNodeCluster.createAccount(heap, 42);
+            Properties other = OneNodeCluster.settings("n2", "n1@127.0.0.1:" + first + ";n2@127.0.0.1:" + second + ";n3@127.0.0.1:" + third);
             HotpotException refused = assertThrows(HotpotException.class,
                     () -> ClusterNode.start(ClusterSettings.from(other), root.resolve("d2")).close());
             assertTrue(messages(refused).contains("every node must be given the same hotpot.peers"), messages(refused));
@@ -132,30 +107,30 @@ class ClusterBadInputTest {
 
     @Test
     void settingsThatCannotWorkAreRefusedNamingTheSetting() {
-        Properties remote = settings("n1", "n1@10.1.2.3:7101;n2@10.1.2.4:7101;n3@10.1.2.5:7101");
+        Properties remote = OneNodeCluster.settings("n1", "n1@10.1.2.3:7101;n2@10.1.2.4:7101;n3@10.1.2.5:7101");
         ConfigurationException loopbackOnly = assertThrows(ConfigurationException.class, () -> ClusterSettings.from(remote));
         assertTrue(loopbackOnly.getMessage().contains("loopback") && loopbackOnly.getMessage().contains("secretFile"),
                 loopbackOnly.getMessage());
 
-        Properties stranger = settings("n5", "n1@127.0.0.1:7101");
+        Properties stranger = OneNodeCluster.settings("n5", "n1@127.0.0.1:7101");
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(stranger)).getMessage()
                 .contains("hotpot.address"));
 
-        Properties badId = settings("n 1", "n1@127.0.0.1:7101");
+        Properties badId = OneNodeCluster.settings("n 1", "n1@127.0.0.1:7101");
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(badId)).getMessage()
                 .contains("hotpot.node"));
 
-        Properties shortSecret = settings("n1", "n1@127.0.0.1:7101");
+        Properties shortSecret = OneNodeCluster.settings("n1", "n1@127.0.0.1:7101");
         shortSecret.setProperty("hotpot.secretFile", root.resolve("missing").toString());
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(shortSecret)).getMessage()
                 .contains("cannot be read"));
 
-        Properties noCertificates = settings("n1", "n1@127.0.0.1:7101");
+        Properties noCertificates = OneNodeCluster.settings("n1", "n1@127.0.0.1:7101");
         noCertificates.setProperty("hotpot.tlsDir", root.toString());
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(noCertificates)).getMessage()
                 .contains("hotpot.tlsDir=" + root + " has no readable key.pem"));
 
-        Properties timeout = settings("n1", "n1@127.0.0.1:7101");
+        Properties timeout = OneNodeCluster.settings("n1", "n1@127.0.0.1:7101");
         timeout.setProperty("hotpot.commitTimeout", "soon");
         assertTrue(assertThrows(ConfigurationException.class, () -> ClusterSettings.from(timeout)).getMessage()
                 .contains("hotpot.commitTimeout=soon"));
@@ -164,34 +139,23 @@ class ClusterBadInputTest {
     @Test
     void aFolderOfAnotherClusterOrOfASingleNodeHeapIsRefused() throws Exception {
         Path dir = root.resolve("d1");
-        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), dir)) {
-            Heap heap = node.openHeap(config(dir));
+        Properties first = OneNodeCluster.settings("n1", "n1@127.0.0.1:" + FreePorts.pair());
+        try (ClusterNode node = ClusterNode.start(ClusterSettings.from(first), dir)) {
+            Heap heap = node.openHeap(OneNodeCluster.bank(dir));
             heap.transaction(() -> heap.setRoot("mark", heap.allocate(8)));
         }
         String clusterId = Files.readString(dir.resolve(ClusterNode.CLUSTER_ID_FILE));
         // Another cluster: other peers (another coordinator group), the same folder.
         Files.move(dir.resolve("coordinator"), root.resolve("coordinator-of-the-first"));
         HotpotException other = assertThrows(HotpotException.class, () -> ClusterNode.start(
-                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), dir));
+                ClusterSettings.from(OneNodeCluster.settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), dir));
         assertTrue(other.getMessage().contains("holds data of cluster " + clusterId), other.getMessage());
         assertTrue(Files.exists(dir.resolve("bank")), "the folder was left as it was");
 
         Path single = root.resolve("single");
-        Heap.open(config(single)).close();
+        Heap.open(OneNodeCluster.bank(single)).close();
         HotpotException belongsToNone = assertThrows(HotpotException.class, () -> ClusterNode.start(
-                ClusterSettings.from(settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), single));
+                ClusterSettings.from(OneNodeCluster.settings("n1", "n1@127.0.0.1:" + FreePorts.pair())), single));
         assertTrue(belongsToNone.getMessage().contains("belongs to no cluster"), belongsToNone.getMessage());
-    }
-
-    private static Properties settings(String node, String peers) {
-        Properties settings = new Properties();
-        settings.setProperty("hotpot.node", node);
-        settings.setProperty("hotpot.peers", peers);
-        settings.setProperty("hotpot.startTimeout", "30s");
-        return settings;
-    }
-
-    private static HeapConfig config(Path dir) {
-        return HeapConfig.builder(dir, "bank").size(4L << 20).build();
     }
 }

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One Linux network namespace per node, joined by a bridge, so that a test can cut the links
@@ -50,8 +54,9 @@ final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
-    /** Creates the bridge and one namespace per node, all links up. */
+    /** Creates the bridge and one namespace per node, all links up; first removes those of runs whose JVM is gone. */
     static NetworkNamespaces create(int nodes) throws IOException {
+        removeLeftovers();
         NetworkNamespaces network = new NetworkNamespaces(nodes);
         try {
             network.build();
@@ -60,6 +65,23 @@ final class NetworkNamespaces implements AutoCloseable {
             throw e;
         }
         return network;
+    }
+
+    /** Deletes the namespaces and bridges of earlier runs whose JVM no longer runs (it was killed). */
+    private static void removeLeftovers() throws IOException {
+        Process list = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        String names = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher found = Pattern.compile("(?m)^hp(\\d+)-n\\d+").matcher(names);
+        Set<String> gone = new TreeSet<>();
+        while (found.find()) {
+            if (ProcessHandle.of(Long.parseLong(found.group(1))).isEmpty()) {
+                quietly("ip", "netns", "del", found.group());
+                gone.add(found.group(1));
+            }
+        }
+        for (String run : gone) {
+            quietly("ip", "link", "del", "hpbr" + run);
+        }
     }
 
     private void build() throws IOException {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -24,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RetryAcrossRestartTest {
-    private static final byte[] SECRET = "a cluster secret of enough bytes".getBytes(StandardCharsets.UTF_8);
     private static final long RETRIED = 0x7_0000_0001L;
 
     @TempDir
@@ -32,30 +30,19 @@ class RetryAcrossRestartTest {
 
     @Test
     void aRetryAfterACheckpointAndARestartAppliesOnce() throws Exception {
-        Path secretFile = root.resolve("secret");
-        Files.write(secretFile, SECRET);
         Path dir = root.resolve("d1");
         int port = FreePorts.pair();
-        Properties settings = new Properties();
-        settings.setProperty("hotpot.node", "n1");
-        settings.setProperty("hotpot.peers", "n1@127.0.0.1:" + port);
-        settings.setProperty("hotpot.secretFile", secretFile.toString());
-        settings.setProperty("hotpot.startTimeout", "30s");
-        HeapConfig config = HeapConfig.builder(dir, "bank").size(4L << 20).build();
+        Properties settings = OneNodeCluster.settingsWithSecret(root, port);
+        HeapConfig config = OneNodeCluster.bank(dir);
 
         long account;
         long readVersion;
         long firstSequence;
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), dir)) {
             Heap heap = node.openHeap(config);
-            account = heap.transaction(() -> {
-                long block = heap.allocate(8);
-                heap.putLong(block, 42);
-                heap.setRoot("account", block);
-                return block;
-            });
+            account = OneNodeCluster.createAccount(heap, 42);
             readVersion = heap.transactionManager().clock();
-            try (RawPeer peer = RawPeer.subscribe("n7", SECRET, "n1", port, "bank")) {
+            try (RawPeer peer = RawPeer.subscribe("n7", OneNodeCluster.SECRET, "n1", port, "bank")) {
                 Messages.Committed first = peer.commit(peer.epoch(), RETRIED, readVersion, account, 43);
                 assertEquals(Messages.CommitStatus.OK, first.status());
                 firstSequence = first.sequence();
@@ -66,7 +53,7 @@ class RetryAcrossRestartTest {
 
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), dir)) {
             Heap heap = node.openHeap(config);
-            try (RawPeer peer = RawPeer.subscribe("n7", SECRET, "n1", port, "bank")) {
+            try (RawPeer peer = RawPeer.subscribe("n7", OneNodeCluster.SECRET, "n1", port, "bank")) {
                 Messages.Committed retried = peer.commit(peer.epoch(), RETRIED, readVersion, account, 43);
                 assertEquals(Messages.CommitStatus.OK, retried.status(), "the retry is answered, not re-run");
                 assertEquals(firstSequence, retried.sequence(), "with the first attempt's sequence");
