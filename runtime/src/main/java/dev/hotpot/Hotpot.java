@@ -3,6 +3,7 @@ package dev.hotpot;
 import dev.hotpot.collections.BuiltIns;
 import dev.hotpot.collections.PersistentMap;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.metrics.MetricsEndpoint;
 import dev.hotpot.object.ObjectRuntime;
 import dev.hotpot.object.ObjectSpace;
 import dev.hotpot.object.PersistentObject;
@@ -124,6 +125,12 @@ public final class Hotpot {
     /** A local heap, or, when the settings ask for a cluster, this node's copy of the cluster heap. */
     private static Heap openDefault(java.util.Properties settings) {
         dev.hotpot.heap.HeapConfig config = HotpotSettings.heapConfig(settings);
+        String http = settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.HTTP);
+        if (http != null) {
+            String setting = HotpotSettings.PREFIX + HotpotSettings.HTTP;
+            config = config.withMeterRegistry(MetricsEndpoint.start(MetricsEndpoint.parseAddress(http, setting), setting)
+                    .registry());
+        }
         if (settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.PEERS) == null) {
             return Heap.open(config);
         }

@@ -47,11 +47,13 @@ public final class HotpotSettings {
     public static final String BACKUP_TIMEOUT = "backupTimeout";
     /** How long a starting cluster node waits for a majority of peers and a primary (default 60s). */
     public static final String START_TIMEOUT = "startTimeout";
+    /** host:port (or a port, on loopback) where this process serves its metrics over HTTP. */
+    public static final String HTTP = "http";
     /** A class that observes the steps of the replication protocol (tests halt the JVM at one). */
     public static final String PROTOCOL_STEPS = "protocolSteps";
     public static final java.util.List<String> NAMES = java.util.List.of(DIR, HEAP, SIZE, DURABILITY, MAX_ATTEMPTS, STORAGE,
             CHECKPOINT_LOG, NODE, PEERS, ADDRESS, REPLICAS, SECRET_FILE, TLS_DIR, COMMIT_TIMEOUT, LEASE,
-            BACKUP_TIMEOUT, START_TIMEOUT, PROTOCOL_STEPS);
+            BACKUP_TIMEOUT, START_TIMEOUT, HTTP, PROTOCOL_STEPS);
 
     public static final String DEFAULT_DIR = "hotpot-data";
     public static final String DEFAULT_HEAP = "default";

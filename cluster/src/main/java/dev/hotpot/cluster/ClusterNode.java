@@ -191,6 +191,10 @@ public final class ClusterNode implements AutoCloseable {
         Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    TcpTransport transport() {
+        return transport;
+    }
+
     // ---- inbound frames -----------------------------------------------------------------------
 
     private void inbound(Connection from, Frame frame) {

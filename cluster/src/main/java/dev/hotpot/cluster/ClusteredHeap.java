@@ -11,6 +11,7 @@ import dev.hotpot.log.RedoLog;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.Frame;
 import dev.hotpot.transport.InboundHandler;
+import dev.hotpot.transport.TcpTransport;
 import dev.hotpot.tx.TransactionManager;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ final class ClusteredHeap {
     private LogIndex index;
     private final RecentCommits recent = new RecentCommits();
     private final RecentCommitsKeeper keeper;
+    private final ClusterMetrics metrics;
     /** Builds records shipped from the primary for the local log; used by one thread at a time (see {@link #appendShipped}). */
     private final dev.hotpot.log.RecordBuffer shipped = new dev.hotpot.log.RecordBuffer();
     /** Records appended to the local log but not yet applied; the follower thread's, or the promoting thread's after it stopped. */
@@ -65,6 +67,8 @@ final class ClusteredHeap {
     private long retainedFrom;
     private volatile Primary primary;
     private volatile Follower follower;
+    /** The primary this node last followed, while it follows one: taking over from it is a failover. */
+    private volatile String followed;
     private volatile long epoch;
     private volatile long durableSequence;
     /** Whether the application has the heap: from then on its copy cannot be replaced in place. */
@@ -76,6 +80,8 @@ final class ClusteredHeap {
                 node.settings().steps());
         this.config = config.withCheckpointListener(keeper);
         this.replicas = replicas;
+        this.metrics = new ClusterMetrics(config.meterRegistry(), config.name(), node.nodeId(), node.transport(),
+                TcpTransport::refusedConnections);
     }
 
     /**
@@ -150,6 +156,7 @@ final class ClusteredHeap {
 
     /** Subscribes to the primary of {@code assignment}; false if it could not be reached. */
     private boolean follow(HeapAssignment assignment) {
+        followed = assignment.primary();
         long lastSequence = -1;
         if (heap == null && Files.exists(config.heapDirectory()) && !Files.exists(replacingMark())) {
             openLocal();
@@ -199,7 +206,7 @@ final class ClusteredHeap {
                 rekeyPending(subscribed.position());
             }
         }
-        epoch = assignment.epoch();
+        setEpoch(assignment.epoch());
         // The stream is fenced at the primary's own epoch when it answered: it may lag the coordinator's by a moment.
         Follower started = new Follower(this, assignment.primary(), connection, frames, primaryEpoch);
         heap.transactionManager().setRoute(new RemoteCommits(this));
@@ -249,6 +256,7 @@ final class ClusteredHeap {
                                 + pages.firstPage() + ", " + count + " pages, expected page " + (1 + received));
                     }
                     MemorySegment.copy(pages.pages(), 0, image, pages.firstPage() * Pages.SIZE, pages.pages().byteSize());
+                    metrics.catchUpReceived(pages.pages().byteSize());
                     received += count;
                     settings().steps().reached(ProtocolSteps.Step.CATCHING_UP);
                 }
@@ -289,6 +297,7 @@ final class ClusteredHeap {
         durableSequence = tail[1];
         lastAppended = tail[1];
         pending.clear();
+        metrics.resetApplyLag();
         retainedFrom = tail[0];
         heap.redoLog().retainFrom(retainedFrom);
     }
@@ -299,8 +308,13 @@ final class ClusteredHeap {
 
     // ---- role changes -------------------------------------------------------------------------
 
+    private void setEpoch(long value) {
+        epoch = value;
+        metrics.epoch(value);
+    }
+
     private void becomePrimary(HeapAssignment assignment) {
-        epoch = assignment.epoch();
+        setEpoch(assignment.epoch());
         Primary started = new Primary(this, assignment);
         primary = started;
         started.start();
@@ -318,7 +332,7 @@ final class ClusteredHeap {
                 lostPrimaryRole(assignment);
             }
             current.update(assignment);
-            epoch = current.epoch();
+            setEpoch(current.epoch());
             return;
         }
         Follower following = follower;
@@ -327,6 +341,10 @@ final class ClusteredHeap {
                 following.stop();
                 follower = null;
             }
+            if (followed != null) {
+                metrics.failover();
+                followed = null;
+            }
             adoptLongerLogs();
             heap.redoLog().forceAll();
             applyPending();
@@ -334,14 +352,14 @@ final class ClusteredHeap {
             return;
         }
         if (following != null && following.primary().equals(assignment.primary()) && following.connection().isOpen()) {
-            epoch = Math.max(epoch, assignment.epoch());
+            setEpoch(Math.max(epoch, assignment.epoch()));
             return;
         }
         if (following != null) {
             following.stop();
             follower = null;
         }
-        epoch = Math.max(epoch, assignment.epoch());
+        setEpoch(Math.max(epoch, assignment.epoch()));
         if (assignment.primary() != null) {
             follow(assignment);
         }
@@ -370,6 +388,7 @@ final class ClusteredHeap {
                     }
                     for (Messages.Entry entry : records.entries()) {
                         appendShipped(entry);
+                        metrics.catchUpReceived(entry.body().byteSize());
                     }
                     LOG.log(System.Logger.Level.INFO, "heap " + name() + ": adopted " + records.entries().size()
                             + " records of the old primary from " + member + ", up to sequence "
@@ -517,6 +536,10 @@ final class ClusteredHeap {
         return index;
     }
 
+    ClusterMetrics metrics() {
+        return metrics;
+    }
+
     RecentCommits recent() {
         return recent;
     }
@@ -558,6 +581,7 @@ final class ClusteredHeap {
         long end = heap.redoLog().append(shipped, () -> sequence);
         index.add(sequence, end);
         recent.logged(entry.txId(), sequence);
+        metrics.appended();
         lastAppended = sequence;
         retainTail(end);
         pending.addLast(entry);
@@ -578,6 +602,7 @@ final class ClusteredHeap {
 
     void applied(long sequence) {
         applied.advanceTo(sequence);
+        metrics.applied();
     }
 
     boolean awaitApplied(long sequence, long deadline) {

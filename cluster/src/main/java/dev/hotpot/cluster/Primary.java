@@ -162,6 +162,7 @@ final class Primary implements ReplicationWait {
             return;
         }
         s.acknowledge(ack.durable());
+        heap.metrics().acknowledged(s.node(), log.writtenPosition() - s.acked());
         heap.settings().steps().reached(ProtocolSteps.Step.BACKUP_ACKNOWLEDGED);
         recomputeAcknowledged();
         kickShipper();
@@ -340,6 +341,7 @@ final class Primary implements ReplicationWait {
                 return;
             }
             s.sent(result.endLsn(), last, commitPoint);
+            heap.metrics().shipped(s.node(), entries.size(), log.writtenPosition() - s.acked());
             if (result.endLsn() == from && from < written) {
                 throw new HotpotException("primary log unreadable at lsn=" + from + " below its end " + written
                         + " (" + result.tornInfo() + ")");
@@ -368,8 +370,10 @@ final class Primary implements ReplicationWait {
     public void awaitReplicated(long lsn) {
         // The local force is done: the commit point may have moved.
         shipAll();
-        long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
-        if (acknowledgedPosition() < lsn && !acknowledged.await(lsn, deadline)) {
+        long start = System.nanoTime();
+        long deadline = start + heap.settings().commitTimeout().toNanos();
+        boolean waits = acknowledgedPosition() < lsn;
+        if (waits && !acknowledged.await(lsn, deadline)) {
             throw new CommitOutcomeUnknownException("commit outcome unknown: heap=" + heap.name() + " lsn=" + lsn
                     + " epoch=" + epoch + " in-sync backups " + inSync + " did not acknowledge it within commitTimeout="
                     + heap.settings().commitTimeout() + ", and they could not be removed through the coordinator (is this"
@@ -378,6 +382,9 @@ final class Primary implements ReplicationWait {
         if (stopped) {
             throw new CommitOutcomeUnknownException("commit outcome unknown: heap=" + heap.name() + " lsn=" + lsn
                     + " this node stopped being primary before the backups acknowledged it");
+        }
+        if (waits) {
+            heap.metrics().replicationWaited(System.nanoTime() - start);
         }
         shipAll();
     }
@@ -429,6 +436,7 @@ final class Primary implements ReplicationWait {
                     }
                     connection.send(Frame.oneWay(Messages.IMAGE, epoch,
                             Messages.Image.encode(first, buffer.asSlice(0, (long) count * Pages.SIZE))));
+                    heap.metrics().catchUpSent((long) count * Pages.SIZE);
                 }
             }
             register(new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));

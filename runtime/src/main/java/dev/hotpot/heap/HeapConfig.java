@@ -83,6 +83,12 @@ public record HeapConfig(
                 maxAttempts, meterRegistry, checkpointListener, storage);
     }
 
+    /** This configuration with another meter registry. */
+    public HeapConfig withMeterRegistry(MeterRegistry registry) {
+        return new HeapConfig(directory, name, sizeBytes, durability, asyncFlushInterval, logSegmentBytes, checkpointLogBytes,
+                maxAttempts, registry, checkpointListener, storage);
+    }
+
     /** This configuration with another checkpoint listener. */
     public HeapConfig withCheckpointListener(CheckpointListener listener) {
         return new HeapConfig(directory, name, sizeBytes, durability, asyncFlushInterval, logSegmentBytes, checkpointLogBytes,
