@@ -27,12 +27,12 @@ class BankSampleIT {
 
     private String run() throws Exception {
         try (ChildJvm bank = AgentJvm.start("dir=" + dir + ",heap=bank,size=16m", samples(), "dev.hotpot.samples.bank.BankDemo",
-                "256", "4", "400")) {
+                "--nodes", "1", "--accounts", "256", "--threads", "4", "--transfers", "400")) {
             return bank.awaitSuccess(Duration.ofSeconds(120));
         }
     }
 
-    private static String samples() {
+    static String samples() {
         return AgentJvm.classPathEntries(path -> path.contains("hotpot-samples") || path.endsWith("samples/target/classes"))
                 .stream().findFirst().orElseThrow(() -> new IllegalStateException("the samples are not on the test class path"));
     }

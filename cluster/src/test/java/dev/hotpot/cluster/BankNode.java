@@ -30,17 +30,26 @@ import java.util.concurrent.locks.LockSupport;
  * {@code STOPPED}); once every node stopped, {@code collect} makes each run the barrier, write
  * {@code state-<node>.txt} (page hash, balances, journals) and print {@code STATE}.
  *
- * <p>Args: controlDir witnessFile accounts threads. Cluster settings come as {@code -Dhotpot.*}.
+ * <p>Args: controlDir witnessFile accounts threads journalCapacity. Cluster settings come as
+ * {@code -Dhotpot.*}.
  */
 public final class BankNode {
     static final long INITIAL = 1_000;
     /** One account per page: two transfers conflict only when they share an account. */
     static final long STRIDE = 4096;
-    private static final int JOURNAL_CAPACITY = 50_000;
+    /** Printed when a journal is full: from then on that thread puts no load on the cluster. */
+    static final String JOURNAL_FULL = "JOURNAL FULL";
+    /** Entries per journal unless the arguments give more: enough for tests of a few dozen faults. */
+    static final int JOURNAL_CAPACITY = 50_000;
 
     /** The arguments after the control folder and witness file. */
     static List<String> arguments(int accounts, int threads) {
-        return List.of(Integer.toString(accounts), Integer.toString(threads));
+        return arguments(accounts, threads, JOURNAL_CAPACITY);
+    }
+
+    /** As {@link #arguments(int, int)}, with {@code journalCapacity} entries per journal (32 bytes each). */
+    static List<String> arguments(int accounts, int threads, int journalCapacity) {
+        return List.of(Integer.toString(accounts), Integer.toString(threads), Integer.toString(journalCapacity));
     }
 
     public static void main(String[] args) {
@@ -52,6 +61,7 @@ public final class BankNode {
         Path witness = Path.of(args[1]);
         int accounts = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
+        int capacity = Integer.parseInt(args[4]);
         String node = System.getProperty("hotpot.node");
         Heap heap = Hotpot.heap();
         long accountsBlock = accountsBlock(heap, accounts);
@@ -59,9 +69,9 @@ public final class BankNode {
         List<Thread> workers = new ArrayList<>();
         try (PrintStream out = new PrintStream(new FileOutputStream(witness.toFile(), true), true)) {
             for (int t = 0; t < threads; t++) {
-                long journal = journal(heap, node, t);
+                long journal = journal(heap, node, t, capacity);
                 workers.add(Thread.ofPlatform().name("transfers-" + t).start(() -> transfers(heap, control, out,
-                        accountsBlock, accounts, journal)));
+                        accountsBlock, accounts, journal, capacity)));
             }
             workers.add(Thread.ofPlatform().name("audit").start(() -> audit(heap, control, accountsBlock, accounts)));
             for (Thread worker : workers) {
@@ -85,19 +95,20 @@ public final class BankNode {
         });
     }
 
-    private static long journal(Heap heap, String node, int thread) {
+    private static long journal(Heap heap, String node, int thread, int capacity) {
         String name = "journal-" + node + "-" + thread;
         return NodeMain.setUp(heap, () -> {
             long block = heap.root(name);
             if (block == 0) {
-                block = heap.allocate(8L + 32L * JOURNAL_CAPACITY);
+                block = heap.allocate(8L + 32L * capacity);
                 heap.setRoot(name, block);
             }
             return block;
         });
     }
 
-    private static void transfers(Heap heap, Path control, PrintStream witness, long accounts, int count, long journal) {
+    private static void transfers(Heap heap, Path control, PrintStream witness, long accounts, int count, long journal,
+                                  int capacity) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!Files.exists(control.resolve("stop"))) {
             int from = random.nextInt(count);
@@ -112,7 +123,7 @@ public final class BankNode {
             try {
                 heap.transaction(() -> {
                     long n = heap.getLong(journal);
-                    if (n >= JOURNAL_CAPACITY) {
+                    if (n >= capacity) {
                         throw new IllegalStateException("journal full");
                     }
                     heap.putLong(accounts + STRIDE * a, heap.getLong(accounts + STRIDE * a) - amount);
@@ -132,6 +143,7 @@ public final class BankNode {
                 witness.println("unavailable " + line);
                 printFailure(start, e);
             } catch (IllegalStateException e) {
+                System.out.println(JOURNAL_FULL + ": this thread makes no more transfers");
                 return;
             }
         }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,9 +56,12 @@ class ClusterBankTest {
                 + seed + ")");
         Optional<String> noNamespaces = NetworkNamespaces.unavailableReason();
         noNamespaces.ifPresent(reason -> System.out.println("every fault is a kill, no link is cut: " + reason));
+        // Journals and heap large enough that every fault meets transfers under way.
+        int journal = Math.max(BankNode.JOURNAL_CAPACITY, 1_200 * faults);
+        List<String> options = List.of("-Dhotpot.size=" + Math.max(16, 6L * 32 * journal / (1 << 20) * 2) + "m");
         try (NetworkNamespaces network = noNamespaces.isEmpty() ? NetworkNamespaces.create(3) : null;
-             LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), List.of(),
-                     network)) {
+             LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2, journal),
+                     options, network)) {
             for (String id : cluster.ids()) {
                 cluster.start(id);
             }
@@ -72,6 +76,7 @@ class ClusterBankTest {
             Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(90)));
             BankCheck.Summary summary = BankCheck.check(states, cluster.witnesses(), ACCOUNTS);
             System.out.println("cluster nemesis test: " + faults + " faults (" + nemesis.summary() + "): " + summary);
+            assertFalse(cluster.anyPrinted(BankNode.JOURNAL_FULL), "a journal filled up, and later faults met less load");
         }
     }
 }

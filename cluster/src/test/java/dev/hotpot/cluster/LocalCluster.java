@@ -212,9 +212,29 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Whether any JVM of any node, running or ended, printed {@code text}. */
+    boolean anyPrinted(String text) throws IOException {
+        for (ChildJvm jvm : running.values()) {
+            if (jvm.transcript().contains(text)) {
+                return true;
+            }
+        }
+        for (String id : ids) {
+            Path kept = logs().resolve(id + ".txt");
+            if (Files.exists(kept) && Files.readString(kept).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Path logs() {
+        return Path.of(System.getProperty("hotpot.cluster.logs", "target/cluster-logs")).resolve(root.getFileName());
+    }
+
     /** Appends the output of a node's JVM to {@code target/cluster-logs/<root>/<id>.txt}, for a failure's post-mortem. */
     private void keepTranscript(String id, ChildJvm jvm) throws IOException {
-        Path logs = Path.of(System.getProperty("hotpot.cluster.logs", "target/cluster-logs")).resolve(root.getFileName());
+        Path logs = logs();
         Files.createDirectories(logs);
         Files.writeString(logs.resolve(id + ".txt"), jvm.transcript(), java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);

@@ -31,6 +31,25 @@ public final class FreePorts {
         throw new IOException("no two free consecutive ports on 127.0.0.1 between " + LOW + " and " + HIGH);
     }
 
+    /**
+     * A port {@code p} such that, for each of {@code count} nodes {@code i}, {@code p + stride * i}
+     * and the port after it are free now.
+     */
+    public static int pairs(int count, int stride) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOW, HIGH - 1 - stride * count);
+            boolean all = true;
+            for (int i = 0; i < count && all; i++) {
+                all = free(port + stride * i) && free(port + stride * i + 1);
+            }
+            if (all) {
+                return port;
+            }
+        }
+        throw new IOException("no " + count + " free port pairs " + stride + " apart on 127.0.0.1 between " + LOW
+                + " and " + HIGH);
+    }
+
     private static boolean free(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
