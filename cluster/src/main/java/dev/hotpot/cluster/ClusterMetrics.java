@@ -62,7 +62,7 @@ final class ClusterMetrics {
                 .baseUnit("bytes").register(registry);
         Gauge.builder("hotpot.cluster.epoch", epoch, AtomicLong::get).tags(tags)
                 .description("the heap's epoch as this node knows it").register(registry);
-        Gauge.builder("hotpot.cluster.apply.lag", this, m -> m.appended.get() - m.applied.get()).tags(tags)
+        Gauge.builder("hotpot.cluster.apply.lag", this, ClusterMetrics::applyLag).tags(tags)
                 .description("records in this node's log not yet applied to its copy").register(registry);
         Gauge.builder("hotpot.cluster.refused.connections", transport, refused).tag("node", node)
                 .description("connections refused at the handshake").register(registry);
@@ -86,6 +86,11 @@ final class ClusterMetrics {
 
     void applied() {
         applied.incrementAndGet();
+    }
+
+    /** Records in this node's log not yet applied to its copy. */
+    long applyLag() {
+        return appended.get() - applied.get();
     }
 
     /** Forgets the records counted as appended and not applied: the node's copy was replaced or reopened. */

@@ -211,6 +211,11 @@ public final class ClusterNode implements AutoCloseable {
             primary.onSubscribe(from, frame, subscribe);
             return;
         }
+        if (frame.type() == Messages.STATUS) {
+            from.reply(frame, Messages.STATUS, frame.epoch(),
+                    NodeStatus.of(nodeId(), state, heaps).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (frame.type() == Messages.FETCH) {
             Messages.Fetch fetch = Messages.Fetch.decode(frame.payload());
             ClusteredHeap heap = heaps.get(fetch.heap());

@@ -536,6 +536,16 @@ final class ClusteredHeap {
         return index;
     }
 
+    /** Whether this node follows a primary's stream now. */
+    boolean isFollowing() {
+        return follower != null;
+    }
+
+    /** The sequence of the last record applied to this node's copy. */
+    long appliedSequence() {
+        return applied.get();
+    }
+
     ClusterMetrics metrics() {
         return metrics;
     }

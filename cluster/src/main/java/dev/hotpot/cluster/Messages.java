@@ -24,6 +24,7 @@ import java.util.List;
  *                                        record appended before it, once that is committed
  *  FETCH      new primary -> member, request  heap, afterSequence; the reply is a RECORDS payload of
  *                                        the member's records after it (previous sequence -1: none)
+ *  STATUS     tool -> any node, request  (empty); the reply is the node's {@link NodeStatus} report, UTF-8
  * </pre>
  *
  * <p>Threading: stateless.
@@ -36,6 +37,7 @@ final class Messages {
     static final int IMAGE = 5;
     static final int SYNC = 6;
     static final int FETCH = 7;
+    static final int STATUS = 8;
 
     /** Bounds on decoded counts: a frame is at most this big anyway. */
     private static final int MAX_COUNT = 1 << 24;

@@ -124,6 +124,15 @@ final class Primary implements ReplicationWait {
         return epoch;
     }
 
+    /** The nodes this primary streams its log to, as they are now. */
+    List<Subscriber> subscribers() {
+        return List.copyOf(subscribers.values());
+    }
+
+    boolean isInSync(String node) {
+        return inSync.contains(node);
+    }
+
     /**
      * Whether {@code frame} was sent for an epoch before this node became primary: its sender
      * follows an earlier primary's reign, and the frame must be refused.

@@ -71,16 +71,18 @@ final class Handshake {
     /**
      * Runs the connector's side on a freshly connected channel.
      *
+     * @param expectedPeerId the node the listener must be, or null to take whichever node it proves to be
+     * @return the node id the listener proved
      * @throws HandshakeException if the listener is not {@code expectedPeerId}, does not prove the
      *                            secret, breaks the protocol or the deadline
      */
-    void asConnector(SocketChannel channel, InputStream in, String expectedPeerId) {
+    String asConnector(SocketChannel channel, InputStream in, String expectedPeerId) {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] nonce = nonce();
         try {
             TcpConnection.writeFully(channel, hello(nonce, selfIdBytes));
             Hello peer = readHello(channel, in, deadline);
-            if (!peer.id().equals(expectedPeerId)) {
+            if (expectedPeerId != null && !peer.id().equals(expectedPeerId)) {
                 throw new HandshakeException("connected to node=" + peer.id() + " but expected peer=" + expectedPeerId
                         + "; check the address of " + expectedPeerId + " in the cluster configuration");
             }
@@ -88,6 +90,7 @@ final class Handshake {
                     selfIdBytes, peer.idBytes())));
             byte[] proof = readFully(channel, in, PROOF_LENGTH, deadline);
             verify(proof, proof(LISTENER_LABEL, peer.nonce(), nonce, peer.idBytes(), selfIdBytes), peer.id());
+            return peer.id();
         } catch (IOException e) {
             throw failed(e);
         }

@@ -80,14 +80,28 @@ public final class TcpTransport implements Transport {
     @Override
     public Connection connect(String peerId, InetSocketAddress address, InboundHandler handler) throws IOException {
         Objects.requireNonNull(peerId, "peerId");
+        return connectTo(peerId, address, handler);
+    }
+
+    /**
+     * Connects to whichever node listens at {@code address}, once it proved the secret: for tools
+     * that know an address, not a node id. {@link Connection#peerId()} then says which node it is.
+     */
+    public Connection connectToAny(InetSocketAddress address, InboundHandler handler) throws IOException {
+        return connectTo(null, address, handler);
+    }
+
+    private Connection connectTo(String expectedPeerId, InetSocketAddress address, InboundHandler handler)
+            throws IOException {
         Objects.requireNonNull(handler, "handler");
         SocketChannel channel = SocketChannel.open();
         try {
             channel.socket().connect(address, (int) handshake.timeout().toMillis());
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             InputStream in = input(channel);
+            String peerId;
             try {
-                handshake.asConnector(channel, in, peerId);
+                peerId = handshake.asConnector(channel, in, expectedPeerId);
             } catch (HandshakeException e) {
                 throw refuse(address, e);
             }

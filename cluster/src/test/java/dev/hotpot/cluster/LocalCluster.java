@@ -75,6 +75,11 @@ final class LocalCluster implements AutoCloseable {
         return text.toString();
     }
 
+    /** host:port of node {@code id}'s data port. */
+    String address(String id) {
+        return host(id) + ":" + ports.get(id);
+    }
+
     private String host(String id) {
         return network == null ? "127.0.0.1" : network.address(number(id));
     }
