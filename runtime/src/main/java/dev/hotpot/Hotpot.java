@@ -126,10 +126,11 @@ public final class Hotpot {
     private static Heap openDefault(java.util.Properties settings) {
         dev.hotpot.heap.HeapConfig config = HotpotSettings.heapConfig(settings);
         String http = settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.HTTP);
+        MetricsEndpoint endpoint = null;
         if (http != null) {
             String setting = HotpotSettings.PREFIX + HotpotSettings.HTTP;
-            config = config.withMeterRegistry(MetricsEndpoint.start(MetricsEndpoint.parseAddress(http, setting), setting)
-                    .registry());
+            endpoint = MetricsEndpoint.start(MetricsEndpoint.parseAddress(http, setting), setting);
+            config = config.withMeterRegistry(endpoint.registry());
         }
         if (settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.PEERS) == null) {
             return Heap.open(config);
@@ -137,7 +138,11 @@ public final class Hotpot {
         for (dev.hotpot.heap.HeapProvider provider : java.util.ServiceLoader.load(dev.hotpot.heap.HeapProvider.class,
                 Hotpot.class.getClassLoader())) {
             if (provider.accepts(settings)) {
-                return provider.open(config, settings);
+                Heap heap = provider.open(config, settings);
+                if (endpoint != null) {
+                    provider.serveOn(endpoint);
+                }
+                return heap;
             }
         }
         throw new ConfigurationException("hotpot.peers is set, but the cluster module is not on the class path;"

@@ -3,6 +3,7 @@ package dev.hotpot.cluster;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.heap.HeapProvider;
+import dev.hotpot.metrics.MetricsEndpoint;
 
 import java.util.Properties;
 
@@ -19,9 +20,12 @@ public final class ClusterHeapProvider implements HeapProvider {
         return ClusterSettings.requested(settings);
     }
 
+    /** The node {@link #open} started. */
+    private ClusterNode node;
+
     @Override
     public Heap open(HeapConfig config, Properties settings) {
-        ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), config.directory());
+        node = ClusterNode.start(ClusterSettings.from(settings), config.directory());
         try {
             Heap heap = node.openHeap(config);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hotpot-cluster-close").unstarted(node::close));
@@ -30,5 +34,11 @@ public final class ClusterHeapProvider implements HeapProvider {
             node.close();
             throw e;
         }
+    }
+
+    /** Serves the cluster's status page ({@code /}) and its data ({@code /status.json}). */
+    @Override
+    public void serveOn(MetricsEndpoint endpoint) {
+        new StatusPage(node).serveOn(endpoint);
     }
 }

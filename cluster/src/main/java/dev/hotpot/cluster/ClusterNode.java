@@ -195,6 +195,16 @@ public final class ClusterNode implements AutoCloseable {
         return transport;
     }
 
+    /** The coordinator's state as this node last read it. */
+    ClusterState state() {
+        return state;
+    }
+
+    /** The heaps this node has open, by name. */
+    Map<String, ClusteredHeap> heaps() {
+        return heaps;
+    }
+
     // ---- inbound frames -----------------------------------------------------------------------
 
     private void inbound(Connection from, Frame frame) {

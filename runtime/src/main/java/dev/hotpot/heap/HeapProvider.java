@@ -15,4 +15,8 @@ public interface HeapProvider {
 
     /** Opens the heap that {@code config} names, as {@code settings} ask. */
     Heap open(HeapConfig config, Properties settings);
+
+    /** Adds this provider's pages to the process's HTTP endpoint, after {@link #open}. */
+    default void serveOn(dev.hotpot.metrics.MetricsEndpoint endpoint) {
+    }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * hotpot.tx.commit          counter  transactions that committed (including read-only ones)
  * hotpot.tx.abort           counter  transactions rolled back by an exception from the body
  * hotpot.tx.retry           counter  conflict aborts that re-ran the body
- * hotpot.tx.commit.latency  timer    commit step (validate, log, wait for durability, unlock) of writers
+ * hotpot.tx.commit.latency  timer    commit step (validate, log, wait for durability, unlock) of writers;
+ *                                     with p50 and p99 over about the last 10 s
  * hotpot.log.force          timer    forces of the redo log (one per group of commits)
  * hotpot.log.bytes          counter  bytes appended to the redo log
  * hotpot.checkpoint         timer    background checkpoints
@@ -39,7 +41,10 @@ public final class HotpotMetrics {
                 .description("transactions rolled back by an exception").register(registry);
         retries = Counter.builder("hotpot.tx.retry").tag("heap", heap)
                 .description("conflict aborts that re-ran the transaction").register(registry);
+        // Quantiles over about the last 10 s: the status page charts the p99 from them.
         commitLatency = Timer.builder("hotpot.tx.commit.latency").tag("heap", heap)
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofSeconds(10))
+                .distributionStatisticBufferLength(2)
                 .description("commit of a writing transaction, including the wait for durability").register(registry);
         logForce = Timer.builder("hotpot.log.force").tag("heap", heap)
                 .description("redo log forces").register(registry);

@@ -11,10 +11,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Serves a Prometheus registry over HTTP: {@code GET /metrics} answers with every meter in the
- * Prometheus text format. Uses the JDK's HTTP server: one small listener, no framework.
+ * Prometheus text format; other modules add pages ({@link #serve}), such as the cluster's status
+ * page. Uses the JDK's HTTP server: one small listener, no framework.
  *
  * <p>Invariants: binds the address it is given, loopback when the setting names only a port; its
  * threads are daemons, so it never keeps the JVM alive.
@@ -94,14 +96,34 @@ public final class MetricsEndpoint implements AutoCloseable {
         return server.getAddress();
     }
 
+    /**
+     * Serves {@code GET path} (exactly that path) with what {@code body} returns at each request,
+     * as {@code contentType}.
+     */
+    public void serve(String path, String contentType, Supplier<byte[]> body) {
+        server.createContext(path, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                try (exchange) {
+                    exchange.sendResponseHeaders(404, -1);
+                }
+                return;
+            }
+            answer(exchange, contentType, body.get());
+        });
+    }
+
     private void serveMetrics(HttpExchange exchange) throws IOException {
+        answer(exchange, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void answer(HttpExchange exchange, String contentType, byte[] body) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
