@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -220,9 +221,24 @@ final class Primary implements ReplicationWait {
         subscribers.values().removeIf(s -> s.connection() == connection);
     }
 
-    /** Commits a request that a thread of this node sent while another node was primary, exactly once. */
+    /**
+     * Commits a request that a thread of this node sent while another node was primary, exactly
+     * once. It runs on the pool of foreign commits, as a request from another node would: the
+     * calling thread still has its own transaction open.
+     */
     long commitLocally(Messages.Commit commit) {
-        return commitOnce(commit);
+        try {
+            return foreignCommits.submit(() -> commitOnce(commit)).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new HotpotException("commit of txId=" + Long.toHexString(commit.txId()) + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommitOutcomeUnknownException("commit outcome unknown: txId=" + Long.toHexString(commit.txId())
+                    + " on heap " + heap.name() + ": interrupted while this node, just promoted, committed it", e);
+        }
     }
 
     /**

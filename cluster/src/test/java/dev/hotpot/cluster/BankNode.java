@@ -30,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code STOPPED}); once every node stopped, {@code collect} makes each run the barrier, write
  * {@code state-<node>.txt} (page hash, balances, journals) and print {@code STATE}.
  *
- * <p>Args: controlDir witnessFile accounts threads journalCapacity. Cluster settings come as
- * {@code -Dhotpot.*}.
+ * <p>Args: controlDir witnessFile accounts threads journalCapacity pauseMillis. Cluster settings
+ * come as {@code -Dhotpot.*}.
  */
 public final class BankNode {
     static final long INITIAL = 1_000;
@@ -44,12 +44,17 @@ public final class BankNode {
 
     /** The arguments after the control folder and witness file. */
     static List<String> arguments(int accounts, int threads) {
-        return arguments(accounts, threads, JOURNAL_CAPACITY);
+        return arguments(accounts, threads, JOURNAL_CAPACITY, 0);
     }
 
-    /** As {@link #arguments(int, int)}, with {@code journalCapacity} entries per journal (32 bytes each). */
-    static List<String> arguments(int accounts, int threads, int journalCapacity) {
-        return List.of(Integer.toString(accounts), Integer.toString(threads), Integer.toString(journalCapacity));
+    /**
+     * As {@link #arguments(int, int)}, with {@code journalCapacity} entries per journal (32 bytes
+     * each) and a pause of {@code pauseMillis} after each transfer, which bounds how fast a
+     * journal fills.
+     */
+    static List<String> arguments(int accounts, int threads, int journalCapacity, int pauseMillis) {
+        return List.of(Integer.toString(accounts), Integer.toString(threads), Integer.toString(journalCapacity),
+                Integer.toString(pauseMillis));
     }
 
     public static void main(String[] args) {
@@ -62,6 +67,7 @@ public final class BankNode {
         int accounts = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
         int capacity = Integer.parseInt(args[4]);
+        int pauseMillis = Integer.parseInt(args[5]);
         String node = System.getProperty("hotpot.node");
         Heap heap = Hotpot.heap();
         long accountsBlock = accountsBlock(heap, accounts);
@@ -71,7 +77,7 @@ public final class BankNode {
             for (int t = 0; t < threads; t++) {
                 long journal = journal(heap, node, t, capacity);
                 workers.add(Thread.ofPlatform().name("transfers-" + t).start(() -> transfers(heap, control, out,
-                        accountsBlock, accounts, journal, capacity)));
+                        accountsBlock, accounts, journal, capacity, pauseMillis)));
             }
             workers.add(Thread.ofPlatform().name("audit").start(() -> audit(heap, control, accountsBlock, accounts)));
             for (Thread worker : workers) {
@@ -108,7 +114,7 @@ public final class BankNode {
     }
 
     private static void transfers(Heap heap, Path control, PrintStream witness, long accounts, int count, long journal,
-                                  int capacity) {
+                                  int capacity, int pauseMillis) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!Files.exists(control.resolve("stop"))) {
             int from = random.nextInt(count);
@@ -124,7 +130,7 @@ public final class BankNode {
                 heap.transaction(() -> {
                     long n = heap.getLong(journal);
                     if (n >= capacity) {
-                        throw new IllegalStateException("journal full");
+                        throw new JournalFull();
                     }
                     heap.putLong(accounts + STRIDE * a, heap.getLong(accounts + STRIDE * a) - amount);
                     heap.putLong(accounts + STRIDE * b, heap.getLong(accounts + STRIDE * b) + amount);
@@ -142,10 +148,20 @@ public final class BankNode {
             } catch (ClusterUnavailableException e) {
                 witness.println("unavailable " + line);
                 printFailure(start, e);
-            } catch (IllegalStateException e) {
+            } catch (JournalFull e) {
                 System.out.println(JOURNAL_FULL + ": this thread makes no more transfers");
                 return;
             }
+            if (pauseMillis > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+            }
+        }
+    }
+
+    /** Thrown in a transfer's transaction when its thread's journal has no room left. */
+    private static final class JournalFull extends RuntimeException {
+        JournalFull() {
+            super("journal full", null, false, false);
         }
     }
 

@@ -56,11 +56,12 @@ class ClusterBankTest {
                 + seed + ")");
         Optional<String> noNamespaces = NetworkNamespaces.unavailableReason();
         noNamespaces.ifPresent(reason -> System.out.println("every fault is a kill, no link is cut: " + reason));
-        // Journals and heap large enough that every fault meets transfers under way.
+        // Journals and heap large enough that every fault meets transfers under way: a pause after
+        // each transfer bounds a thread to 250 a second, and a fault takes about 4 s.
         int journal = Math.max(BankNode.JOURNAL_CAPACITY, 1_200 * faults);
         List<String> options = List.of("-Dhotpot.size=" + Math.max(16, 6L * 32 * journal / (1 << 20) * 2) + "m");
         try (NetworkNamespaces network = noNamespaces.isEmpty() ? NetworkNamespaces.create(3) : null;
-             LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2, journal),
+             LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2, journal, 4),
                      options, network)) {
             for (String id : cluster.ids()) {
                 cluster.start(id);

@@ -310,6 +310,10 @@ final class LocalCluster implements AutoCloseable {
             } catch (AssertionError exited) {
                 // The output ends a moment before the process does.
                 if (!jvm.waitForExit(Duration.ofSeconds(10)) || attempt >= 5) {
+                    if (jvm.isAlive()) {
+                        jvm.dumpThreads();
+                        keepTranscript(id, jvm);
+                    }
                     throw exited;
                 }
                 System.out.println("node " + id + " exited before " + line + "; restarting it");

@@ -96,6 +96,19 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the JVM to print a dump of its threads to its output (SIGQUIT), for a post-mortem of a
+     * child that stopped answering; waits a moment for it to appear in the transcript.
+     */
+    public void dumpThreads() throws InterruptedException {
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return; // no kill command: the transcript stays as it is
+        }
+        Thread.sleep(1_000);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
