@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -61,10 +61,10 @@ class StatusPageBrowserTest {
             WebDriver browser = browser();
             try {
                 browser.get("http://127.0.0.1:" + http.get(watched) + "/");
-                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                WebDriverWait wait = waitFor(browser, 30);
                 wait.until(page -> page.findElements(By.cssSelector("#members tbody tr")).size() == 3);
                 for (String id : cluster.ids()) {
-                    String row = row(browser, id).getText();
+                    String row = text(browser, member(id));
                     assertTrue(row.contains("live"), row);
                     assertTrue(row.contains(id.equals(primary) ? "bank: primary" : "bank: backup"), row);
                 }
@@ -73,11 +73,11 @@ class StatusPageBrowserTest {
                 screenshot(browser, "status-page-before.png");
 
                 cluster.kill(primary);
-                new WebDriverWait(browser, Duration.ofSeconds(60)).until(page -> row(page, primary).getText().contains("failed")
+                waitFor(browser, 60).until(page -> page.findElement(member(primary)).getText().contains("failed")
                         && !page.findElements(By.cssSelector("#failovers tbody tr")).isEmpty());
-                String failover = browser.findElement(By.cssSelector("#failovers tbody tr")).getText();
+                String failover = text(browser, By.cssSelector("#failovers tbody tr"));
                 assertTrue(failover.contains("bank") && failover.contains(primary), failover);
-                String heaps = browser.findElement(By.cssSelector("#heaps tbody tr")).getText();
+                String heaps = text(browser, By.cssSelector("#heaps tbody tr"));
                 assertTrue(!heaps.contains(" " + primary + " "), "another node is primary: " + heaps);
                 screenshot(browser, "status-page-after.png");
             } finally {
@@ -93,8 +93,20 @@ class StatusPageBrowserTest {
         return new ChromeDriver(service, options);
     }
 
-    private static WebElement row(WebDriver page, String node) {
-        return page.findElement(By.cssSelector("#members tbody tr[data-node='" + node + "']"));
+    private static By member(String node) {
+        return By.cssSelector("#members tbody tr[data-node='" + node + "']");
+    }
+
+    /** A wait that looks again when the page redrew an element between finding and reading it (once a second). */
+    private static WebDriverWait waitFor(WebDriver browser, int seconds) {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The text of the element {@code by} finds, read again if the page redrew it meanwhile. */
+    private static String text(WebDriver browser, By by) {
+        return waitFor(browser, 10).until(page -> page.findElement(by).getText());
     }
 
     /** Keeps what the browser showed in {@code target/}, for a look after the run. */
