@@ -5,8 +5,6 @@ import dev.hotpot.coordinator.HeapAssignment;
 import dev.hotpot.coordinator.Member;
 import dev.hotpot.metrics.MetricsEndpoint;
 import dev.hotpot.tx.TransactionManager;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The live status page of a cluster node, on the process's HTTP endpoint: {@code /} is a page
@@ -26,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Once a second a sampler records, for each heap this node has open: the commits of the whole
  * cluster per second, as this node sees records arrive in its log (its sequence counts one per
- * record within an epoch), the p99 of the commits made on this node over about the last 10 s, and
+ * record within an epoch), the p99 of the last 1,024 commits made on this node, and
  * any change of primary in the coordinator's state, as a failover.
  *
  * <p>Invariants: at most {@link #SAMPLES} samples and {@link #FAILOVERS} failovers are kept.
@@ -104,17 +101,7 @@ final class StatusPage {
     }
 
     private static double p99Millis(ClusteredHeap heap) {
-        Timer latency = heap.heap().config().meterRegistry().find("hotpot.tx.commit.latency").tag("heap", heap.name())
-                .timer();
-        if (latency == null) {
-            return 0;
-        }
-        for (ValueAtPercentile value : latency.takeSnapshot().percentileValues()) {
-            if (value.percentile() == 0.99) {
-                return value.value(TimeUnit.MILLISECONDS);
-            }
-        }
-        return 0;
+        return heap.manager().metrics().recentCommitLatencyP99() / 1e6;
     }
 
     private static void addLast(ArrayDeque<String> items, int limit, String item) {

@@ -432,7 +432,8 @@ public final class TransactionManager {
         return durability;
     }
 
-    HotpotMetrics metrics() {
+    /** The heap's meters. */
+    public HotpotMetrics metrics() {
         return metrics;
     }
 
