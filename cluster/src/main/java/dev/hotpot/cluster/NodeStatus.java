@@ -61,7 +61,7 @@ final class NodeStatus {
                 for (Subscriber s : primary.subscribers()) {
                     text.append(String.format(Locale.ROOT, "backup %s %s %s sent %d acknowledged %d lag %d%n", heap.name(),
                             s.node(), primary.isInSync(s.node()) ? "in-sync" : "catching-up", s.position(), s.acked(),
-                            Math.max(0, written - s.acked())));
+                            s.lagBehind(written)));
                 }
             }
         }

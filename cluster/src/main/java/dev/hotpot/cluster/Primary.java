@@ -172,7 +172,7 @@ final class Primary implements ReplicationWait {
             return;
         }
         s.acknowledge(ack.durable());
-        heap.metrics().acknowledged(s.node(), log.writtenPosition() - s.acked());
+        heap.metrics().acknowledged(s.node(), s.lagBehind(log.writtenPosition()));
         heap.settings().steps().reached(ProtocolSteps.Step.BACKUP_ACKNOWLEDGED);
         recomputeAcknowledged();
         kickShipper();
@@ -366,7 +366,7 @@ final class Primary implements ReplicationWait {
                 return;
             }
             s.sent(result.endLsn(), last, commitPoint);
-            heap.metrics().shipped(s.node(), entries.size(), log.writtenPosition() - s.acked());
+            heap.metrics().shipped(s.node(), entries.size(), s.lagBehind(log.writtenPosition()));
             if (result.endLsn() == from && from < written) {
                 throw new HotpotException("primary log unreadable at lsn=" + from + " below its end " + written
                         + " (" + result.tornInfo() + ")");
@@ -533,7 +533,7 @@ final class Primary implements ReplicationWait {
         }
         long written = log.writtenPosition();
         for (Subscriber s : subscribers.values()) {
-            if (s.backup() && !inSync.contains(s.node()) && s.acked() > 0 && written - s.acked() <= CATCH_UP_SLACK) {
+            if (s.backup() && !inSync.contains(s.node()) && s.acked() > 0 && s.lagBehind(written) <= CATCH_UP_SLACK) {
                 widen(s);
                 return;
             }

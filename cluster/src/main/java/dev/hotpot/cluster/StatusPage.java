@@ -153,7 +153,7 @@ final class StatusPage {
                 for (Subscriber s : primary.subscribers()) {
                     json.append(",{\"heap\":\"").append(heap.name()).append("\",\"node\":\"").append(s.node())
                             .append("\",\"what\":\"log bytes not yet acknowledged\",\"value\":")
-                            .append(Math.max(0, written - s.acked())).append('}');
+                            .append(s.lagBehind(written)).append('}');
                 }
             }
         }

@@ -76,6 +76,11 @@ final class Subscriber {
         claimed.set(false);
     }
 
+    /** How many bytes of a log written up to {@code written} the node has not acknowledged yet. */
+    long lagBehind(long written) {
+        return Math.max(0, written - acked);
+    }
+
     /** Whether the node lacks records below {@code written} or has not been sent {@code commitPoint}. */
     boolean lags(long written, long commitPoint) {
         return position < written || sentCommitPoint < commitPoint;
