@@ -15,6 +15,7 @@ import dev.hotpot.transport.InboundHandler;
 import dev.hotpot.transport.TcpTransport;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
     static final String CLUSTER_ID_FILE = "cluster.id";
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    /** Pause between attempts to join while the coordinator cannot take the command. */
+    private static final long JOIN_RETRY_MILLIS = 100;
     /** Log bytes per answer to a new primary's FETCH. */
     private static final long FETCH_BYTES = 8L << 20;
     /** Ratis logs every setting it reads at INFO; held here so that the level set on it stays. */
@@ -139,8 +142,11 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Joins, retrying while the coordinator has no majority (peers restarting), until the start timeout. */
-    private static ClusterState join(CoordinatorClient client, ClusterSettings settings) {
+    /**
+     * Joins, retrying every {@link #JOIN_RETRY_MILLIS} while the coordinator has no majority (peers
+     * restarting) or its leader is busy, until the start timeout.
+     */
+    private static ClusterState join(CoordinatorClient client, ClusterSettings settings) throws InterruptedIOException {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         while (true) {
             try {
@@ -150,6 +156,12 @@ public final class ClusterNode implements AutoCloseable {
                     throw e;
                 }
                 LOG.log(System.Logger.Level.INFO, "node " + settings.nodeId() + " cannot join yet: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(JOIN_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while joining the cluster");
             }
         }
     }

@@ -63,7 +63,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     CoordinatorStateMachine(String selfId, CoordinatorSettings settings, ScheduledExecutorService timer) {
         this.applied = new AppliedState(timer);
         this.detector = new FailureDetector(selfId, settings, applied::get, this::submit, System::nanoTime, timer);
-        this.placement = new LeaderPlacement(selfId, applied::get, this::transferLeadership, timer,
+        this.placement = new LeaderPlacement(selfId, applied::get, detector::heardRecently, this::transferLeadership, timer,
                 2 * settings.lease().toMillis());
     }
 

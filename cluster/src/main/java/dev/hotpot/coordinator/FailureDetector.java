@@ -115,6 +115,12 @@ final class FailureDetector {
         return new Reply.Ack(current.version());
     }
 
+    /** Whether this leader heard {@code nodeId} within the last lease. */
+    boolean heardRecently(String nodeId) {
+        Heard last = heard.get(nodeId);
+        return last != null && clock.getAsLong() - last.atNanos() <= leaseNanos;
+    }
+
     /** Notes the members that {@code after} makes live, whose silence counts from now on. */
     void applied(ClusterState before, ClusterState after) {
         for (Member member : after.members().values()) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -21,10 +22,13 @@ import static java.lang.System.Logger.Level.WARNING;
  * every member a fresh lease before it can report anyone failed, which adds two leases to the
  * failover; on another node, the primary's lease alone counts. So while this replica leads and is
  * primary of more heaps than some other live peer, it hands leadership to the live peer that is
- * primary of the fewest (the lowest id among equals).
+ * primary of the fewest (the lowest id among equals), among the peers whose heartbeats this leader
+ * heard within the last lease: a peer that is down or restarting cannot take over, and while a
+ * hand-over is pending the leader refuses every write, the failure detector's own reports included.
  *
  * <p>Runs only while this replica leads, first after the grace a new leader gives, then every
- * {@link #PERIOD_MILLIS}; a hand-over that fails is retried at the next turn.
+ * {@link #PERIOD_MILLIS}; after a hand-over that failed it waits {@link #BACKOFF_MILLIS} before the
+ * next, so that a peer that cannot take over blocks writes for a small share of the time only.
  *
  * <p>Threading: its checks run on the coordinator's timer; start and stop from any thread.
  */
@@ -32,23 +36,30 @@ final class LeaderPlacement {
     private static final System.Logger LOG = System.getLogger(LeaderPlacement.class.getName());
     /** Often: a check only reads the applied state, and a primary that leads should stop leading soon. */
     static final long PERIOD_MILLIS = 200;
+    /** How long after a failed hand-over the next may start. */
+    static final long BACKOFF_MILLIS = 10_000;
 
     private final String self;
     private final Supplier<ClusterState> state;
+    private final Predicate<String> heardRecently;
     private final Function<String, CompletableFuture<?>> transfer;
     private final ScheduledExecutorService timer;
     private final long firstDelayMillis;
     private final AtomicBoolean handing = new AtomicBoolean();
+    private volatile long quietUntilNanos = System.nanoTime();
     private ScheduledFuture<?> checks;
 
     /**
+     * @param heardRecently whether this leader heard a member's heartbeat within the last lease
      * @param transfer hands the leadership to the given peer; its future completes once it did
      * @param firstDelayMillis how long after becoming leader the first check waits
      */
-    LeaderPlacement(String self, Supplier<ClusterState> state, Function<String, CompletableFuture<?>> transfer,
-                    ScheduledExecutorService timer, long firstDelayMillis) {
+    LeaderPlacement(String self, Supplier<ClusterState> state, Predicate<String> heardRecently,
+                    Function<String, CompletableFuture<?>> transfer, ScheduledExecutorService timer,
+                    long firstDelayMillis) {
         this.self = self;
         this.state = state;
+        this.heardRecently = heardRecently;
         this.transfer = transfer;
         this.timer = timer;
         this.firstDelayMillis = firstDelayMillis;
@@ -68,26 +79,30 @@ final class LeaderPlacement {
     }
 
     private void check() {
-        Optional<String> better = betterLeader(state.get(), self);
+        if (System.nanoTime() - quietUntilNanos < 0) {
+            return;
+        }
+        Optional<String> better = betterLeader(state.get(), self, heardRecently);
         if (better.isEmpty() || !handing.compareAndSet(false, true)) {
             return;
         }
         LOG.log(INFO, () -> "coordinator " + self + ": handing leadership to " + better.get()
                 + ", which is primary of fewer heaps than this node");
         transfer.apply(better.get()).whenComplete((done, failure) -> {
-            handing.set(false);
             if (failure != null) {
+                quietUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BACKOFF_MILLIS);
                 LOG.log(WARNING, "coordinator " + self + " could not hand leadership to " + better.get()
-                        + "; the next check retries: " + failure);
+                        + "; retrying in " + BACKOFF_MILLIS + " ms: " + failure);
             }
+            handing.set(false);
         });
     }
 
     /**
-     * The live peer other than {@code self} to lead instead, if {@code self} is primary of more
-     * heaps than it.
+     * The live, recently heard peer other than {@code self} to lead instead, if {@code self} is
+     * primary of more heaps than it.
      */
-    static Optional<String> betterLeader(ClusterState state, String self) {
+    static Optional<String> betterLeader(ClusterState state, String self, Predicate<String> heardRecently) {
         Map<String, Integer> primaries = new HashMap<>();
         for (HeapAssignment heap : state.heaps().values()) {
             if (heap.primary() != null) {
@@ -97,6 +112,7 @@ final class LeaderPlacement {
         int mine = primaries.getOrDefault(self, 0);
         return state.members().values().stream()
                 .filter(member -> member.peer() && member.live() && !member.id().equals(self))
+                .filter(member -> heardRecently.test(member.id()))
                 .filter(member -> primaries.getOrDefault(member.id(), 0) < mine)
                 .min(Comparator.comparing((Member member) -> primaries.getOrDefault(member.id(), 0))
                         .thenComparing(Member::id))

@@ -5,30 +5,42 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Where the coordinator's leadership should go: off a heap's primary, to the live peer that is primary of fewest. */
 class LeaderPlacementTest {
+    private static final Predicate<String> EVERYONE_HEARD = id -> true;
+
     @Test
     void aLeaderThatIsPrimaryHandsOverToALivePeerThatIsNot() {
         ClusterState state = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a");
-        assertEquals(Optional.of("b"), LeaderPlacement.betterLeader(state, "a"), "the lowest id among equals");
-        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(state, "b"), "b is primary of nothing: it stays");
+        assertEquals(Optional.of("b"), LeaderPlacement.betterLeader(state, "a", EVERYONE_HEARD), "the lowest id among equals");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(state, "b", EVERYONE_HEARD), "b is primary of nothing: it stays");
     }
 
     @Test
     void onlyLivePeersThatArePrimaryOfFewerHeapsQualify() {
         ClusterState deadOrNoPeer = state(List.of(peer("a", true), peer("b", false),
                 new Member("c", "h", 3, false, 3, true)), "a");
-        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(deadOrNoPeer, "a"),
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(deadOrNoPeer, "a", EVERYONE_HEARD),
                 "b is not live, c hosts no coordinator replica");
 
         ClusterState even = state(List.of(peer("a", true), peer("b", true)), "a", "b");
-        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(even, "a"), "b is primary of as many heaps");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(even, "a", EVERYONE_HEARD), "b is primary of as many heaps");
 
         ClusterState uneven = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a", "a", "b");
-        assertEquals(Optional.of("c"), LeaderPlacement.betterLeader(uneven, "a"), "c is primary of fewest");
+        assertEquals(Optional.of("c"), LeaderPlacement.betterLeader(uneven, "a", EVERYONE_HEARD), "c is primary of fewest");
+    }
+
+    @Test
+    void aPeerNotHeardWithinTheLeaseIsPassedOver() {
+        ClusterState state = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a");
+        assertEquals(Optional.of("c"), LeaderPlacement.betterLeader(state, "a", id -> !id.equals("b")),
+                "b is live in the state but silent (restarting): c takes over");
+        assertEquals(Optional.empty(), LeaderPlacement.betterLeader(state, "a", id -> false),
+                "no peer heard: a keeps leading rather than stop writes for a hand-over that cannot finish");
     }
 
     private static Member peer(String id, boolean live) {
