@@ -7,6 +7,8 @@ import dev.hotpot.tx.RecordApplier;
 import dev.hotpot.tx.TransactionManager;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The role of a node that is not its heap's primary: it takes the primary's stream of records in
  * log order, appends each to its own log, forces and acknowledges them (as a backup), and applies
  * to its working copy, through the one apply path, the records the primary has declared committed.
+ * Frames that arrive while a force runs are appended together and made durable by the next single
+ * force and acknowledgement: a backup group-commits as the primary does.
  *
  * <p>Invariants: records are appended in the primary's order without a gap (a frame whose
  * previous sequence is not the last one appended ends the stream); only committed records are
@@ -25,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Follower implements Runnable {
     private static final System.Logger LOG = System.getLogger(Follower.class.getName());
+    /** Frames whose records one force makes durable at most: those that queued while the last force ran. */
+    private static final int MAX_FRAMES_PER_FORCE = 256;
 
     private final ClusteredHeap heap;
     private final String primary;
@@ -84,14 +90,17 @@ final class Follower implements Runnable {
 
     @Override
     public void run() {
+        List<Inbound> batch = new ArrayList<>();
         try {
             while (!stopping) {
-                Inbound in = frames.take();
-                if (in.closed()) {
-                    heap.streamEnded(this, in.cause());
+                batch.add(frames.take());
+                frames.drainTo(batch, MAX_FRAMES_PER_FORCE - 1);
+                Inbound end = handle(batch);
+                batch.clear();
+                if (end != null) {
+                    heap.streamEnded(this, end.cause());
                     return;
                 }
-                handle(in.frame());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -105,7 +114,42 @@ final class Follower implements Runnable {
         }
     }
 
-    private void handle(Frame frame) {
+    /**
+     * Appends the records of every frame in {@code batch}, then forces once and acknowledges the
+     * last, then applies what the commit points allow; returns the end of the stream if the batch
+     * holds it (what came before it is still made durable and acknowledged).
+     */
+    private Inbound handle(List<Inbound> batch) {
+        Inbound end = null;
+        long primaryEnd = -1;
+        long ackEpoch = epoch;
+        for (Inbound in : batch) {
+            if (in.closed()) {
+                end = in;
+                break;
+            }
+            long appended = append(in.frame());
+            if (appended >= 0) {
+                primaryEnd = appended;
+                ackEpoch = Math.max(ackEpoch, in.frame().epoch());
+            }
+        }
+        if (primaryEnd >= 0) {
+            log.forceAll();
+            heap.durableSequence(heap.lastAppended());
+            connection.send(Frame.oneWay(Messages.ACK, ackEpoch, new Messages.Ack(primaryEnd, heap.lastAppended()).encode()));
+        }
+        while (!pending.isEmpty() && pending.peekFirst().lsnEnd() <= commitPoint) {
+            apply(pending.removeFirst());
+        }
+        return end;
+    }
+
+    /**
+     * Appends the records of {@code frame} to the local log, unforced, and takes its commit point;
+     * returns the primary's log position after the last record, or -1 if it carried none.
+     */
+    private long append(Frame frame) {
         if (frame.type() != Messages.RECORDS) {
             throw new ProtocolException("unexpected message type " + frame.type() + " from primary " + primary);
         }
@@ -113,7 +157,7 @@ final class Follower implements Runnable {
             // A frame from before the primary's epoch when this stream began: not from this reign.
             LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": refused records of stale epoch "
                     + frame.epoch() + " from " + primary + " (current epoch " + epoch + ")");
-            return;
+            return -1;
         }
         Messages.Records records = Messages.Records.decode(frame.payload());
         if (!records.entries().isEmpty() && records.prevSequence() != heap.lastAppended()) {
@@ -125,15 +169,8 @@ final class Follower implements Runnable {
             heap.appendShipped(entry);
             primaryEnd = entry.lsnEnd();
         }
-        if (primaryEnd >= 0) {
-            log.forceAll();
-            heap.durableSequence(heap.lastAppended());
-            connection.send(Frame.oneWay(Messages.ACK, Math.max(epoch, frame.epoch()), new Messages.Ack(primaryEnd, heap.lastAppended()).encode()));
-        }
         commitPoint = Math.max(commitPoint, records.commitPoint());
-        while (!pending.isEmpty() && pending.peekFirst().lsnEnd() <= commitPoint) {
-            apply(pending.removeFirst());
-        }
+        return primaryEnd;
     }
 
     private void apply(Messages.Entry entry) {

@@ -45,9 +45,10 @@ import java.util.concurrent.locks.LockSupport;
  * records it, and leaves it in the coordinator before it leaves it here, so the coordinator's
  * set is never missing a node that a commit counted on.
  *
- * <p>Threading: commit paths run on application threads and ship themselves; frames arrive on
- * transport threads, which never send (a blocked send there could stall the peer's reader in
- * turn) but wake the shipping thread; foreign commits run on a pool; one monitor thread changes
+ * <p>Threading: commit paths run on application threads and ship their records themselves; the
+ * commit points that forces and acknowledgements move go out from the shipping thread, so a
+ * commit returns without waiting for those sends; frames arrive on transport threads, which never
+ * send (a blocked send there could stall the peer's reader in turn) but wake the shipping thread; foreign commits run on a pool; one monitor thread changes
  * the in-sync set.
  */
 final class Primary implements ReplicationWait {
@@ -393,8 +394,8 @@ final class Primary implements ReplicationWait {
 
     @Override
     public void awaitReplicated(long lsn) {
-        // The local force is done: the commit point may have moved.
-        shipAll();
+        // The local force is done: the commit point may have moved; the shipping thread sends it.
+        kickShipper();
         long start = System.nanoTime();
         long deadline = start + heap.settings().commitTimeout().toNanos();
         boolean waits = acknowledgedPosition() < lsn;
@@ -411,7 +412,8 @@ final class Primary implements ReplicationWait {
         if (waits) {
             heap.metrics().replicationWaited(System.nanoTime() - start);
         }
-        shipAll();
+        // The new commit point goes out from the shipping thread too: the committing thread returns at once.
+        kickShipper();
     }
 
     private synchronized void recomputeAcknowledged() {
