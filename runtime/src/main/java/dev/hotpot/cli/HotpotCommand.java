@@ -19,8 +19,8 @@ public final class HotpotCommand {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with every command, printing a {@link HotpotException} as one line. */
-    static CommandLine commandLine() {
+    /** The command line with every command, printing a {@link HotpotException} as one line (also for tests). */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new HotpotCommand());
         // Commands of other modules (the cluster's `node`), found on the class path.
         for (Subcommand extra : java.util.ServiceLoader.load(Subcommand.class, HotpotCommand.class.getClassLoader())) {

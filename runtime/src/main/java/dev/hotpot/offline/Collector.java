@@ -88,16 +88,21 @@ public final class Collector {
         return new Result(blocks, bytes, batches);
     }
 
-    /** Frees {@code batch} and the extensions of its objects, in the caller's transaction; returns {blocks, bytes}. */
+    /**
+     * Frees {@code batch}, and for each object in it its extension block and extension table
+     * entry, in the caller's transaction; returns {blocks, bytes}.
+     */
     private long[] freeAll(List<Long> batch, HeapCheck check) {
         long blocks = 0;
         long bytes = 0;
         for (long block : batch) {
             HeapCheck.Extension extension = check.extensionOf(block);
             if (extension != null) {
+                // Removing the mapping frees its entry block (its slots own nothing): counted as freed too.
+                bytes += heap.usableSize(extension.entry()) + BlockFormat.HEADER;
                 CollectionBlocks.removeMapping(heap, check.extensionTable(), extension.entry());
                 bytes += free(extension.block());
-                blocks++;
+                blocks += 2;
             }
             bytes += free(block);
             blocks++;
