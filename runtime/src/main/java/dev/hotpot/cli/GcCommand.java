@@ -5,12 +5,8 @@ import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.heap.HeapFile;
 import dev.hotpot.offline.Collector;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * Collects a heap offline: opens it (recovering it if needed), frees every block its roots do not
@@ -19,18 +15,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "gc", mixinStandardHelpOptions = true,
         description = "Free every block a heap's roots do not reach, offline, in logged transactions; a damaged heap is refused.")
-final class GcCommand implements Callable<Integer> {
-    @Mixin
-    HeapArguments heap;
-    @Spec
-    CommandSpec spec;
-
+final class GcCommand extends OfflineCommand {
     @Override
     public Integer call() {
         HeapFile.requireExisting(heap.heapDirectory());
         try (Heap opened = Heap.open(HeapConfig.builder(heap.dir, heap.heapName).build())) {
             Collector.Result freed = new Collector(opened, Collector.DEFAULT_BATCH_BLOCKS).run(Collector.Progress.NONE);
-            spec.commandLine().getOut().println(String.format(Locale.ROOT,
+            out().println(String.format(Locale.ROOT,
                     "heap %s: freed %,d unreachable blocks (%,d bytes) in %d transactions", heap.heapName,
                     freed.blocks(), freed.bytes(), freed.batches()));
         }

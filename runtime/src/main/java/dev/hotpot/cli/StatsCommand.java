@@ -4,25 +4,16 @@ import dev.hotpot.heap.HeapImage;
 import dev.hotpot.offline.HeapCheck;
 import dev.hotpot.offline.HeapStats;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /** Prints figures about a heap ({@link HeapStats}), read offline without changing its files. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Print a heap's size, use, blocks by tag and size, objects by class, roots, garbage and log, read-only.")
-final class StatsCommand implements Callable<Integer> {
-    @Mixin
-    HeapArguments heap;
-    @Spec
-    CommandSpec spec;
-
+final class StatsCommand extends OfflineCommand {
     @Override
     public Integer call() {
         try (HeapImage image = HeapImage.open(heap.heapDirectory())) {
-            HeapStats.report(image, HeapCheck.run(image)).forEach(spec.commandLine().getOut()::println);
+            HeapStats.report(image, HeapCheck.run(image)).forEach(out()::println);
         }
         return 0;
     }

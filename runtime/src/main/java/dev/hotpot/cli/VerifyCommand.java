@@ -4,12 +4,8 @@ import dev.hotpot.heap.HeapImage;
 import dev.hotpot.offline.HeapCheck;
 import dev.hotpot.offline.Problem;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /**
  * Checks a heap's structure offline without changing a byte of its files ({@link HeapCheck} over
@@ -19,17 +15,12 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check a heap's structure offline, read-only: allocator, schema, roots, objects, strings, collections."
                 + " Prints each problem with its address; exits 1 if there is any.")
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends OfflineCommand {
     static final int EXIT_DAMAGED = 1;
-
-    @Mixin
-    HeapArguments heap;
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (HeapImage image = HeapImage.open(heap.heapDirectory())) {
             HeapCheck check = HeapCheck.run(image);
             for (Problem problem : check.problems()) {

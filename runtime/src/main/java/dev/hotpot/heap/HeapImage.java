@@ -189,26 +189,24 @@ public final class HeapImage implements HeapReader, AutoCloseable {
 
     @Override
     public byte getByte(long address) {
-        check(address, 1);
-        return pageOf(address).get(ValueLayout.JAVA_BYTE, address & Pages.OFFSET_MASK);
+        return span(address, 1).get(ValueLayout.JAVA_BYTE, 0);
     }
 
     @Override
     public int getInt(long address) {
-        check(address, 4);
-        if (!Pages.withinOnePage(address, 4)) {
-            return MemorySegment.ofArray(getBytes(address, 4)).get(INT, 0);
-        }
-        return pageOf(address).get(INT, address & Pages.OFFSET_MASK);
+        return span(address, 4).get(INT, 0);
     }
 
     @Override
     public long getLong(long address) {
-        check(address, 8);
-        if (!Pages.withinOnePage(address, 8)) {
-            return MemorySegment.ofArray(getBytes(address, 8)).get(WORD, 0);
-        }
-        return pageOf(address).get(WORD, address & Pages.OFFSET_MASK);
+        return span(address, 8).get(WORD, 0);
+    }
+
+    /** The {@code size} bytes at {@code address}: in place within one page, else a copy. */
+    private MemorySegment span(long address, int size) {
+        check(address, size);
+        return Pages.withinOnePage(address, size) ? pageOf(address).asSlice(address & Pages.OFFSET_MASK, size)
+                : MemorySegment.ofArray(getBytes(address, size));
     }
 
     @Override

@@ -23,28 +23,8 @@ public final class Roots {
     static final int MAX_NAME_BYTES = 1024;
 
     /** The list of root entries, for offline checks. */
-    public static final EntryList LIST = new EntryList() {
-        @Override
-        public String what() {
-            return "root entry";
-        }
-
-        @Override
-        public long head() {
-            return Superblock.ROOTS_HEAD;
-        }
-
-        @Override
-        public int fixedBytes() {
-            return (int) NAME;
-        }
-
-        @Override
-        public long storedBytes(HeapReader heap, long entry) {
-            int length = heap.getInt(entry + NAME_LENGTH);
-            return length <= 0 || length > MAX_NAME_BYTES ? -1 : NAME + length;
-        }
-    };
+    public static final EntryList LIST = new EntryList("root entry", Superblock.ROOTS_HEAD, (int) NAME_LENGTH, (int) NAME,
+            MAX_NAME_BYTES);
 
     private final Heap heap;
 

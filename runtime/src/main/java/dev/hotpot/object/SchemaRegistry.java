@@ -38,28 +38,8 @@ public final class SchemaRegistry {
     private static final long LAYOUT = 20;
 
     /** The list of schema entries, for offline checks. */
-    public static final EntryList LIST = new EntryList() {
-        @Override
-        public String what() {
-            return "schema entry";
-        }
-
-        @Override
-        public long head() {
-            return Superblock.SCHEMA_HEAD;
-        }
-
-        @Override
-        public int fixedBytes() {
-            return (int) LAYOUT;
-        }
-
-        @Override
-        public long storedBytes(HeapReader heap, long entry) {
-            int length = heap.getInt(entry + LENGTH);
-            return length <= 0 ? -1 : LAYOUT + length;
-        }
-    };
+    public static final EntryList LIST = new EntryList("schema entry", Superblock.SCHEMA_HEAD, (int) LENGTH, (int) LAYOUT,
+            Integer.MAX_VALUE);
 
     /** A stored layout with its id and version (1 for the first layout of a class name). */
     public record Entry(int classId, int version, ClassLayout layout) {

@@ -24,6 +24,8 @@ class GcCrashTest {
 
     @TempDir
     Path dir;
+    private List<Long> reachableBefore;
+    private java.util.Map<Long, List<Byte>> objectsBefore;
 
     @Test
     void aGcKilledBetweenBatchesLosesNoReachableObject() throws Exception {
@@ -59,9 +61,6 @@ class GcCrashTest {
             gc.kill();
         }
     }
-
-    private List<Long> reachableBefore;
-    private java.util.Map<Long, List<Byte>> objectsBefore;
 
     private void checkAfterKill(Path heap, String context) {
         var files = SampleHeaps.digests(heap);
