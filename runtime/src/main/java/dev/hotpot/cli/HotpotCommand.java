@@ -10,11 +10,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hotpot", mixinStandardHelpOptions = true, version = "hotpot 0.1.0",
         description = "Distributed shared persistent memory for Java.",
-        subcommands = {DemoCommand.class, InspectCommand.class, TruncateLogCommand.class})
+        subcommands = {DemoCommand.class, InspectCommand.class, TruncateLogCommand.class, VerifyCommand.class,
+                GcCommand.class, StatsCommand.class})
 public final class HotpotCommand {
     static final int EXIT_HOTPOT_ERROR = 2;
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every command, printing a {@link HotpotException} as one line (also for tests). */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new HotpotCommand());
         // Commands of other modules (the cluster's `node`), found on the class path.
         for (Subcommand extra : java.util.ServiceLoader.load(Subcommand.class, HotpotCommand.class.getClassLoader())) {
@@ -27,6 +33,6 @@ public final class HotpotCommand {
             }
             throw e;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 }

@@ -1,15 +1,13 @@
 package dev.hotpot.cli;
 
-import dev.hotpot.HotpotSettings;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.object.ObjectHeader;
 import dev.hotpot.object.SchemaRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -17,18 +15,16 @@ import java.util.concurrent.Callable;
 /** Opens a heap (recovering it if needed) and prints its size, roots, registered classes and object counts. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a heap's roots, classes and objects.")
 final class InspectCommand implements Callable<Integer> {
-    @Option(names = "--dir", description = "data folder (default: ${DEFAULT-VALUE})", defaultValue = HotpotSettings.DEFAULT_DIR)
-    Path dir;
-    @Parameters(index = "0", description = "heap name")
-    String heapName;
+    @Mixin
+    HeapArguments target;
 
     @Override
     public Integer call() {
-        if (!java.nio.file.Files.isDirectory(dir.resolve(heapName))) {
-            System.err.println("no heap '" + heapName + "' in " + dir);
+        if (!java.nio.file.Files.isDirectory(target.heapDirectory())) {
+            System.err.println("no heap '" + target.heapName + "' in " + target.dir);
             return HotpotCommand.EXIT_HOTPOT_ERROR;
         }
-        try (Heap heap = Heap.open(HeapConfig.builder(dir, heapName).build())) {
+        try (Heap heap = Heap.open(HeapConfig.builder(target.dir, target.heapName).build())) {
             System.out.println("heap " + heap.name() + ": " + heap.size() + " bytes, " + heap.persistenceMode().description());
             System.out.println("recovery: " + heap.recoveryReport());
             for (String root : heap.rootNames()) {

@@ -2,12 +2,14 @@ package dev.hotpot.collections;
 
 import dev.hotpot.HeapCorruptException;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 import dev.hotpot.object.ClassLayout;
 import dev.hotpot.object.FieldLayout;
 import dev.hotpot.object.Materializer;
 import dev.hotpot.object.ObjectRuntime;
 import dev.hotpot.object.OwnsBlocks;
 import dev.hotpot.object.PersistentObject;
+import dev.hotpot.object.ValueSlots;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -91,6 +93,30 @@ abstract class ArrayBase extends PersistentObject implements OwnsBlocks {
             array.writeAll(encode);
             return array;
         });
+    }
+
+    /**
+     * Checks the storage of the array at {@code array}, of elements of {@code elementBytes} bytes
+     * (value slots when {@code elementBytes} is {@link ValueSlots#SIZE}): a length within an
+     * {@code int} and an elements block exactly when the length is not 0; shows the block and
+     * any slots to {@code visitor}.
+     */
+    static void checkStorage(HeapReader heap, long array, int elementBytes, CollectionVisitor visitor) {
+        long length = heap.getLong(array + LENGTH);
+        long elements = heap.getLong(array + ELEMENTS);
+        String where = "array at address=" + array;
+        if (length < 0 || length > Integer.MAX_VALUE || (length == 0) != (elements == 0)) {
+            visitor.problem(array, where + " has length=" + length + " elements=" + elements);
+            return;
+        }
+        if (length == 0 || !visitor.owned(elements, length * elementBytes, "array elements")) {
+            return;
+        }
+        if (elementBytes == ValueSlots.SIZE) {
+            for (long i = 0; i < length; i++) {
+                visitor.slot(elements + i * ValueSlots.SIZE, "array element");
+            }
+        }
     }
 
     static Heap heap() {

@@ -1,7 +1,7 @@
 package dev.hotpot.collections;
 
 import dev.hotpot.HeapCorruptException;
-import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 import dev.hotpot.object.StringBlobs;
 import dev.hotpot.object.ValueSlots;
 
@@ -31,11 +31,11 @@ final class BPlusSearch {
     /** Far above any real tree: a level is added only when a root with 51 children splits. */
     private static final int MAX_LEVEL = 32;
 
-    private final Heap heap;
+    private final HeapReader heap;
     private final long map;
 
     /** @param map the address of the map object, for messages */
-    BPlusSearch(Heap heap, long map) {
+    BPlusSearch(HeapReader heap, long map) {
         this.heap = heap;
         this.map = map;
     }
@@ -74,7 +74,7 @@ final class BPlusSearch {
     /**
      * The key at {@code entry} (or a separator). Keys are strings and boxed primitives only, so
      * the common ones (Latin-1 strings, longs, ints) are decoded here, without {@code ValueSlots}'
-     * general path; the rest, and a blob header that is not right, take that path.
+     * general path; the rest, and a blob header that is not right, take that path (which needs no object space).
      */
     Object key(long entry) {
         long kind = heap.getLong(entry + ENTRY_KEY);
@@ -86,11 +86,11 @@ final class BPlusSearch {
                 if (StringBlobs.coder(header) == StringBlobs.LATIN1 && length >= 0) {
                     yield StringBlobs.decode(heap.getBytes(StringBlobs.bytes(payload), length), StringBlobs.LATIN1);
                 }
-                yield ValueSlots.read(entry + ENTRY_KEY);
+                yield ValueSlots.readPlain(heap, entry + ENTRY_KEY);
             }
             case ValueSlots.LONG -> payload;
             case ValueSlots.INT -> (int) payload;
-            default -> ValueSlots.read(entry + ENTRY_KEY);
+            default -> ValueSlots.readPlain(heap, entry + ENTRY_KEY);
         };
     }
 
@@ -176,7 +176,7 @@ final class BPlusSearch {
         long blobHeader = StringBlobs.header(heap, blob);
         int coder = StringBlobs.coder(blobHeader);
         if (coder != key.coder) {
-            return ((String) key.key).compareTo((String) ValueSlots.read(at + KEY_SLOT));
+            return ((String) key.key).compareTo((String) ValueSlots.readPlain(heap, at + KEY_SLOT));
         }
         int storedBytes = StringBlobs.byteCount(StringBlobs.length(blobHeader), coder);
         long bytes = StringBlobs.bytes(blob);

@@ -19,17 +19,17 @@ import java.util.List;
  * <p>Threading: every method must be called inside a transaction of the heap.
  */
 final class HashChains {
-    private static final int SIZE = 8;
-    private static final int TABLE = 16;
-    private static final int CAPACITY = 24;
+    static final int SIZE = 8;
+    static final int TABLE = 16;
+    static final int CAPACITY = 24;
     private static final int MODIFICATIONS = 32;
     private static final int OBJECT_BYTES = 40;
 
-    private static final long NEXT = 0;
-    private static final long HASH = 8;
-    private static final long KEY = 16;
-    private static final long VALUE = 32;
-    private static final long ENTRY_BYTES = 48;
+    static final long NEXT = 0;
+    static final long HASH = 8;
+    static final long KEY = 16;
+    static final long VALUE = 32;
+    static final long ENTRY_BYTES = 48;
     private static final int FIRST_CAPACITY = 16;
 
     private final Heap heap;
@@ -196,8 +196,8 @@ final class HashChains {
     }
 
     private void discard(long entry) {
-        ValueSlots.freeOwned(entry + KEY);
-        ValueSlots.freeOwned(entry + VALUE);
+        ValueSlots.freeOwned(heap, entry + KEY);
+        ValueSlots.freeOwned(heap, entry + VALUE);
         heap.free(entry);
     }
 
@@ -211,7 +211,11 @@ final class HashChains {
 
     /** The stable hash with its high bits folded in, since only the low bits choose a bucket. */
     private static int hash(Object key) {
-        int h = ValueSlots.stableHash(key);
-        return h ^ (h >>> 16);
+        return fold(ValueSlots.stableHash(key));
+    }
+
+    /** A stable hash with its high bits folded into the low ones: what an entry stores. */
+    static int fold(int stableHash) {
+        return stableHash ^ (stableHash >>> 16);
     }
 }

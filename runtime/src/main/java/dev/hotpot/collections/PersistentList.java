@@ -2,6 +2,7 @@ package dev.hotpot.collections;
 
 import dev.hotpot.Hotpot;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 import dev.hotpot.object.ClassLayout;
 import dev.hotpot.object.FieldLayout;
 import dev.hotpot.object.Materializer;
@@ -195,6 +196,40 @@ public final class PersistentList<E> extends PersistentObject implements List<E>
                 ValueSlots.freeOwned(block + i * ValueSlots.SIZE);
             }
             heap.free(block);
+        }
+    }
+
+    /**
+     * Checks the storage of the list at {@code list} against its invariants (no block without
+     * capacity, size within capacity, empty slots from the size on) and shows its block and slots
+     * to {@code visitor}.
+     */
+    static void checkStorage(HeapReader heap, long list, CollectionVisitor visitor) {
+        long size = heap.getLong(list + SIZE);
+        long capacity = heap.getLong(list + CAPACITY);
+        long block = heap.getLong(list + SLOTS);
+        String where = "PersistentList at address=" + list;
+        if (block == 0 || capacity == 0) {
+            if (block != 0 || capacity != 0 || size != 0) {
+                visitor.problem(list, where + " has slots=" + block + " capacity=" + capacity + " size=" + size);
+            }
+            return;
+        }
+        if (size < 0 || capacity < 0 || size > capacity) {
+            visitor.problem(list, where + " has size=" + size + " beyond its capacity=" + capacity);
+            return;
+        }
+        if (!visitor.owned(block, capacity * ValueSlots.SIZE, "list slots")) {
+            return;
+        }
+        for (long i = 0; i < size; i++) {
+            visitor.slot(block + i * ValueSlots.SIZE, "list element");
+        }
+        for (long i = size; i < capacity; i++) {
+            long slot = block + i * ValueSlots.SIZE;
+            if (heap.getLong(slot) != 0 || heap.getLong(slot + 8) != 0) {
+                visitor.problem(slot, where + ": slot " + i + " at or after size=" + size + " is not empty");
+            }
         }
     }
 

@@ -14,23 +14,17 @@ import dev.hotpot.HeapFullException;
  * arenas carve chunks from the global top. Larger blocks are whole pages, reused first-fit from a free list. Freed blocks are
  * not coalesced; fragmentation is recovered by the offline collector.
  *
- * <pre>
- * block: long header { size: bits 0..47, tag: bits 48..63 (ALLOCATED, OBJECT or FREE) }, then the payload;
- *        a free block's payload starts with the address of the next free block of its list.
- *        OBJECT marks blocks that hold a persistent object (an {@code ObjectHeader} first), so a
- *        linear scan of the heap can find every object without trusting payload bytes.
- * </pre>
+ * Blocks are as {@link BlockFormat} describes; OBJECT marks blocks that hold a persistent object,
+ * so a linear scan of the heap ({@link BlockWalk}) finds every object without trusting payload bytes.
  *
  * <p>Threading: safe from any thread; every method runs in (or joins) a transaction.
  */
 final class Allocator {
-    static final int HEADER = 8;
-    private static final long TAG_ALLOCATED = 0xA10CL << 48;
-    private static final long TAG_OBJECT = 0x0B1EL << 48;
-    private static final long TAG_FREE = 0xF4EEL << 48;
-    private static final long SIZE_MASK = (1L << 48) - 1;
-    private static final long CHUNK = 64 * 1024;
-    private static final long[] CLASS_SIZES = classSizes();
+    static final int HEADER = BlockFormat.HEADER;
+    private static final long TAG_ALLOCATED = BlockFormat.TAG_ALLOCATED;
+    private static final long TAG_OBJECT = BlockFormat.TAG_OBJECT;
+    private static final long TAG_FREE = BlockFormat.TAG_FREE;
+    private static final long CHUNK = BlockFormat.CHUNK;
     /** Arenas of one cluster node: nodes 1 to {@code ARENAS / ARENAS_PER_NODE} share none. */
     static final int ARENAS_PER_NODE = 2;
 
@@ -56,7 +50,7 @@ final class Allocator {
                     + heap.size());
         }
         long total = align8(size + HEADER);
-        return heap.transaction(() -> total <= CHUNK ? allocateSmall(classOf(total), tag) : allocateLarge(total, tag));
+        return heap.transaction(() -> total <= CHUNK ? allocateSmall(BlockFormat.classOf(total), tag) : allocateLarge(total, tag));
     }
 
     /** Frees the block at payload {@code address}; it must be allocated. */
@@ -64,37 +58,25 @@ final class Allocator {
         heap.transaction(() -> {
             long size = sizeOfAllocated(address);
             heap.putLong(address - HEADER, TAG_FREE | size);
-            long head = size <= CHUNK ? freeHead(currentArena(), classOf(size)) : Superblock.LARGE_FREE_HEAD;
+            long head = size <= CHUNK ? Superblock.freeHead(currentArena(), BlockFormat.classOf(size))
+                    : Superblock.LARGE_FREE_HEAD;
             heap.putLong(address, heap.getLong(head));
             heap.putLong(head, address);
         });
     }
 
-    /**
-     * Calls {@code visitor} with the address of every object block, in address order, in one
-     * transaction. The heap below {@code top} is a sequence of blocks, each starting with its
-     * header, and of never-used chunk tails, which are zero.
-     */
+    /** Calls {@code visitor} with the address of every object block, in address order, in one transaction. */
     void forEachObject(java.util.function.LongConsumer visitor) {
         heap.transaction(() -> {
-            long top = heap.getLong(Superblock.TOP);
-            for (long at = Superblock.FIRST_DATA_ADDRESS; at < top; ) {
-                long header = heap.getLong(at);
-                if (header == 0) {
-                    at += 8;
-                    continue;
+            long bad = BlockWalk.run(heap, BlockWalk.top(heap), (start, header) -> {
+                if (BlockFormat.tag(header) == TAG_OBJECT) {
+                    visitor.accept(start + HEADER);
                 }
-                long tag = header & ~SIZE_MASK;
-                long size = header & SIZE_MASK;
-                if ((tag != TAG_ALLOCATED && tag != TAG_OBJECT && tag != TAG_FREE)
-                        || size < 16 || (size & 7) != 0 || at + size > top) {
-                    throw new dev.hotpot.HeapCorruptException("heap=" + heap.name() + ": no valid block header at address="
-                            + at + " (word " + Long.toHexString(header) + "); the heap is damaged: restore it from a copy");
-                }
-                if (tag == TAG_OBJECT) {
-                    visitor.accept(at + HEADER);
-                }
-                at += size;
+            });
+            if (bad >= 0) {
+                throw new dev.hotpot.HeapCorruptException("heap=" + heap.name() + ": no valid block header at address="
+                        + bad + " (word " + Long.toHexString(heap.getLong(bad)) + "); the heap is damaged: restore it"
+                        + " from a copy, or find every damage with: hotpot verify " + heap.name());
             }
         });
     }
@@ -110,17 +92,18 @@ final class Allocator {
                     + heap.name());
         }
         long header = heap.getLong(address - HEADER);
-        if ((header & ~SIZE_MASK) != TAG_ALLOCATED && (header & ~SIZE_MASK) != TAG_OBJECT) {
+        long tag = BlockFormat.tag(header);
+        if (tag != TAG_ALLOCATED && tag != TAG_OBJECT) {
             throw new IllegalArgumentException("address=" + address + " is not an allocated block of heap="
-                    + heap.name() + ((header & ~SIZE_MASK) == TAG_FREE ? " (it was already freed)" : ""));
+                    + heap.name() + (tag == TAG_FREE ? " (it was already freed)" : ""));
         }
-        return header & SIZE_MASK;
+        return BlockFormat.size(header);
     }
 
     private long allocateSmall(int sizeClass, long tag) {
-        long blockSize = CLASS_SIZES[sizeClass];
+        long blockSize = BlockFormat.classSize(sizeClass);
         long arena = currentArena();
-        long head = freeHead(arena, sizeClass);
+        long head = Superblock.freeHead(arena, sizeClass);
         long block = heap.getLong(head);
         if (block != 0) {
             heap.putLong(head, heap.getLong(block));
@@ -143,7 +126,7 @@ final class Allocator {
         long blockSize = (total + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
         long link = Superblock.LARGE_FREE_HEAD;
         for (long block = heap.getLong(link); block != 0; link = block, block = heap.getLong(block)) {
-            long size = heap.getLong(block - HEADER) & SIZE_MASK;
+            long size = BlockFormat.size(heap.getLong(block - HEADER));
             if (size >= blockSize) {
                 heap.putLong(link, heap.getLong(block));
                 heap.putLong(block - HEADER, tag | size);
@@ -191,38 +174,6 @@ final class Allocator {
         }
         long first = (long) (node - 1) * ARENAS_PER_NODE;
         return (int) ((first + threadId % ARENAS_PER_NODE) % Superblock.ARENAS);
-    }
-
-    private static long freeHead(long arena, int sizeClass) {
-        return arena + Superblock.ARENA_FREE_HEADS + 8L * sizeClass;
-    }
-
-    static int classOf(long total) {
-        int low = 0;
-        int high = CLASS_SIZES.length - 1;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (CLASS_SIZES[mid] >= total) {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
-        }
-        return low;
-    }
-
-    /** 16..256 in steps of 16, then four classes per doubling up to one chunk. */
-    private static long[] classSizes() {
-        java.util.List<Long> sizes = new java.util.ArrayList<>();
-        for (long s = 16; s <= 256; s += 16) {
-            sizes.add(s);
-        }
-        for (long power = 256; power < CHUNK; power *= 2) {
-            for (int quarter = 5; quarter <= 8; quarter++) {
-                sizes.add(power * quarter / 4);
-            }
-        }
-        return sizes.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static long align8(long n) {

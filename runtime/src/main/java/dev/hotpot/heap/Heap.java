@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * <p>Threading: safe from any thread. One process holds a heap at a time ({@link HeapFile}).
  * Close it only when no transactions are running.
  */
-public final class Heap implements AutoCloseable {
+public final class Heap implements AutoCloseable, HeapReader {
     private static final System.Logger LOG = System.getLogger(Heap.class.getName());
 
     private final HeapConfig config;

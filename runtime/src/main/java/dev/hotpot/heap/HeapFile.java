@@ -98,9 +98,7 @@ public final class HeapFile implements AutoCloseable {
 
     /** Opens an existing heap folder, holding its lock, for offline work on its files. */
     public static HeapFile openExisting(Path directory, Storage storage) {
-        if (!Files.exists(directory)) {
-            throw new HotpotException("no heap at directory=" + directory + "; check the --dir and the heap name");
-        }
+        requireExisting(directory);
         try {
             return open(directory, storage);
         } catch (IOException e) {
@@ -109,7 +107,15 @@ public final class HeapFile implements AutoCloseable {
         }
     }
 
-    private static HeapFile open(Path directory, Storage storage) throws IOException {
+    /** Refuses a heap folder that does not exist, for tools that must not create one. */
+    public static void requireExisting(Path directory) {
+        if (!Files.exists(directory)) {
+            throw new HotpotException("no heap at directory=" + directory + "; check the --dir and the heap name");
+        }
+    }
+
+    /** The image file of the heap folder {@code directory}, refusing a folder that cannot be a heap. */
+    static Path imageOf(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new HeapCorruptException("not a heap folder: path=" + directory
                     + " is a file; choose another heap name or directory");
@@ -119,6 +125,11 @@ public final class HeapFile implements AutoCloseable {
             throw new HeapCorruptException("heap folder has no " + IMAGE + ": directory=" + directory
                     + "; it was not made by Hotpot, or the image was deleted (restore it from a backup)");
         }
+        return image;
+    }
+
+    private static HeapFile open(Path directory, Storage storage) throws IOException {
+        Path image = imageOf(directory);
         Path lockFile = directory.resolve(LOCK);
         Path held = HeldLocks.claim(lockFile);
         if (held == null) {
@@ -162,12 +173,12 @@ public final class HeapFile implements AutoCloseable {
         return lock;
     }
 
-    private static HeapLockedException locked(Path directory) {
+    static HeapLockedException locked(Path directory) {
         return new HeapLockedException("heap is already open: directory=" + directory
                 + "; one process opens a heap at a time, close it there first (or open another heap)");
     }
 
-    private static HeapHeader readHeader(FileChannel channel, Path image) throws IOException {
+    static HeapHeader readHeader(FileChannel channel, Path image) throws IOException {
         long fileSize = channel.size();
         if (fileSize < Pages.SIZE) {
             throw new HeapCorruptException("heap file too small to hold a header: file=" + image + " size=" + fileSize

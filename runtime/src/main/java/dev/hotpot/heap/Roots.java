@@ -11,15 +11,20 @@ import java.util.List;
  * entry block: long next; long value; int nameLength; byte[nameLength] name (UTF-8)
  * </pre>
  *
- * <p>Entries form a list from {@link Superblock#ROOTS_HEAD}; they are few, so lookups walk it.
- * Threading: safe from any thread; every method runs in (or joins) a transaction.
+ * <p>Entries form a list from {@link Superblock#ROOTS_HEAD} ({@link #LIST}); they are few, so lookups walk it.
+ * Threading: safe from any thread; every method runs in (or joins) a transaction, and the static
+ * readers read through the reader they are given.
  */
-final class Roots {
+public final class Roots {
     private static final long NEXT = 0;
     private static final long VALUE = 8;
     private static final long NAME_LENGTH = 16;
     private static final long NAME = 20;
     static final int MAX_NAME_BYTES = 1024;
+
+    /** The list of root entries, for offline checks. */
+    public static final EntryList LIST = new EntryList("root entry", Superblock.ROOTS_HEAD, (int) NAME_LENGTH, (int) NAME,
+            MAX_NAME_BYTES);
 
     private final Heap heap;
 
@@ -55,10 +60,20 @@ final class Roots {
         return heap.transaction(() -> {
             List<String> names = new ArrayList<>();
             for (long entry = heap.getLong(Superblock.ROOTS_HEAD); entry != 0; entry = heap.getLong(entry + NEXT)) {
-                names.add(new String(heap.getBytes(entry + NAME, heap.getInt(entry + NAME_LENGTH)), StandardCharsets.UTF_8));
+                names.add(name(heap, entry));
             }
             return names;
         });
+    }
+
+    /** The name of the root entry at {@code entry}. */
+    public static String name(HeapReader heap, long entry) {
+        return new String(heap.getBytes(entry + NAME, heap.getInt(entry + NAME_LENGTH)), StandardCharsets.UTF_8);
+    }
+
+    /** The address the root entry at {@code entry} holds. */
+    public static long value(HeapReader heap, long entry) {
+        return heap.getLong(entry + VALUE);
     }
 
     private long find(byte[] key) {

@@ -21,25 +21,31 @@ package dev.hotpot.heap;
  */
 public final class Superblock {
     static final long ADDRESS = Pages.SIZE;
-    static final long TOP = ADDRESS;
-    static final long ROOTS_HEAD = ADDRESS + 8;
+    public static final long TOP = ADDRESS;
+    public static final long ROOTS_HEAD = ADDRESS + 8;
     public static final long SCHEMA_HEAD = ADDRESS + 16;
     public static final long NEXT_CLASS_ID = ADDRESS + 24;
-    static final long LARGE_FREE_HEAD = ADDRESS + 32;
+    public static final long LARGE_FREE_HEAD = ADDRESS + 32;
     public static final long EXTENSIONS = ADDRESS + 40;
 
-    static final int ARENAS = 8;
+    public static final int ARENAS = 8;
     static final long FIRST_ARENA = 2L * Pages.SIZE;
-    static final long ARENA_CHUNK_CURSOR = 0;
-    static final long ARENA_CHUNK_END = 8;
+    public static final long ARENA_CHUNK_CURSOR = 0;
+    public static final long ARENA_CHUNK_END = 8;
     static final long ARENA_FREE_HEADS = 16;
 
-    static final long FIRST_DATA_ADDRESS = FIRST_ARENA + (long) ARENAS * Pages.SIZE;
+    public static final long FIRST_DATA_ADDRESS = FIRST_ARENA + (long) ARENAS * Pages.SIZE;
 
     private Superblock() {
     }
 
-    static long arena(int index) {
+    /** The address of arena {@code index}'s page. */
+    public static long arena(int index) {
         return FIRST_ARENA + (long) index * Pages.SIZE;
+    }
+
+    /** The address of the head of arena {@code arena}'s free list of size class {@code sizeClass}. */
+    public static long freeHead(long arena, int sizeClass) {
+        return arena + ARENA_FREE_HEADS + 8L * sizeClass;
     }
 }

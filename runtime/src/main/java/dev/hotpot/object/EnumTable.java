@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that adds a name uses it uncached until it commits.
  */
 final class EnumTable {
-    private static final String PREFIX = "enum:";
+    static final String PREFIX = "enum:";
     private static final String DESCRIPTOR = "E";
 
     private final Heap heap;

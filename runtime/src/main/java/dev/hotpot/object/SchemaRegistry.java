@@ -1,7 +1,9 @@
 package dev.hotpot.object;
 
 import dev.hotpot.SchemaMismatchException;
+import dev.hotpot.heap.EntryList;
 import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 import dev.hotpot.heap.Superblock;
 
 import java.util.ArrayList;
@@ -34,6 +36,10 @@ public final class SchemaRegistry {
     private static final long VERSION = 12;
     private static final long LENGTH = 16;
     private static final long LAYOUT = 20;
+
+    /** The list of schema entries, for offline checks. */
+    public static final EntryList LIST = new EntryList("schema entry", Superblock.SCHEMA_HEAD, (int) LENGTH, (int) LAYOUT,
+            Integer.MAX_VALUE);
 
     /** A stored layout with its id and version (1 for the first layout of a class name). */
     public record Entry(int classId, int version, ClassLayout layout) {
@@ -140,10 +146,19 @@ public final class SchemaRegistry {
     private List<Entry> readAll() {
         List<Entry> entries = new ArrayList<>();
         for (long block = heap.getLong(Superblock.SCHEMA_HEAD); block != 0; block = heap.getLong(block + NEXT)) {
-            byte[] encoded = heap.getBytes(block + LAYOUT, heap.getInt(block + LENGTH));
-            entries.add(new Entry(heap.getInt(block + CLASS_ID), heap.getInt(block + VERSION), ClassLayout.decode(encoded)));
+            entries.add(decode(heap, block));
         }
         return entries;
+    }
+
+    /**
+     * The entry stored in the block at {@code block}.
+     *
+     * @throws java.io.UncheckedIOException if its layout bytes are not a layout's encoding
+     */
+    public static Entry decode(HeapReader heap, long block) {
+        byte[] encoded = heap.getBytes(block + LAYOUT, heap.getInt(block + LENGTH));
+        return new Entry(heap.getInt(block + CLASS_ID), heap.getInt(block + VERSION), ClassLayout.decode(encoded));
     }
 
     private static void checkCompatible(Entry stored, ClassLayout proposed) {

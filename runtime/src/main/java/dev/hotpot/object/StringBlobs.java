@@ -1,6 +1,7 @@
 package dev.hotpot.object;
 
 import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 
 import java.nio.charset.StandardCharsets;
 
@@ -42,15 +43,33 @@ public final class StringBlobs {
     }
 
     static String read(Heap heap, long blob) {
-        return heap.transaction(() -> {
-            int length = heap.getInt(blob + LENGTH);
-            int coder = heap.getInt(blob + CODER);
-            if (length < 0 || (coder != LATIN1 && coder != UTF16)) {
-                throw new dev.hotpot.HeapCorruptException("string blob at address=" + blob + " of heap=" + heap.name()
-                        + " has length=" + length + " coder=" + coder + "; the heap is damaged: restore it from a copy");
-            }
-            return decode(heap.getBytes(bytes(blob), byteCount(length, coder)), coder);
-        });
+        return heap.transaction(() -> read((HeapReader) heap, blob));
+    }
+
+    /**
+     * The string of the blob at {@code blob}, read through {@code heap} (for a live heap, inside
+     * the caller's transaction).
+     *
+     * @throws dev.hotpot.HeapCorruptException if its header is not a blob's
+     */
+    public static String read(HeapReader heap, long blob) {
+        long header = header(heap, blob);
+        if (storedBytes(header) < 0) {
+            throw new dev.hotpot.HeapCorruptException("string blob at address=" + blob + " of heap=" + heap.name()
+                    + " has length=" + length(header) + " coder=" + coder(header) + "; the heap is damaged: restore it"
+                    + " from a copy");
+        }
+        return decode(heap.getBytes(bytes(blob), byteCount(length(header), coder(header))), coder(header));
+    }
+
+    /** Bytes a blob with this {@link #header} occupies, its header included, or -1 if it is not a blob's header. */
+    public static long storedBytes(long header) {
+        int length = length(header);
+        int coder = coder(header);
+        if (length < 0 || (coder != LATIN1 && coder != UTF16)) {
+            return -1;
+        }
+        return BYTES + (coder == LATIN1 ? (long) length : 2L * length);
     }
 
     /** The coder a blob of {@code value} has: {@link #LATIN1} if every char is below 256, else {@link #UTF16}. */
@@ -74,7 +93,7 @@ public final class StringBlobs {
     }
 
     /** The first word of the blob at {@code blob}: its length in the low half, its coder in the high half. */
-    public static long header(Heap heap, long blob) {
+    public static long header(HeapReader heap, long blob) {
         return heap.getLong(blob + LENGTH);
     }
 

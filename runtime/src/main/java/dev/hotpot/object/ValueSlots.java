@@ -1,6 +1,7 @@
 package dev.hotpot.object;
 
 import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapReader;
 
 /**
  * Slots that hold any storable value, for collections whose element type is erased: a kind word
@@ -79,7 +80,11 @@ public final class ValueSlots {
      * freed or overwritten next. The slot is left pointing to the freed blob.
      */
     public static void freeOwned(long slot) {
-        Heap heap = ObjectRuntime.heap();
+        freeOwned(ObjectRuntime.heap(), slot);
+    }
+
+    /** As {@link #freeOwned(long)}, for a slot in {@code heap}, which need not be the default heap. */
+    public static void freeOwned(Heap heap, long slot) {
         heap.transaction(() -> {
             if (heap.getLong(slot) == STRING) {
                 heap.free(heap.getLong(slot + 8));
@@ -166,22 +171,39 @@ public final class ValueSlots {
             long kind = heap.getLong(slot);
             long payload = heap.getLong(slot + 8);
             return switch ((int) (kind & 0xFF)) {
-                case NULL -> null;
                 case OBJECT -> space.handle(payload, Object.class);
-                case STRING -> StringBlobs.read(heap, payload);
-                case BOOLEAN -> payload != 0;
-                case BYTE -> (byte) payload;
-                case CHAR -> (char) payload;
-                case SHORT -> (short) payload;
-                case INT -> (int) payload;
-                case LONG -> payload;
-                case FLOAT -> Float.intBitsToFloat((int) payload);
-                case DOUBLE -> Double.longBitsToDouble(payload);
                 case ENUM -> space.enumConstant((int) (kind >>> 8), (int) payload);
-                default -> throw new dev.hotpot.HeapCorruptException("value slot at address=" + slot + " of heap="
-                        + heap.name() + " has unknown kind=" + kind + "; the heap is damaged: restore it from a copy");
+                default -> readPlain(heap, slot);
             };
         });
+    }
+
+    /**
+     * The value in a slot that holds no object and no enum (the keys of a sorted map), read
+     * through {@code heap} without the object space (for a live heap, inside the caller's transaction).
+     *
+     * @throws IllegalArgumentException if the slot holds an object or an enum
+     * @throws dev.hotpot.HeapCorruptException if its kind is unknown
+     */
+    public static Object readPlain(HeapReader heap, long slot) {
+        long kind = heap.getLong(slot);
+        long payload = heap.getLong(slot + 8);
+        return switch ((int) (kind & 0xFF)) {
+            case NULL -> null;
+            case STRING -> StringBlobs.read(heap, payload);
+            case BOOLEAN -> payload != 0;
+            case BYTE -> (byte) payload;
+            case CHAR -> (char) payload;
+            case SHORT -> (short) payload;
+            case INT -> (int) payload;
+            case LONG -> payload;
+            case FLOAT -> Float.intBitsToFloat((int) payload);
+            case DOUBLE -> Double.longBitsToDouble(payload);
+            case OBJECT, ENUM -> throw new IllegalArgumentException("value slot at address=" + slot + " of heap="
+                    + heap.name() + " holds an object or an enum (kind=" + kind + "), which needs the object space");
+            default -> throw new dev.hotpot.HeapCorruptException("value slot at address=" + slot + " of heap="
+                    + heap.name() + " has unknown kind=" + kind + "; the heap is damaged: restore it from a copy");
+        };
     }
 
     /**
