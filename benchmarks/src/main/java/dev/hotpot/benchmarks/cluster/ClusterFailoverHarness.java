@@ -62,6 +62,8 @@ public final class ClusterFailoverHarness {
         Path scratch = ScratchDirectory.create("hotpot-cluster-failover-");
         List<List<String>> rows = new ArrayList<>();
         Samples failovers = new Samples(kills);
+        BarChart chart = new BarChart("Failover: kill -9 of the primary to the next acknowledged commit on a survivor",
+                "ms", List.of("failover"));
         Samples restored = new Samples(kills);
         Samples replicasLag = new Samples(kills);
         try (BenchCluster cluster = new BenchCluster(scratch, logs, REPLICAS, HEAP_BYTES, options.nodeSettings(),
@@ -146,6 +148,8 @@ public final class ClusterFailoverHarness {
                     failovers.add(TimeUnit.MICROSECONDS.toNanos(first - killedAt));
                     failover = millis(first - killedAt);
                 }
+                chart.group("kill " + kill + (orphaned ? " *" : ""),
+                        first == Long.MAX_VALUE ? Double.NaN : (first - killedAt) / 1_000.0);
                 boolean leaderMoved = leaderLines(cluster, survivors) > leadsBefore;
                 rows.add(List.of(Integer.toString(kill) + (orphaned ? " *" : ""), victim, leaderMoved ? "yes" : "no",
                         newPrimary == null ? "none" : newPrimary,
@@ -175,8 +179,14 @@ public final class ClusterFailoverHarness {
                     + Report.millis(restored.percentile(50)) + " ms, max " + Report.millis(restored.max())
                     + " ms; of which waiting for the coordinator replicas after N copies were back: p50 "
                     + Report.millis(replicasLag.percentile(50)) + " ms, max " + Report.millis(replicasLag.max()) + " ms.");
+            chart.reference("target p50", 1_000);
+            chart.reference("target max", 3_000);
+            chart.reference("p50", p50 / 1e6);
+            Path chartFile = BarChart.besides(out);
+            chart.write(chartFile);
             List<String> events = cluster.events();
             report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
+            report.paragraph("Chart: [" + chartFile.getFileName() + "](" + chartFile.getFileName() + ").");
         } finally {
             ScratchDirectory.delete(scratch);
             report.write(out);

@@ -59,8 +59,10 @@ public final class ClusterLatencyHarness {
         Path scratch = ScratchDirectory.create("hotpot-cluster-latency-");
         try {
             for (int round = 1; round <= rounds; round++) {
+                Path chart = rounds == 1 ? BarChart.besides(out) : BarChart.besides(out.resolveSibling(
+                        out.getFileName().toString().replace(".md", "-round-" + round + ".md")));
                 runRound(report, round, rounds, scratch.resolve("round-" + round), logs.resolve("round-" + round),
-                        options, warmup, commits);
+                        options, warmup, commits, chart);
             }
         } finally {
             ScratchDirectory.delete(scratch);
@@ -69,7 +71,7 @@ public final class ClusterLatencyHarness {
     }
 
     private static void runRound(Report report, int round, int rounds, Path directory, Path logs, Options options,
-                                 int warmup, int commits) {
+                                 int warmup, int commits, Path chartFile) {
         try {
             Files.createDirectories(directory);
             Files.createDirectories(logs);
@@ -165,6 +167,23 @@ public final class ClusterLatencyHarness {
                         Report.ratio((double) fromOther / singleOne), fromOther <= 1.5 * threeForces ? "yes" : "no")));
         report.paragraph(events.isEmpty() ? "No node stopped by itself during this round."
                 : "Events: " + String.join("; ", events) + ".");
+        chart(p50, threeForces, singleOne).write(chartFile);
+        report.paragraph("Chart: [" + chartFile.getFileName() + "](" + chartFile.getFileName() + ").");
+    }
+
+    /** p50 by N and page count, from each node, against 3 concurrent forces and a single-node commit. */
+    private static BarChart chart(Map<String, Long> p50, double threeForces, long singleOne) {
+        BarChart chart = new BarChart("Replicated commit latency, p50", "µs",
+                List.of("committed on the primary's node", "committed on another node"));
+        for (int replicas : REPLICAS) {
+            for (int pages : PAGES) {
+                chart.group("N=" + replicas + ", " + pages + (pages == 1 ? " page" : " pages"),
+                        p50.get(key(replicas, pages, true)) / 1_000.0, p50.get(key(replicas, pages, false)) / 1_000.0);
+            }
+        }
+        chart.reference("3 concurrent raw forces, p50", threeForces / 1_000.0);
+        chart.reference("single-node commit, 1 page, p50", singleOne / 1_000.0);
+        return chart;
     }
 
     /** The raw force and 1..3 concurrent forces, by row name. */

@@ -52,6 +52,7 @@ public final class ClusterThroughputHarness {
         Path scratch = ScratchDirectory.create("hotpot-cluster-throughput-");
         List<List<String>> summary = new ArrayList<>();
         List<List<String>> perNode = new ArrayList<>();
+        List<Double> committedPerSecond = new ArrayList<>();
         try (BenchCluster cluster = new BenchCluster(scratch, logs, REPLICAS, HEAP_BYTES, options.nodeSettings(),
                 Duration.ofMinutes(30))) {
             cluster.startAll();
@@ -80,6 +81,7 @@ public final class ClusterThroughputHarness {
                     HeapAssignment after = cluster.assignment();
                     String changed = after.epoch() == before.epoch() ? "no"
                             : "yes: epoch " + before.epoch() + " → " + after.epoch() + ", in-sync " + after.inSync();
+                    committedPerSecond.add((double) commits / seconds);
                     summary.add(List.of(Integer.toString(round), Integer.toString(threads), perSecond(commits, seconds),
                             Long.toString(errors), Long.toString(forces),
                             String.format(Locale.ROOT, "%.3f", commits == 0 ? 0.0 : (double) forces / commits),
@@ -87,11 +89,25 @@ public final class ClusterThroughputHarness {
                     System.out.println("  threads=" + threads + ": " + answers);
                 }
             }
+            BarChart chart = new BarChart("Replicated commits per second, N = " + REPLICAS + ", 3 nodes", "commits/s",
+                    rounds == 1 ? List.of("commits/s") : java.util.stream.IntStream.rangeClosed(1, rounds)
+                            .mapToObj(r -> "round " + r).toList());
+            for (int t = 0; t < THREADS.length; t++) {
+                double[] values = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    values[r] = committedPerSecond.get(r * THREADS.length + t);
+                }
+                chart.group(THREADS[t] + (THREADS[t] == 1 ? " thread" : " threads"), values);
+            }
+            chart.reference("target", TARGET);
+            Path chartFile = BarChart.besides(out);
+            chart.write(chartFile);
             report.table(List.of("round", "threads", "commits/s", "failed commits", "forces (3 nodes)",
                     "forces per commit (3 nodes)", "≥ 5,000/s", "in-sync set changed"), summary);
             report.table(List.of("round", "threads", "node", "threads on node", "commits", "forces", "forces/s"), perNode);
             List<String> events = cluster.events();
             report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
+            report.paragraph("Chart: [" + chartFile.getFileName() + "](" + chartFile.getFileName() + ").");
         } finally {
             ScratchDirectory.delete(scratch);
             report.write(out);
