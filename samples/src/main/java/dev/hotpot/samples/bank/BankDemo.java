@@ -41,7 +41,7 @@ public final class BankDemo implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7101", description = "Port of node n1 on a cluster; node nK uses port + 10(K-1) and the next (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--dir", defaultValue = "hotpot-data", description = "Folder of the cluster's nodes, under cluster/ (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", defaultValue = "hotpot-data", description = "Data folder: the heap of a one-node run, or the nodes' folders under DIR/cluster/ (default ${DEFAULT-VALUE}).")
     Path dir;
 
     public static void main(String[] args) {
@@ -56,6 +56,8 @@ public final class BankDemo implements Callable<Integer> {
         if (nodes > 1) {
             return new ClusterBankDemo(nodes, accounts, threads == null ? 2 : threads, seconds, port, dir).run();
         }
+        // The heap opens at the first Hotpot.root, after this: the folder given here wins over the agent's.
+        System.setProperty("hotpot.dir", dir.toString());
         return runAlone(threads == null ? 4 : threads);
     }
 
