@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvmArgs, Duration timeout) {
     static final String CLIENT = "site.ycsb.Client";
+    /** Options of every child JVM: the stores map memory natively, and Hotpot's cluster uses sun.misc.Unsafe. */
+    static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
 
     YcsbLauncher {
         jvmArgs = List.copyOf(jvmArgs);
@@ -52,7 +55,7 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
                          Map<String, String> bindingProperties) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(JVM_OPTIONS);
         command.addAll(jvmArgs);
         if (system.needsAgent) {
             command.add("-javaagent:" + agentJar.toAbsolutePath());

@@ -1,0 +1,72 @@
+package dev.hotpot.benchmarks.ycsb;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A Hotpot cluster of three peers on 127.0.0.1 for the YCSB client JVMs: nodes {@code n2} and
+ * {@code n3} run without an application ({@code hotpot node}), started by the harness, and
+ * {@code n1} is whichever YCSB client JVM runs, joining with the agent through the binding's
+ * {@code hotpot.*} properties. Every node keeps a full copy of the heap in its own folder under one
+ * directory, and every commit is durable on all three ({@code replicas=3}) before it returns.
+ *
+ * <p>The application-less nodes start first, so one of them creates the heap and is its primary:
+ * the YCSB JVM's node is a backup, and its transactions commit through that primary.
+ *
+ * <p>Threading: as {@link PeerCluster}.
+ */
+final class HotpotCluster extends PeerCluster {
+    /** The node id of the YCSB client JVMs. */
+    static final String CLIENT_NODE = "n1";
+
+    private final Path dir;
+    private final String peers;
+
+    private HotpotCluster(Path dir, String peers) {
+        this.dir = dir;
+        this.peers = peers;
+    }
+
+    /**
+     * Starts the application-less nodes with their folders under {@code dir} and logs in
+     * {@code logs}, and waits until both hold heap {@code heap} of {@code size} bytes.
+     *
+     * @param java     the {@code java} launcher for the nodes
+     * @param agentJar {@code hotpot.jar}, whose {@code node} command the nodes run
+     */
+    static HotpotCluster start(Path java, Path agentJar, Path dir, Path logs, String heap, String size)
+            throws IOException, InterruptedException {
+        List<Integer> ports = FreePorts.pairs(MEMBERS);
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            peers.add("n" + (i + 1) + "@127.0.0.1:" + ports.get(i));
+        }
+        HotpotCluster cluster = new HotpotCluster(dir, String.join(";", peers));
+        try {
+            for (int i = 2; i <= MEMBERS; i++) {
+                String node = "n" + i;
+                List<String> command = new ArrayList<>(List.of(java.toString()));
+                command.addAll(YcsbLauncher.JVM_OPTIONS);
+                command.addAll(List.of("-jar", agentJar.toAbsolutePath().toString(), "node", "--node", node,
+                        "--peers", cluster.peers, "--dir", dir.resolve(node).toAbsolutePath().toString(), "--heap", heap,
+                        "--size", size, "--replicas", String.valueOf(MEMBERS)));
+                cluster.start(node, command, dir, logs.resolve("hotpot-" + node + ".log"));
+            }
+            cluster.awaitReady(node -> Pattern.compile("node " + node + " holds heap " + Pattern.quote(heap)));
+            return cluster;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    @Override
+    Map<String, String> clientProperties() {
+        return Map.of("hotpot.node", CLIENT_NODE, "hotpot.peers", peers, "hotpot.replicas", String.valueOf(MEMBERS),
+                "hotpot.dir", dir.resolve(CLIENT_NODE).toAbsolutePath().toString());
+    }
+}
