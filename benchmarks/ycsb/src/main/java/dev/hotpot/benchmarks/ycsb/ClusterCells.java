@@ -31,7 +31,11 @@ import java.util.function.Consumer;
  * @param keepData whether to keep the cluster directory afterwards
  */
 record ClusterCells(YcsbLauncher launcher, Setup setup, Path dataDir, Path rawDir, String heapSize, boolean keepData) {
-    static final int LOAD_THREADS = 16;
+    /**
+     * Few enough that Hotpot's inserts, each a transaction on the sorted map through a primary in
+     * another JVM, do not keep conflicting with each other; etcd gets the same.
+     */
+    static final int LOAD_THREADS = 4;
 
     /**
      * Runs {@code workloads} (letter to workload file; the first file also drives the load) at every
@@ -54,6 +58,7 @@ record ClusterCells(YcsbLauncher launcher, Setup setup, Path dataDir, Path rawDi
                 return;
             }
             try (cluster) {
+                YcsbLauncher launcher = this.launcher.withJvmArgs(cluster.clientJvmOptions());
                 PhaseResult load = launcher.run(system, firstFile, LOAD_THREADS, records, PhaseResult.Goal.load(records),
                         properties(system, cluster, dir, true), dir, rawDir.resolve(system.id + "-load.txt"));
                 for (Map.Entry<String, Path> workload : workloads.entrySet()) {

@@ -1,6 +1,8 @@
 package dev.hotpot.benchmarks.ycsb;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,17 @@ import java.util.regex.Pattern;
 final class HotpotCluster extends PeerCluster {
     /** The node id of the YCSB client JVMs. */
     static final String CLIENT_NODE = "n1";
+    /**
+     * The client node's logging: Ratis, inside the coordinator, logs WARNING lines naming exceptions
+     * when a connection closes (its node leaving at JVM exit among them), which the harness would
+     * take for the binding's failures; its SEVERE lines and every line of Hotpot's own stay.
+     */
+    private static final String CLIENT_LOGGING = """
+            handlers=java.util.logging.ConsoleHandler
+            java.util.logging.ConsoleHandler.level=ALL
+            .level=INFO
+            org.apache.ratis.level=SEVERE
+            """;
 
     private final Path dir;
     private final String peers;
@@ -47,6 +60,7 @@ final class HotpotCluster extends PeerCluster {
         }
         HotpotCluster cluster = new HotpotCluster(dir, String.join(";", peers));
         try {
+            Files.writeString(cluster.clientLogging(), CLIENT_LOGGING, StandardCharsets.UTF_8);
             for (int i = 2; i <= MEMBERS; i++) {
                 String node = "n" + i;
                 List<String> command = new ArrayList<>(List.of(java.toString()));
@@ -62,6 +76,15 @@ final class HotpotCluster extends PeerCluster {
             cluster.close();
             throw e;
         }
+    }
+
+    @Override
+    List<String> clientJvmOptions() {
+        return List.of("-Djava.util.logging.config.file=" + clientLogging().toAbsolutePath());
+    }
+
+    private Path clientLogging() {
+        return dir.resolve("client-logging.properties");
     }
 
     @Override

@@ -31,6 +31,11 @@ abstract class PeerCluster implements AutoCloseable {
     /** The YCSB binding's properties that reach this cluster, added to the system's own. */
     abstract Map<String, String> clientProperties();
 
+    /** JVM options the YCSB client JVMs of this cluster need; none unless a subclass says otherwise. */
+    List<String> clientJvmOptions() {
+        return List.of();
+    }
+
     /** Starts one member; its output goes to {@code log}. */
     final void start(String name, List<String> command, Path workingDir, Path log) throws IOException {
         members.add(ServerProcess.start(name, command, workingDir, log));

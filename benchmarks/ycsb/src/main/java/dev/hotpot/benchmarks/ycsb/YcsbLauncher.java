@@ -36,6 +36,13 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
         classpath = absolute(classpath);
     }
 
+    /** This launcher with {@code more} JVM options after its own, for the children of one system. */
+    YcsbLauncher withJvmArgs(List<String> more) {
+        List<String> all = new ArrayList<>(jvmArgs);
+        all.addAll(more);
+        return new YcsbLauncher(java, classpath, agentJar, all, timeout);
+    }
+
     /** The class path with every entry absolute, since the children run in their data directories. */
     static String absolute(String classpath) {
         List<String> entries = new ArrayList<>();
