@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs every cell of one clustered system ({@link StoreSystem#clustered}) on one 3-node cluster:
- * starts the cluster in a fresh directory, loads the records once with a load JVM ({@value
- * #LOAD_THREADS} threads, not measured, with the system's durability, since neither clustered system
+ * starts the cluster in a fresh directory, loads the records once with a load JVM ({@link
+ * #loadThreads} threads, not measured, with the system's durability, since neither clustered system
  * can load otherwise), then runs each workload at each thread count in a run JVM of its own, in
  * the order given, and stops the cluster. The workloads share the loaded records: the core
  * workloads A, B, C and F read and update records of one shape and insert none, so a run leaves the
@@ -32,10 +32,14 @@ import java.util.function.Consumer;
  */
 record ClusterCells(YcsbLauncher launcher, Setup setup, Path dataDir, Path rawDir, String heapSize, boolean keepData) {
     /**
-     * Few enough that Hotpot's inserts, each a transaction on the sorted map through a primary in
-     * another JVM, do not keep conflicting with each other; etcd gets the same.
+     * Threads of the load JVM: Hotpot's with one, since its inserts all change the one sorted map
+     * and each commits through the primary in another JVM, so with a few threads on a busy machine
+     * some conflicted with each other up to the retry limit; etcd's with 8, since each insert waits
+     * for two fsyncs and etcd batches concurrent ones.
      */
-    static final int LOAD_THREADS = 4;
+    static int loadThreads(StoreSystem system) {
+        return system == StoreSystem.HOTPOT_CLUSTER ? 1 : 8;
+    }
 
     /**
      * Runs {@code workloads} (letter to workload file; the first file also drives the load) at every
@@ -59,7 +63,7 @@ record ClusterCells(YcsbLauncher launcher, Setup setup, Path dataDir, Path rawDi
             }
             try (cluster) {
                 YcsbLauncher launcher = this.launcher.withJvmArgs(cluster.clientJvmOptions());
-                PhaseResult load = launcher.run(system, firstFile, LOAD_THREADS, records, PhaseResult.Goal.load(records),
+                PhaseResult load = launcher.run(system, firstFile, loadThreads(system), records, PhaseResult.Goal.load(records),
                         properties(system, cluster, dir, true), dir, rawDir.resolve(system.id + "-load.txt"));
                 for (Map.Entry<String, Path> workload : workloads.entrySet()) {
                     for (int threads : setup.threads()) {

@@ -44,8 +44,11 @@ final class ClusterReport {
         md.append("- Where the client threads run: in one JVM, for both systems; for Hotpot that JVM is node n1 of the"
                 + " cluster, for etcd a client process beside the members\n");
         md.append("- Records: ").append(setup.records()).append(" (10 fields × 100 bytes), loaded once per system by a"
-                + " load JVM with ").append(ClusterCells.LOAD_THREADS).append(" threads (not measured) with the same"
-                + " durability as the runs; the runs of a system then share them, in the order of the tables below."
+                + " load JVM (not measured) with the same durability as the runs: Hotpot's with ")
+                .append(ClusterCells.loadThreads(StoreSystem.HOTPOT_CLUSTER)).append(" thread, since with several its"
+                + " inserts into the one sorted map, each committed through the primary, conflicted with each other up"
+                + " to the retry limit on this busy machine; etcd's with ").append(ClusterCells.loadThreads(StoreSystem.ETCD))
+                .append(" threads; the runs of a system then share them, in the order of the tables below."
                 + " A, B, C and F insert nothing, so each run finds the same records, some with values an earlier run"
                 + " updated\n");
         md.append("- Run phase: ").append(setup.seconds()).append(" s per run (YCSB `maxexecutiontime`), or until ")

@@ -81,15 +81,14 @@ public final class EtcdClient extends DB {
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
         return attempt("read", key, () -> {
-            GetResponse found = await(kv.get(recordPrefix(table, key),
-                    GetOption.builder().isPrefix(true).withSerializable(true).build()));
+            ByteSequence prefix = recordPrefix(table, key);
+            GetResponse found = await(kv.get(prefix, GetOption.builder().isPrefix(true).withSerializable(true).build()));
             if (found.getKvs().isEmpty()) {
                 return Status.NOT_FOUND;
             }
             Map<String, byte[]> values = new LinkedHashMap<>();
-            int prefixLength = recordPrefix(table, key).size();
             for (KeyValue field : found.getKvs()) {
-                putField(values, field, prefixLength);
+                putField(values, field, prefix.size());
             }
             YcsbValues.copyInto(values, fields, result);
             return Status.OK;
