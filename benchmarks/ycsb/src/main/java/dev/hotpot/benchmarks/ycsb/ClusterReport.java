@@ -29,19 +29,19 @@ final class ClusterReport {
                 + " on 127.0.0.1, sharing its cores and its disk with each other and with the YCSB client JVM; one"
                 + " cluster at a time, each started fresh by the harness and stopped after its runs; the data folders of"
                 + " every node are under the data directory above. Other builds may have been running on the machine\n");
-        md.append("- Hotpot (`hotpot-cluster`): nodes n2 and n3 are `hotpot node` JVMs without an application, n1 is the"
-                + " YCSB client JVM itself with the agent, holding its own copy of the heap. n2 and n3 start first, so"
-                + " one of them creates the heap and is its primary; n1 is a backup, and each of its transactions"
+        md.append("- Hotpot (`hotpot-cluster`): nodes n1 and n2 are `hotpot node` JVMs without an application, n3 is the"
+                + " YCSB client JVM itself with the agent, holding its own copy of the heap; all three are coordinator"
+                + " peers. n1 and n2 start first, so one of them creates the heap and is its primary; n3 is a backup, and each of its transactions"
                 + " commits through that primary. `replicas=3`: a commit returns once the primary has forced its record"
                 + " and both backups have acknowledged it forced, so it is on disk on all 3 nodes. Reads are loads from"
-                + " n1's own copy\n");
+                + " n3's own copy\n");
         md.append("- etcd (`etcd`): 3 members with etcd's defaults, each fsyncing its write-ahead log before it"
                 + " acknowledges an entry; a write returns once a majority, 2 of the 3 members, have it on disk, so etcd"
                 + " waits for one fsync fewer than Hotpot per write. The YCSB client JVM is a fourth process, talking"
                 + " gRPC to all 3 members over loopback (jetcd spreads requests over them; a follower forwards writes to"
                 + " the leader). etcd's version is in the first lines of `").append(setup.rawName())
                 .append("/etcd-e1.log`\n");
-        md.append("- Where the client threads run: in one JVM, for both systems; for Hotpot that JVM is node n1 of the"
+        md.append("- Where the client threads run: in one JVM, for both systems; for Hotpot that JVM is node n3 of the"
                 + " cluster, for etcd a client process beside the members\n");
         md.append("- Records: ").append(setup.records()).append(" (10 fields × 100 bytes), loaded once per system by a"
                 + " load JVM (not measured) with the same durability as the runs: Hotpot's with ")
@@ -59,8 +59,8 @@ final class ClusterReport {
                 + " in µs from its HdrHistogram; errors counts the operations that did not return OK\n");
         md.append("- Measured time: YCSB starts the clock before each client thread's `init`, so the run JVM's JIT"
                 + " warm-up and connecting are inside the ").append(setup.seconds()).append(" s of every run: for"
-                + " Hotpot, n1 rejoining the cluster (starting its coordinator client, subscribing to the primary and"
-                + " catching up from its log), for etcd jetcd's connection. n1 rejoins as a backup; until the primary"
+                + " Hotpot, n3 rejoining the cluster (starting its coordinator client, subscribing to the primary and"
+                + " catching up from its log), for etcd jetcd's connection. n3 rejoins as a backup; until the primary"
                 + " counts it in sync again, a commit is durable on the other two nodes only\n\n");
 
         MarkdownReport.appendSystems(md, results);

@@ -10,20 +10,24 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A Hotpot cluster of three peers on 127.0.0.1 for the YCSB client JVMs: nodes {@code n2} and
- * {@code n3} run without an application ({@code hotpot node}), started by the harness, and
- * {@code n1} is whichever YCSB client JVM runs, joining with the agent through the binding's
+ * A Hotpot cluster of three peers on 127.0.0.1 for the YCSB client JVMs: nodes {@code n1} and
+ * {@code n2} run without an application ({@code hotpot node}), started by the harness, and
+ * {@code n3} is whichever YCSB client JVM runs, joining with the agent through the binding's
  * {@code hotpot.*} properties. Every node keeps a full copy of the heap in its own folder under one
  * directory, and every commit is durable on all three ({@code replicas=3}) before it returns.
  *
  * <p>The application-less nodes start first, so one of them creates the heap and is its primary:
- * the YCSB JVM's node is a backup, and its transactions commit through that primary.
+ * the YCSB JVM's node is a backup, and its transactions commit through that primary. The YCSB
+ * node has the highest id because the coordinator hands its leadership to the live peer that is
+ * primary of the fewest heaps, the lowest id among equals: with the lowest, the restarted client
+ * node would take the leadership at every run and drop it again at its end, and a run would begin
+ * with an election.
  *
  * <p>Threading: as {@link PeerCluster}.
  */
 final class HotpotCluster extends PeerCluster {
     /** The node id of the YCSB client JVMs. */
-    static final String CLIENT_NODE = "n1";
+    static final String CLIENT_NODE = "n3";
     /**
      * The client node's logging: Ratis, inside the coordinator, logs WARNING lines naming exceptions
      * when a connection closes (its node leaving at JVM exit among them), which the harness would
@@ -61,7 +65,7 @@ final class HotpotCluster extends PeerCluster {
         HotpotCluster cluster = new HotpotCluster(dir, String.join(";", peers));
         try {
             Files.writeString(cluster.clientLogging(), CLIENT_LOGGING, StandardCharsets.UTF_8);
-            for (int i = 2; i <= MEMBERS; i++) {
+            for (int i = 1; i < MEMBERS; i++) {
                 String node = "n" + i;
                 List<String> command = new ArrayList<>(List.of(java.toString()));
                 command.addAll(YcsbLauncher.JVM_OPTIONS);

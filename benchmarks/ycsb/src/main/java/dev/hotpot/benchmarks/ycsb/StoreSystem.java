@@ -40,11 +40,11 @@ enum StoreSystem {
             "none: nothing is written; the run JVM loads the records itself (no load JVM)",
             "an update replaces the record's map at once (`computeIfPresent`)"),
     HOTPOT_CLUSTER("hotpot-cluster", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", true, true,
-            "The same Hotpot binding on node n1 of a 3-node cluster (`replicas=3`); nodes n2 and n3 run without an"
-                    + " application, and one of them is the heap's primary, through which n1 commits",
+            "The same Hotpot binding on node n3 of a 3-node cluster (`replicas=3`); nodes n1 and n2 run without an"
+                    + " application, and one of them is the heap's primary, through which n3 commits",
             "sync replication: the primary forces the commit's record and returns once both backups have forced it too;"
                     + " concurrent commits share forces",
-            StoreSystem.SERIALIZABLE + "; reads are local loads from n1's own copy"),
+            StoreSystem.SERIALIZABLE + "; reads are local loads from n3's own copy"),
     ETCD("etcd", EtcdClient.class.getName(), true, false,
             "etcd 3-member cluster through jetcd, a key per field plus a marker key per record",
             "a write is one Raft entry, acknowledged once a majority of members (the leader's included) have fsynced it"

@@ -47,8 +47,8 @@ class TinyClusterComparisonTest {
         assertTrue(md.contains("None: every load inserted all its records"), md);
         assertTrue(Files.readString(out.resolve("chart-cluster.svg")).startsWith("<svg"));
         String run = Files.readString(out.resolve("raw-cluster/a-hotpot-cluster-1t-run.txt"));
-        assertTrue(run.lines().findFirst().orElseThrow().contains("-p hotpot.node=n1"), run);
-        assertTrue(run.contains("node n1 follows primary"), "the client node is a backup of n2 or n3: " + run);
+        assertTrue(run.lines().findFirst().orElseThrow().contains("-p hotpot.node=n3"), run);
+        assertTrue(run.contains("node n3 follows primary"), "the client node is a backup of n1 or n2: " + run);
         assertTrue(Files.readString(out.resolve("raw-cluster/hotpot-cluster-load.txt")).contains("[INSERT], Return=OK, 200"));
         try (var left = Files.list(data)) {
             assertEquals(0, left.count(), "cluster directories are deleted");
