@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Runs YCSB's core workloads against Hotpot's key-value sample and its peers, and writes
- * {@code results.md}, {@code chart.svg} and every client's raw output under {@code --out}.
+ * {@code results.md}, {@code chart.svg} and every client's raw output under {@code --out}; with
+ * {@code --cluster 3}, against a 3-node Hotpot cluster and a 3-member etcd cluster
+ * ({@link ClusterCells}), writing {@code results-cluster.md}, {@code chart-cluster.svg} and
+ * {@code raw-cluster/}.
  *
  * <p>The command line: it resolves the options' defaults, then runs every workload, system and
  * thread count as one {@link CellRunner} cell and rewrites the reports after each. Every run phase
@@ -37,8 +42,15 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs YCSB workloads against Hotpot and peer stores, each phase in its own JVM, and writes"
                 + " results.md, chart.svg and raw/ into --out. Each run is a load JVM and a run JVM of --seconds;"
-                + " the default 72 runs take about 17 minutes on 2 cores.")
+                + " the default 72 runs take about 17 minutes on 2 cores. With --cluster 3: Hotpot on a 3-node cluster and"
+                + " etcd on 3 members, workloads A, B, C and F at 1, 8 and 64 threads, 20 s runs, about 13 minutes.")
 public final class Comparison implements Callable<Integer> {
+    /** Records of the cluster comparison unless --records says otherwise: every write there is replicated, the load too. */
+    static final long CLUSTER_RECORDS = 10_000;
+    /** Seconds of a cluster comparison's run unless --seconds says otherwise: the client node's joining is inside them. */
+    static final long CLUSTER_SECONDS = 20;
+    static final long SINGLE_NODE_MIN_HEAP_MIB = 1024;
+    static final long CLUSTER_MIN_HEAP_MIB = 256;
 
     @Spec
     CommandSpec spec;
@@ -108,6 +120,12 @@ public final class Comparison implements Callable<Integer> {
             description = "An extra JVM option for every client JVM; repeatable, e.g. --jvm-arg=-Xmx2g.")
     List<String> jvmArgs = new ArrayList<>();
 
+    @Option(names = "--cluster", paramLabel = "NODES",
+            description = "Compare on clusters of this many nodes (only 3): Hotpot with sync replication to every node"
+                    + " against etcd; then the defaults are --workloads a,b,c,f --systems hotpot-cluster,etcd"
+                    + " --threads 1,8,64 --records 10000 --seconds 20, one load per system shared by its runs.")
+    Integer cluster;
+
     @Option(names = "--keep-data", description = "Keep each run's data directory instead of deleting it after the run.")
     boolean keepData;
 
@@ -119,6 +137,15 @@ public final class Comparison implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
+        if (cluster != null) {
+            applyClusterDefaults();
+        } else {
+            for (String system : systems) {
+                if (StoreSystem.byId(system).clustered()) {
+                    throw badOption("--systems: " + system + " runs on a cluster only; add --cluster 3");
+                }
+            }
+        }
         List<StoreSystem> selected = systems.stream().map(StoreSystem::byId).toList();
         Path workloadFiles = workloadDir != null ? workloadDir : project.resolve("benchmarks/ycsb/workloads");
         Map<String, Path> files = new LinkedHashMap<>();
@@ -134,19 +161,22 @@ public final class Comparison implements Callable<Integer> {
         if (needsAgent && !Files.isRegularFile(agentJar)) {
             throw badOption("no Hotpot agent at " + agentJar + "; build it (./hotpot compare does) or pass --agent");
         }
-        Files.createDirectories(outDir.resolve("raw"));
         Files.createDirectories(dataDir);
         String fileSystem = FileSystemType.describe(dataDir);
 
         String childClasspath = classpath != null ? classpath : System.getProperty("java.class.path");
         YcsbLauncher launcher = new YcsbLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
                 childClasspath, agentJar, jvmArgs, Duration.ofSeconds(timeoutSeconds));
-        String heapSize = hotpotSize != null ? hotpotSize : defaultHotpotSize(records);
+        String heapSize = hotpotSize != null ? hotpotSize
+                : defaultHotpotSize(records, cluster == null ? SINGLE_NODE_MIN_HEAP_MIB : CLUSTER_MIN_HEAP_MIB);
         Setup setup = new Setup(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
-                dataDir.toString(), fileSystem, records, seconds, maxOperations, threads, titles);
+                dataDir.toString(), fileSystem, records, seconds, maxOperations, threads, titles,
+                cluster == null ? 0 : cluster);
+        Path rawDir = outDir.resolve(setup.rawName());
+        Files.createDirectories(rawDir);
 
         System.out.printf("compare: data in %s on %s; results in %s%n", dataDir, fileSystem, outDir.toAbsolutePath());
         if (setup.onRamFileSystem()) {
@@ -158,21 +188,34 @@ public final class Comparison implements Callable<Integer> {
                     + " path; the hotpot-* runs will fail");
         }
 
-        CellRunner cells = new CellRunner(launcher, setup, dataDir, outDir.resolve("raw"), heapSize, keepData);
         List<RunResult> results = new ArrayList<>();
-        for (String workload : workloads) {
+        Consumer<RunResult> done = result -> {
+            results.add(result);
+            System.out.println(progressLine(result));
+            try {
+                writeReports(outDir, setup, results);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the reports into " + outDir + ": " + e.getMessage(), e);
+            }
+        };
+        if (setup.cluster()) {
+            ClusterCells cells = new ClusterCells(launcher, setup, dataDir, rawDir, heapSize, keepData);
             for (StoreSystem system : selected) {
-                for (int t : threads) {
-                    RunResult result = cells.run(workload, files.get(workload), system, t);
-                    results.add(result);
-                    System.out.println(progressLine(result));
-                    writeReports(outDir, setup, results);
+                cells.run(system, files, done);
+            }
+        } else {
+            CellRunner cells = new CellRunner(launcher, setup, dataDir, rawDir, heapSize, keepData);
+            for (String workload : workloads) {
+                for (StoreSystem system : selected) {
+                    for (int t : threads) {
+                        done.accept(cells.run(workload, files.get(workload), system, t));
+                    }
                 }
             }
         }
         long failed = results.stream().filter(RunResult::failed).count();
         System.out.printf("compare: %d runs, %d failed; wrote %s and %s%n", results.size(), failed,
-                outDir.resolve("results.md"), outDir.resolve("chart.svg"));
+                outDir.resolve(setup.reportName()), outDir.resolve(setup.chartName()));
         return failed == 0 ? 0 : 1;
     }
 
@@ -195,13 +238,46 @@ public final class Comparison implements Callable<Integer> {
         }
     }
 
+    /**
+     * Sets the cluster comparison's defaults of the options the command line did not give, and
+     * rejects a node count other than 3 and systems that do not run on a cluster.
+     */
+    private void applyClusterDefaults() {
+        if (cluster != 3) {
+            throw badOption("--cluster=" + cluster + ": only 3-node clusters are compared");
+        }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--workloads")) {
+            workloads = List.of("a", "b", "c", "f");
+        }
+        if (!given.hasMatchedOption("--systems")) {
+            systems = List.of(StoreSystem.HOTPOT_CLUSTER.id, StoreSystem.ETCD.id);
+        }
+        if (!given.hasMatchedOption("--threads")) {
+            threads = List.of(1, 8, 64);
+        }
+        if (!given.hasMatchedOption("--records")) {
+            records = CLUSTER_RECORDS;
+        }
+        if (!given.hasMatchedOption("--seconds")) {
+            seconds = CLUSTER_SECONDS;
+        }
+        for (String system : systems) {
+            if (!StoreSystem.byId(system).clustered()) {
+                throw badOption("--systems: " + system + " does not run on a cluster; with --cluster choose from "
+                        + StoreSystem.HOTPOT_CLUSTER.id + ", " + StoreSystem.ETCD.id);
+            }
+        }
+    }
+
     private CommandLine.ParameterException badOption(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     static void writeReports(Path outDir, Setup setup, List<RunResult> results) throws IOException {
-        Files.writeString(outDir.resolve("results.md"), MarkdownReport.render(setup, results), StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("chart.svg"), SvgChart.render(setup, results), StandardCharsets.UTF_8);
+        String report = setup.cluster() ? ClusterReport.render(setup, results) : MarkdownReport.render(setup, results);
+        Files.writeString(outDir.resolve(setup.reportName()), report, StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve(setup.chartName()), SvgChart.render(setup, results), StandardCharsets.UTF_8);
     }
 
     static String progressLine(RunResult r) {
@@ -221,12 +297,14 @@ public final class Comparison implements Callable<Integer> {
     }
 
     /**
-     * Twice 4 KiB per record, at least 1 GiB. A timed run's inserts (workloads D and E) depend on its
-     * throughput, which is not known in advance, so this leaves room for as many records again; the
-     * heap file is sparse, so room never written costs no disk.
+     * Twice 4 KiB per record, at least {@code minMib} MiB. A timed run's inserts (workloads D and E)
+     * depend on its throughput, which is not known in advance, so this leaves room for as many
+     * records again; the heap file is sparse, so room never written costs no disk. The single-node
+     * comparison takes at least 1 GiB; the cluster comparison {@value #CLUSTER_MIN_HEAP_MIB} MiB, since a
+     * node joining a new heap is sent an image of all of it.
      */
-    static String defaultHotpotSize(long records) {
-        long mib = Math.max(1024, (records * 4096 * 2 + (1 << 20) - 1) >> 20);
+    static String defaultHotpotSize(long records, long minMib) {
+        long mib = Math.max(minMib, (records * 4096 * 2 + (1 << 20) - 1) >> 20);
         return mib + "m";
     }
 }

@@ -20,14 +20,7 @@ final class MarkdownReport {
     static String render(Setup setup, List<RunResult> results) {
         StringBuilder md = new StringBuilder();
         md.append("# YCSB comparison: Hotpot and peer stores\n\n");
-        md.append("- Date: ").append(setup.date()).append('\n');
-        md.append("- Machine: ").append(setup.cores()).append(" cores, ").append(setup.os()).append('\n');
-        md.append("- JDK: ").append(setup.jdk()).append(" (the harness and every YCSB client JVM)\n");
-        md.append("- Data directory: `").append(setup.dataDir()).append("` on ").append(setup.fileSystem()).append('\n');
-        if (setup.onRamFileSystem()) {
-            md.append("- **Warning: the data directory is on a RAM file system, where a force costs nothing;"
-                    + " the durable figures prove nothing about a disk.**\n");
-        }
+        appendMachine(md, setup);
         md.append("- Records: ").append(setup.records()).append(" per run (10 fields × 100 bytes), loaded by a separate"
                 + " load JVM into a fresh directory (not measured)\n");
         md.append("- Run phase: ").append(setup.seconds()).append(" s per run for every system (YCSB `maxexecutiontime`),"
@@ -44,6 +37,47 @@ final class MarkdownReport {
         md.append("- `memory` loads its records inside the run JVM before the clock starts, which also warms that JVM's"
                 + " JIT; the run JVMs of the other systems start cold\n\n");
 
+        appendSystems(md, results);
+        appendWorkloads(md, setup, results);
+
+        md.append("## Throughput ratios\n\n");
+        List<Integer> threads = setup.threads();
+        if (workloads(results).contains("a")) {
+            List<String> headline = new ArrayList<>();
+            for (int t : threads) {
+                headline.add(ratio(results, "a", t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC) + " at " + t
+                        + (t == 1 ? " thread" : " threads"));
+            }
+            md.append("Workload A, hotpot-sync / rocksdb-sync: ").append(String.join(", ", headline)).append(".\n\n");
+        }
+        md.append("| workload | threads | hotpot-sync / rocksdb-sync | hotpot-none / memory |\n|---|---:|---:|---:|\n");
+        for (String workload : workloads(results)) {
+            for (int t : threads) {
+                md.append("| ").append(workload.toUpperCase(Locale.ROOT)).append(" | ").append(t).append(" | ")
+                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC)).append(" | ")
+                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_NONE, StoreSystem.MEMORY)).append(" |\n");
+            }
+        }
+        md.append("\nA ratio above 1 means Hotpot did more operations per second; n/a means a run is missing or failed.\n\n");
+
+        appendFailures(md, setup, results);
+        return md.toString();
+    }
+
+    /** The date, the machine, the JDK and the data directory, with a warning if that is in RAM. */
+    static void appendMachine(StringBuilder md, Setup setup) {
+        md.append("- Date: ").append(setup.date()).append('\n');
+        md.append("- Machine: ").append(setup.cores()).append(" cores, ").append(setup.os()).append('\n');
+        md.append("- JDK: ").append(setup.jdk()).append(" (the harness and every YCSB client JVM)\n");
+        md.append("- Data directory: `").append(setup.dataDir()).append("` on ").append(setup.fileSystem()).append('\n');
+        if (setup.onRamFileSystem()) {
+            md.append("- **Warning: the data directory is on a RAM file system, where a force costs nothing;"
+                    + " the durable figures prove nothing about a disk.**\n");
+        }
+    }
+
+    /** The systems table: each system's store, when a write is durable, and its concurrency. */
+    static void appendSystems(StringBuilder md, List<RunResult> results) {
         md.append("## Systems\n\n| system | store | a write is durable when it returns? | reads and concurrent updates |\n"
                 + "|---|---|---|---|\n");
         for (StoreSystem system : systems(results)) {
@@ -51,7 +85,10 @@ final class MarkdownReport {
                     .append(system.durability).append(" | ").append(system.concurrency).append(" |\n");
         }
         md.append('\n');
+    }
 
+    /** A table per workload: each run's throughput, p50 and p99 per operation kind, and errors. */
+    static void appendWorkloads(StringBuilder md, Setup setup, List<RunResult> results) {
         for (String workload : workloads(results)) {
             List<RunResult> rows = results.stream().filter(r -> r.workload().equals(workload)).toList();
             List<String> kinds = kinds(rows);
@@ -79,27 +116,10 @@ final class MarkdownReport {
             }
             md.append('\n');
         }
+    }
 
-        md.append("## Throughput ratios\n\n");
-        List<Integer> threads = setup.threads();
-        if (workloads(results).contains("a")) {
-            List<String> headline = new ArrayList<>();
-            for (int t : threads) {
-                headline.add(ratio(results, "a", t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC) + " at " + t
-                        + (t == 1 ? " thread" : " threads"));
-            }
-            md.append("Workload A, hotpot-sync / rocksdb-sync: ").append(String.join(", ", headline)).append(".\n\n");
-        }
-        md.append("| workload | threads | hotpot-sync / rocksdb-sync | hotpot-none / memory |\n|---|---:|---:|---:|\n");
-        for (String workload : workloads(results)) {
-            for (int t : threads) {
-                md.append("| ").append(workload.toUpperCase(Locale.ROOT)).append(" | ").append(t).append(" | ")
-                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_SYNC, StoreSystem.ROCKSDB_SYNC)).append(" | ")
-                        .append(ratio(results, workload, t, StoreSystem.HOTPOT_NONE, StoreSystem.MEMORY)).append(" |\n");
-            }
-        }
-        md.append("\nA ratio above 1 means Hotpot did more operations per second; n/a means a run is missing or failed.\n\n");
-
+    /** Every failed run with its failures, or a line saying there were none; then where the raw output is. */
+    static void appendFailures(StringBuilder md, Setup setup, List<RunResult> results) {
         List<RunResult> failed = results.stream().filter(RunResult::failed).toList();
         md.append("## Failures\n\n");
         if (failed.isEmpty()) {
@@ -111,25 +131,36 @@ final class MarkdownReport {
             md.append("- workload ").append(r.workload()).append(", ").append(r.system().id).append(", ")
                     .append(r.threads()).append(r.threads() == 1 ? " thread" : " threads");
             if (r.run() != null) {
-                md.append(" (`raw/").append(r.run().raw().getFileName()).append("`)");
+                md.append(" (`").append(setup.rawName()).append('/').append(r.run().raw().getFileName()).append("`)");
             }
             md.append(":\n");
             for (String failure : r.failures()) {
                 md.append("  - `").append(failure.replace('`', '\'')).append("`\n");
             }
         }
-        md.append("\nRaw YCSB output of every client JVM is in `raw/`; the chart is `chart.svg`.\n");
-        return md.toString();
+        md.append("\nRaw YCSB output of every client JVM is in `").append(setup.rawName()).append("/`; the chart is `")
+                .append(setup.chartName()).append("`.\n");
     }
 
     /** The throughput ratio numerator / denominator as text, or n/a if either is missing or failed. */
     static String ratio(List<RunResult> results, String workload, int threads, StoreSystem numerator, StoreSystem denominator) {
+        return times(throughputRatio(results, workload, threads, numerator, denominator));
+    }
+
+    /** The throughput of numerator over that of denominator, or NaN if either is missing or failed. */
+    static double throughputRatio(List<RunResult> results, String workload, int threads, StoreSystem numerator,
+                                  StoreSystem denominator) {
         RunResult n = find(results, workload, threads, numerator);
         RunResult d = find(results, workload, threads, denominator);
         if (n == null || d == null || n.failed() || d.failed() || !(d.throughput() > 0)) {
-            return "n/a";
+            return Double.NaN;
         }
-        return String.format(Locale.ROOT, "%.2f×", n.throughput() / d.throughput());
+        return n.throughput() / d.throughput();
+    }
+
+    /** A ratio as {@code 1.23×}, or n/a for NaN. */
+    static String times(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f×", ratio);
     }
 
     static RunResult find(List<RunResult> results, String workload, int threads, StoreSystem system) {

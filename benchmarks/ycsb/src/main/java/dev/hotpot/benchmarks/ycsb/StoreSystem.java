@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * The systems the comparison runs, each a YCSB binding with the settings that decide when a write
- * is durable. The load phase is not measured, so it runs every system without forcing writes; the
- * data still reaches the files when the load JVM closes the store, and the run phase opens it again.
+ * is durable. The load phase is not measured, so it runs every single-node system without forcing
+ * writes; the data still reaches the files when the load JVM closes the store, and the run phase
+ * opens it again. The clustered systems ({@link #clustered}) run against a 3-node {@link PeerCluster}
+ * the harness starts, and force in their load phase too: neither can do otherwise.
  */
 enum StoreSystem {
     HOTPOT_SYNC("hotpot-sync", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", true, true,
@@ -36,7 +38,22 @@ enum StoreSystem {
     MEMORY("memory", InMemoryClient.class.getName(), false, false,
             "A `ConcurrentSkipListMap` in the client JVM: the volatile ceiling, YCSB's own cost",
             "none: nothing is written; the run JVM loads the records itself (no load JVM)",
-            "an update replaces the record's map at once (`computeIfPresent`)");
+            "an update replaces the record's map at once (`computeIfPresent`)"),
+    HOTPOT_CLUSTER("hotpot-cluster", "dev.hotpot.samples.kv.ycsb.HotpotKvClient", true, true,
+            "The same Hotpot binding on node n3 of a 3-node cluster (`replicas=3`); nodes n1 and n2 run without an"
+                    + " application, and one of them is the heap's primary, through which n3 commits",
+            "sync replication: the primary forces the commit's record and returns once both backups have forced it too;"
+                    + " concurrent commits share forces",
+            StoreSystem.SERIALIZABLE + "; reads are local loads from n3's own copy"),
+    ETCD("etcd", EtcdClient.class.getName(), true, false,
+            "etcd 3-member cluster through jetcd, a key per field plus a marker key per record",
+            "a write is one Raft entry, acknowledged once a majority of members (the leader's included) have fsynced it"
+                    + " to their write-ahead logs; etcd batches concurrent entries into one fsync",
+            "an update is one transaction putting the fields if the record exists; reads are serializable, from the"
+                    + " member asked, which may lag the leader");
+
+    /** The heap of the clustered Hotpot system, on every node. */
+    static final String CLUSTER_HEAP = "kv";
 
     /** Hotpot's concurrency (a constant, so the constants above may name it before its declaration). */
     private static final String SERIALIZABLE = "each operation is a serializable transaction, re-run on a conflict";
@@ -71,6 +88,11 @@ enum StoreSystem {
                 + Arrays.stream(values()).map(s -> s.id).toList());
     }
 
+    /** Whether the system runs against a 3-node cluster that the harness starts ({@link PeerCluster}). */
+    boolean clustered() {
+        return this == HOTPOT_CLUSTER || this == ETCD;
+    }
+
     /** Whether the load happens inside the run JVM instead of a load JVM (the volatile ceiling). */
     boolean loadsInRunPhase() {
         return this == MEMORY;
@@ -103,6 +125,15 @@ enum StoreSystem {
                 p.put(SqliteClient.SYNCHRONOUS, loadPhase ? "OFF" : "FULL");
             }
             case MEMORY -> p.put(InMemoryClient.PRELOAD, String.valueOf(!loadPhase));
+            case HOTPOT_CLUSTER -> {
+                // The folder, node id and peers come from the cluster (HotpotCluster.clientProperties).
+                p.put("hotpot.heap", CLUSTER_HEAP);
+                p.put("hotpot.size", hotpotSize);
+                p.put("hotpot.durability", "sync");
+            }
+            case ETCD -> {
+                // The endpoints come from the cluster (EtcdCluster.clientProperties).
+            }
         }
         return p;
     }

@@ -93,7 +93,8 @@ final class SvgChart {
                         + " font-family=\"sans-serif\" font-size=\"11\">%n", width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-                LEFT, escape("YCSB: " + setup.records() + " records, " + setup.seconds() + " s per run, " + setup.cores()
+                LEFT, escape("YCSB" + (setup.cluster() ? " on " + setup.clusterNodes() + "-node clusters" : "") + ": "
+                        + setup.records() + " records, " + setup.seconds() + " s per run, " + setup.cores()
                         + " cores, " + setup.fileSystem())));
         int x = LEFT;
         for (int s = 0; s < systems.size(); s++) {
@@ -220,6 +221,8 @@ final class SvgChart {
             case MVSTORE_SYNC -> "#2ca02c";
             case SQLITE_FULL -> "#9467bd";
             case MEMORY -> "#7f7f7f";
+            case HOTPOT_CLUSTER -> "#d62728";
+            case ETCD -> "#17becf";
         };
     }
 

@@ -27,10 +27,20 @@ import java.util.concurrent.TimeUnit;
  */
 record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvmArgs, Duration timeout) {
     static final String CLIENT = "site.ycsb.Client";
+    /** Options of every child JVM: the stores map memory natively, and Hotpot's cluster uses sun.misc.Unsafe. */
+    static final List<String> JVM_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
 
     YcsbLauncher {
         jvmArgs = List.copyOf(jvmArgs);
         classpath = absolute(classpath);
+    }
+
+    /** This launcher with {@code more} JVM options after its own, for the children of one system. */
+    YcsbLauncher withJvmArgs(List<String> more) {
+        List<String> all = new ArrayList<>(jvmArgs);
+        all.addAll(more);
+        return new YcsbLauncher(java, classpath, agentJar, all, timeout);
     }
 
     /** The class path with every entry absolute, since the children run in their data directories. */
@@ -52,7 +62,7 @@ record YcsbLauncher(Path java, String classpath, Path agentJar, List<String> jvm
                          Map<String, String> bindingProperties) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(JVM_OPTIONS);
         command.addAll(jvmArgs);
         if (system.needsAgent) {
             command.add("-javaagent:" + agentJar.toAbsolutePath());

@@ -1,5 +1,7 @@
 package dev.hotpot.benchmarks.ycsb;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,13 +24,19 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The semantics every peer binding must share, checked in-process on each of them. */
+/**
+ * The semantics every peer binding must share, checked in-process on each of them; etcd's on one
+ * local member, started once for the class, and skipped with the reason printed when there is no
+ * {@code etcd} on the PATH.
+ */
 class BindingContractTest {
     private static final String TABLE = "usertable";
+    private static EtcdCluster etcd;
+    private static Path etcdDir;
 
     enum Binding {
         ROCKSDB(StoreSystem.ROCKSDB_SYNC), MVSTORE(StoreSystem.MVSTORE_SYNC), SQLITE(StoreSystem.SQLITE_FULL),
-        MEMORY(StoreSystem.MEMORY);
+        MEMORY(StoreSystem.MEMORY), ETCD(StoreSystem.ETCD);
 
         final StoreSystem system;
 
@@ -45,9 +53,34 @@ class BindingContractTest {
             Properties properties = new Properties();
             properties.putAll(system.properties(dir, loadPhase, "64m"));
             properties.setProperty(InMemoryClient.PRELOAD, "false");
+            if (system == StoreSystem.ETCD) {
+                properties.putAll(etcd().clientProperties());
+            }
             db.setProperties(properties);
             db.init();
             return db;
+        }
+    }
+
+    /** The shared etcd member, started at the first call; skips the test if there is no etcd. */
+    private static synchronized EtcdCluster etcd() throws Exception {
+        if (etcd == null) {
+            if (EtcdCluster.binary().isEmpty()) {
+                String reason = "no etcd on the PATH (apt-get install etcd-server): the etcd binding is not tested";
+                System.out.println("BindingContractTest: skipped: " + reason);
+                Assumptions.abort(reason);
+            }
+            etcdDir = Files.createTempDirectory("etcd-contract");
+            etcd = EtcdCluster.start(1, etcdDir, etcdDir.resolve("logs"));
+        }
+        return etcd;
+    }
+
+    @AfterAll
+    static void stopEtcd() throws IOException {
+        if (etcd != null) {
+            etcd.close();
+            RunDirectory.delete(etcdDir);
         }
     }
 

@@ -16,10 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ComparisonTest {
 
     @Test
-    void defaultHotpotHeapIsTwice4KiBPerRecordAndAtLeast1GiB() {
-        assertEquals("1024m", Comparison.defaultHotpotSize(500));
-        assertEquals("1024m", Comparison.defaultHotpotSize(50_000));
-        assertEquals("1563m", Comparison.defaultHotpotSize(200_000));
+    void defaultHotpotHeapIsTwice4KiBPerRecordAndAtLeastTheMinimum() {
+        assertEquals("1024m", Comparison.defaultHotpotSize(500, 1024));
+        assertEquals("1024m", Comparison.defaultHotpotSize(50_000, 1024));
+        assertEquals("1563m", Comparison.defaultHotpotSize(200_000, 1024));
+        assertEquals("256m", Comparison.defaultHotpotSize(10_000, 256));
     }
 
     @Test

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportsTest {
     private static final Setup SETUP = new Setup("2026-01-01T10:00:00", 2, "Linux 6.1 amd64", "25.0.3 (Eclipse Adoptium)",
             "/tmp/hotpot-ycsb", "ext4 (/dev/vda)", 1000, 10, 100_000_000, List.of(1, 8),
-            Map.of("a", "update heavy (50% reads, 50% updates of one field), zipfian requests"));
+            Map.of("a", "update heavy (50% reads, 50% updates of one field), zipfian requests"), 0);
 
     private static List<RunResult> results() {
         List<RunResult> results = new ArrayList<>();
@@ -72,7 +72,7 @@ class ReportsTest {
 
     @Test
     void markdownWarnsWhenTheDataDirectoryIsOnARamFileSystem() {
-        Setup tmpfs = new Setup("d", 2, "os", "jdk", "/dev/shm/x", "tmpfs (tmpfs)", 1, 1, 1, List.of(1), Map.of());
+        Setup tmpfs = new Setup("d", 2, "os", "jdk", "/dev/shm/x", "tmpfs (tmpfs)", 1, 1, 1, List.of(1), Map.of(), 0);
 
         assertTrue(MarkdownReport.render(tmpfs, results()).contains("RAM file system"));
     }
