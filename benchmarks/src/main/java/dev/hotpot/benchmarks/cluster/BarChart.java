@@ -22,13 +22,14 @@ final class BarChart {
     private static final String[] COLORS = {"#d9480f", "#1c7ed6", "#2b8a3e", "#7048e8", "#868e96"};
     private static final String REFERENCE_COLOR = "#495057";
     private static final int LEFT = 70;
-    private static final int RIGHT = 190;
+    private static final int RIGHT = 270;
     private static final int TOP = 50;
     private static final int PLOT_HEIGHT = 300;
     private static final int BOTTOM = 70;
     private static final int BAR = 16;
     private static final int GROUP_GAP = 18;
     private static final int TICKS = 5;
+    private static final int MIN_PLOT_WIDTH = 360;
 
     private record Group(String label, double[] values) {
     }
@@ -71,8 +72,8 @@ final class BarChart {
 
     /** The chart as an SVG document. */
     String svg() {
-        int groupWidth = series.size() * BAR + GROUP_GAP;
-        int plotWidth = Math.max(groups.size() * groupWidth, 200);
+        int plotWidth = Math.max(groups.size() * (series.size() * BAR + GROUP_GAP), MIN_PLOT_WIDTH);
+        double slot = (double) plotWidth / Math.max(1, groups.size());
         int width = LEFT + plotWidth + RIGHT;
         int legendTop = TOP + PLOT_HEIGHT + BOTTOM;
         int height = legendTop + 20 * series.size() + 10;
@@ -95,7 +96,7 @@ final class BarChart {
                 + " text-anchor=\"middle\">%s</text>%n", TOP + PLOT_HEIGHT / 2, TOP + PLOT_HEIGHT / 2, escape(unit)));
         for (int g = 0; g < groups.size(); g++) {
             Group group = groups.get(g);
-            int x0 = LEFT + g * groupWidth + GROUP_GAP / 2;
+            int x0 = (int) Math.round(LEFT + g * slot + (slot - series.size() * BAR) / 2);
             for (int s = 0; s < series.size(); s++) {
                 double value = group.values()[s];
                 if (Double.isNaN(value)) {
