@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -50,6 +51,7 @@ public final class TransactionManager {
     private final OpenTransactions open;
     private final WorkingCopyAccess access;
     private final CommitGate gate = new CommitGate();
+    private final NodeTurns turns = new NodeTurns();
     private volatile HotpotException failure;
     /** Set on a cluster node that is not its heap's primary; null where commits are logged here. */
     private volatile CommitRoute route;
@@ -93,8 +95,10 @@ public final class TransactionManager {
      * attempt alone: commits on other threads wait at the {@link CommitGate} until it ends, so it
      * cannot conflict again.
      * Its body, and the outcome actions of its transaction, must not wait for a commit of another
-     * thread. A cluster node that sends its commits to a primary has no such mode: it relies on
-     * re-running only once it has applied what the primary had when the attempt failed.
+     * thread. On a cluster node that sends its commits to a primary, such a transaction (writer or
+     * not) takes this node's exclusive turn instead ({@link NodeTurns}): no other attempt of this
+     * node runs meanwhile, and it re-runs only once it has applied what the primary had when the
+     * attempt failed.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
@@ -110,11 +114,14 @@ public final class TransactionManager {
         }
         for (int attempt = 1; ; attempt++) {
             // Not on a cluster node that sends its commits to a primary: while the gate is closed this
-            // node applies nothing, and a commit there waits for its own record to be applied.
-            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt() && route == null;
+            // node applies nothing, and a commit there waits for its own record to be applied. Such a
+            // node takes turns among its own threads instead.
+            boolean routed = route != null;
+            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt() && !routed;
             if (alone) {
                 gate.close();
             }
+            Lock turn = routed ? turns.take(attempt > RUN_ALONE_AFTER) : null;
             try {
                 Object outcome = attempt(tx, body);
                 if (outcome != CONFLICTED) {
@@ -124,6 +131,9 @@ public final class TransactionManager {
                     return result;
                 }
             } finally {
+                if (turn != null) {
+                    turn.unlock();
+                }
                 if (alone) {
                     gate.open();
                 }

@@ -1,0 +1,74 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.heap.Heap;
+import dev.hotpot.heap.HeapConfig;
+import dev.hotpot.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Many threads of a node that is not the primary (here not a replica either) increment one counter: every transaction's
+ * commit travels to the primary and conflicts with its neighbours' there. With few attempts
+ * allowed, none may give up: a transaction that keeps losing takes the node's exclusive turn
+ * ({@code NodeTurns}), after which only other nodes could make it lose.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class HotRecordTest {
+    private static final int THREADS = 16;
+    private static final int INCREMENTS = 40;
+    private static final int MAX_ATTEMPTS = 8;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void threadsOfABackupThatUpdateOneRecordAllGetThrough() throws Exception {
+        int ports = FreePorts.pairs(2, 2);
+        String peers = "n1@127.0.0.1:" + ports;
+        Properties other = OneNodeCluster.settings("n2", peers);
+        other.setProperty("hotpot.address", "127.0.0.1:" + (ports + 2));
+        try (ClusterNode primary = ClusterNode.start(ClusterSettings.from(OneNodeCluster.settings("n1", peers)),
+                root.resolve("d1"));
+             ClusterNode second = ClusterNode.start(ClusterSettings.from(other), root.resolve("d2"))) {
+            Heap onPrimary = primary.openHeap(config(root.resolve("d1")));
+            long counter = OneNodeCluster.createAccount(onPrimary, 0);
+            Heap heap = second.openHeap(config(root.resolve("d2")));
+            assertEquals(false, second.isPrimary("bank"), "the threads must commit through another node");
+
+            ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    done.add(threads.submit(() -> {
+                        for (int i = 0; i < INCREMENTS; i++) {
+                            heap.transaction(() -> heap.putLong(counter, heap.getLong(counter) + 1));
+                        }
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(90, TimeUnit.SECONDS); // a TransactionConflictException fails the test here
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertEquals(THREADS * INCREMENTS, heap.transaction(() -> heap.getLong(counter)));
+            assertEquals(THREADS * INCREMENTS, onPrimary.transaction(() -> onPrimary.getLong(counter)));
+        }
+    }
+
+    private static HeapConfig config(Path dir) {
+        return HeapConfig.builder(dir, "bank").size(4L << 20).maxAttempts(MAX_ATTEMPTS).build();
+    }
+}
