@@ -133,7 +133,11 @@ public final class Hotpot {
             config = config.withMeterRegistry(endpoint.registry());
         }
         if (settings.getProperty(HotpotSettings.PREFIX + HotpotSettings.PEERS) == null) {
-            return Heap.open(config);
+            Heap heap = Heap.open(config);
+            if (endpoint != null) {
+                new LocalStatusPage(heap).serveOn(endpoint);
+            }
+            return heap;
         }
         for (dev.hotpot.heap.HeapProvider provider : java.util.ServiceLoader.load(dev.hotpot.heap.HeapProvider.class,
                 Hotpot.class.getClassLoader())) {

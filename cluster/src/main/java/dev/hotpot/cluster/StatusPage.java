@@ -4,42 +4,27 @@ import dev.hotpot.coordinator.ClusterState;
 import dev.hotpot.coordinator.HeapAssignment;
 import dev.hotpot.coordinator.Member;
 import dev.hotpot.metrics.MetricsEndpoint;
+import dev.hotpot.metrics.StatusHistory;
 import dev.hotpot.tx.TransactionManager;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The live status page of a cluster node, on the process's HTTP endpoint: {@code /} is a page
- * (plain HTML and script, {@code status.html}) that polls {@code /status.json} every second and
- * shows the members and their roles, each heap's primary and backups, commits per second and p99
- * commit latency over the last five minutes as charts, the lag of each backup and of this node,
- * and the last failovers.
+ * The live status page of a cluster node, on the process's HTTP endpoint ({@link StatusHistory}
+ * serves the page and keeps the charted history): the members and their roles, each heap's
+ * primary and backups, commits per second and p99 commit latency over the last five minutes as
+ * charts, the lag of each backup and of this node, and the last failovers.
  *
- * <p>Once a second a sampler records, for each heap this node has open: the commits of the whole
- * cluster per second, as this node sees records arrive in its log (its sequence counts one per
- * record within an epoch), the p99 of the last 1,024 commits made on this node, and
- * any change of primary in the coordinator's state, as a failover.
- *
- * <p>Invariants: at most {@link #SAMPLES} samples and {@link #FAILOVERS} failovers are kept.
+ * <p>Once a second the sampler records, for each heap this node has open: the commits of the whole
+ * cluster per second, as this node sees records arrive in its log, the p99 of the last 1,024
+ * commits made on this node, and any change of primary in the coordinator's state, as a failover.
  *
  * <p>Threading: the sampler thread writes, request threads read; both under this object's lock.
  */
 final class StatusPage {
-    static final int SAMPLES = 300;
-    static final int FAILOVERS = 10;
-    private static final long SAMPLE_MILLIS = 1_000;
-    private static final long SEQUENCE_MASK = (1L << TransactionManager.EPOCH_SHIFT) - 1;
-
     private final ClusterNode node;
-    private final ArrayDeque<String> samples = new ArrayDeque<>();
-    private final ArrayDeque<String> failovers = new ArrayDeque<>();
-    private final Map<String, Long> lastSequence = new HashMap<>();
+    private final StatusHistory history = new StatusHistory();
     private final Map<String, String> lastPrimary = new HashMap<>();
 
     StatusPage(ClusterNode node) {
@@ -47,67 +32,22 @@ final class StatusPage {
     }
 
     void serveOn(MetricsEndpoint endpoint) {
-        byte[] page = page();
-        endpoint.serve("/", "text/html; charset=utf-8", () -> page);
-        endpoint.serve("/status.json", "application/json", () -> json().getBytes(StandardCharsets.UTF_8));
-        Thread.ofPlatform().daemon().name("hotpot-status-sampler").start(this::sample);
-    }
-
-    private static byte[] page() {
-        try (InputStream in = StatusPage.class.getResourceAsStream("status.html")) {
-            if (in == null) {
-                throw new IllegalStateException("status.html is missing from the cluster module");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void sample() {
-        while (true) {
-            try {
-                Thread.sleep(SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                record(System.currentTimeMillis());
-            } catch (RuntimeException e) {
-                // A heap being replaced or closed: the next second samples again.
-            }
-        }
+        history.serveOn(endpoint, this::json, this::record);
     }
 
     private synchronized void record(long now) {
         ClusterState state = node.state();
         for (HeapAssignment heap : state.heaps().values()) {
-            String before = lastPrimary.put(heap.name(), heap.primary() == null ? "-" : heap.primary());
-            if (before != null && !before.equals(lastPrimary.get(heap.name()))) {
-                addLast(failovers, FAILOVERS, "{\"t\":" + now + ",\"heap\":\"" + heap.name() + "\",\"from\":\"" + before
-                        + "\",\"to\":\"" + lastPrimary.get(heap.name()) + "\",\"epoch\":" + heap.epoch() + "}");
+            String primary = heap.primary() == null ? "-" : heap.primary();
+            String before = lastPrimary.put(heap.name(), primary);
+            if (before != null && !before.equals(primary)) {
+                history.failover(now, heap.name(), before, primary, heap.epoch());
             }
         }
         for (ClusteredHeap heap : node.heaps().values()) {
             long sequence = heap.primaryRole() != null ? heap.manager().clock() : heap.appliedSequence();
-            Long previous = lastSequence.put(heap.name(), sequence);
-            boolean sameEpoch = previous != null
-                    && previous >>> TransactionManager.EPOCH_SHIFT == sequence >>> TransactionManager.EPOCH_SHIFT;
-            long commits = sameEpoch ? (sequence & SEQUENCE_MASK) - (previous & SEQUENCE_MASK) : 0;
-            double perSecond = commits * 1_000.0 / SAMPLE_MILLIS;
-            addLast(samples, SAMPLES, "{\"t\":" + now + ",\"heap\":\"" + heap.name() + "\",\"commits\":" + perSecond
-                    + ",\"p99\":" + p99Millis(heap) + "}");
-        }
-    }
-
-    private static double p99Millis(ClusteredHeap heap) {
-        return heap.manager().metrics().recentCommitLatencyP99() / 1e6;
-    }
-
-    private static void addLast(ArrayDeque<String> items, int limit, String item) {
-        items.addLast(item);
-        while (items.size() > limit) {
-            items.removeFirst();
+            history.sample(now, heap.name(), TransactionManager.epochOf(sequence), TransactionManager.countInEpoch(sequence),
+                    heap.manager().metrics().recentCommitLatencyP99());
         }
     }
 
@@ -157,8 +97,8 @@ final class StatusPage {
                 }
             }
         }
-        json.append("],\"samples\":[").append(String.join(",", samples)).append("],\"failovers\":[")
-                .append(String.join(",", failovers)).append("]}");
+        json.append("],\"samples\":[").append(history.samplesJson()).append("],\"failovers\":[")
+                .append(history.failoversJson()).append("]}");
         return json.toString();
     }
 }

@@ -37,6 +37,17 @@ public final class TransactionManager {
      * bit: a sequence names one record cluster-wide, and a later epoch's sequences are larger.
      */
     public static final int EPOCH_SHIFT = 40;
+
+    /** The epoch of commit sequence {@code sequence}. */
+    public static long epochOf(long sequence) {
+        return sequence >>> EPOCH_SHIFT;
+    }
+
+    /** Where commit sequence {@code sequence} stands within its epoch: one more per commit. */
+    public static long countInEpoch(long sequence) {
+        return sequence & ((1L << EPOCH_SHIFT) - 1);
+    }
+
     private static final long TX_COUNTER_MASK = (1L << 48) - 1;
 
     private final MemorySegment working;
