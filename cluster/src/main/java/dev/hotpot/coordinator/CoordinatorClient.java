@@ -10,6 +10,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -48,6 +49,7 @@ public final class CoordinatorClient implements AutoCloseable {
     private static final int GROUP_MISMATCHES_TO_FAIL = 3;
 
     private final List<Peer> peers;
+    private final Duration requestTimeout;
     private final RaftClient raft;
     private final RaftClient probe;
     /**
@@ -59,6 +61,7 @@ public final class CoordinatorClient implements AutoCloseable {
 
     public CoordinatorClient(List<Peer> peers, CoordinatorSettings settings) {
         this.peers = Peer.checkGroup(peers);
+        this.requestTimeout = settings.requestTimeout();
         RaftGroup group = RaftSetup.group(this.peers);
         Parameters parameters = RaftSetup.parameters(settings);
         TimeDuration pause = TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
@@ -326,16 +329,49 @@ public final class CoordinatorClient implements AutoCloseable {
         RaftClientReply send() throws IOException;
     }
 
+    private static RaftClientReply sendWhileLeaderStepsDown(Send send, long deadline) throws IOException {
+        while (true) {
+            try {
+                return send.send();
+            } catch (IOException e) {
+                if (!isLeaderSteppingDown(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE_MILLIS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the coordinator's leader stepped down");
+            }
+        }
+    }
+
+    private static boolean isLeaderSteppingDown(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LeaderSteppingDownException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Reply write(String operation, Command command) {
         Message message = Message.valueOf(MessageCodec.encodeCommand(command, null));
         return call(operation, () -> raft.io().send(message));
     }
 
-    /** Sends, decodes the reply, and turns refusals and failures into exceptions. */
+    /**
+     * Sends, decodes the reply, and turns refusals and failures into exceptions. A leader that is
+     * stepping down (an election or a hand-over of leadership under way) refuses a request before
+     * it enters the log, so the request is sent again, every {@link #RETRY_PAUSE_MILLIS}, until
+     * the request timeout; Ratis's client gives up on it at once.
+     */
     private Reply call(String operation, Send send) {
         RaftClientReply raftReply;
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
         try {
-            raftReply = send.send();
+            raftReply = sendWhileLeaderStepsDown(send, deadline);
         } catch (StateMachineException e) {
             throw new CommandRefusedException("the coordinator could not " + operation + ": " + e.getMessage(), e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.hotpot.tx;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -11,6 +12,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * node can make it conflict again; only commits of other nodes still can. Without it, many
  * threads of one node updating one hot record can make a transaction lose every attempt.
  *
+ * <p>The exclusive turn is waited for at most {@link #EXCLUSIVE_WAIT_MILLIS}; the attempt then
+ * runs with a shared turn. Attempts end within a round trip to the primary when the cluster is
+ * well, but a node cut off from its primary has attempts that take the whole commit timeout to
+ * fail, and a transaction must not add another commit timeout of waiting to its own.
+ *
  * <p>Invariants: while a thread holds the exclusive turn, no other thread of this node is inside
  * an attempt. Bodies must not wait for a commit of another thread of this node (the same
  * contract as running alone behind the gate).
@@ -18,12 +24,27 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Threading: safe from any thread; a turn is held by the thread that took it, for one attempt.
  */
 final class NodeTurns {
+    /** How long a transaction that keeps conflicting waits for the exclusive turn. */
+    static final long EXCLUSIVE_WAIT_MILLIS = 200;
+
     private final ReentrantReadWriteLock turns = new ReentrantReadWriteLock();
 
-    /** Waits for and takes a turn: the exclusive one if {@code alone}, else a shared one; unlock it after the attempt. */
+    /**
+     * Takes a turn: the exclusive one if {@code alone} and it comes within
+     * {@link #EXCLUSIVE_WAIT_MILLIS}, else a shared one; unlock it after the attempt.
+     */
     Lock take(boolean alone) {
-        Lock turn = alone ? turns.writeLock() : turns.readLock();
-        turn.lock();
-        return turn;
+        if (alone) {
+            try {
+                if (turns.writeLock().tryLock(EXCLUSIVE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return turns.writeLock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Lock shared = turns.readLock();
+        shared.lock();
+        return shared;
     }
 }
