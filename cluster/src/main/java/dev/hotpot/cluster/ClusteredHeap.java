@@ -587,7 +587,7 @@ final class ClusteredHeap {
     void appendShipped(Messages.Entry entry) {
         shipped.copyBody(entry.body());
         long sequence = entry.sequence();
-        shipped.seal(entry.txId(), (int) (sequence >>> TransactionManager.EPOCH_SHIFT));
+        shipped.seal(entry.txId(), (int) TransactionManager.epochOf(sequence));
         long end = heap.redoLog().append(shipped, () -> sequence);
         index.add(sequence, end);
         recent.logged(entry.txId(), sequence);

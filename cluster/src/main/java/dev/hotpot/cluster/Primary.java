@@ -48,8 +48,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: commit paths run on application threads and ship their records themselves; the
  * commit points that forces and acknowledgements move go out from the shipping thread, so a
  * commit returns without waiting for those sends; frames arrive on transport threads, which never
- * send (a blocked send there could stall the peer's reader in turn) but wake the shipping thread; foreign commits run on a pool; one monitor thread changes
- * the in-sync set.
+ * send (a blocked send there could stall the peer's reader in turn) but wake the shipping thread;
+ * foreign commits run on a pool; one monitor thread changes the in-sync set.
  */
 final class Primary implements ReplicationWait {
     private static final System.Logger LOG = System.getLogger(Primary.class.getName());

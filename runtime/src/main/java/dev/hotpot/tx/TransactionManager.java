@@ -36,7 +36,7 @@ public final class TransactionManager {
      * Commit sequences of a cluster carry the epoch of the primary that handed them out above this
      * bit: a sequence names one record cluster-wide, and a later epoch's sequences are larger.
      */
-    public static final int EPOCH_SHIFT = 40;
+    private static final int EPOCH_SHIFT = 40;
 
     /** The epoch of commit sequence {@code sequence}. */
     public static long epochOf(long sequence) {

@@ -1,8 +1,5 @@
 package dev.hotpot.benchmarks.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,20 +127,14 @@ final class BarChart {
 
     /** Writes the chart to {@code file}, creating its folder. */
     void write(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, svg());
-            System.out.println("chart written to " + file.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the chart to " + file + ": " + e.getMessage(), e);
-        }
+        Report.save(file, svg(), "chart");
     }
 
-    /** The chart file beside a Markdown report: same name, {@code .svg}. */
-    static Path besides(Path report) {
+    /** The chart file beside a Markdown report: its name with {@code suffix} added, then {@code .svg}. */
+    static Path besides(Path report, String suffix) {
         String name = report.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return report.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".svg");
+        return report.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + suffix + ".svg");
     }
 
     private double maximum() {

@@ -182,7 +182,7 @@ public final class ClusterFailoverHarness {
             chart.reference("target p50", 1_000);
             chart.reference("target max", 3_000);
             chart.reference("p50", p50 / 1e6);
-            Path chartFile = BarChart.besides(out);
+            Path chartFile = BarChart.besides(out, "");
             chart.write(chartFile);
             List<String> events = cluster.events();
             report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");

@@ -59,8 +59,7 @@ public final class ClusterLatencyHarness {
         Path scratch = ScratchDirectory.create("hotpot-cluster-latency-");
         try {
             for (int round = 1; round <= rounds; round++) {
-                Path chart = rounds == 1 ? BarChart.besides(out) : BarChart.besides(out.resolveSibling(
-                        out.getFileName().toString().replace(".md", "-round-" + round + ".md")));
+                Path chart = BarChart.besides(out, rounds == 1 ? "" : "-round-" + round);
                 runRound(report, round, rounds, scratch.resolve("round-" + round), logs.resolve("round-" + round),
                         options, warmup, commits, chart);
             }

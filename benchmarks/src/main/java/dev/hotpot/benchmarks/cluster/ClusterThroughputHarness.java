@@ -100,7 +100,7 @@ public final class ClusterThroughputHarness {
                 chart.group(THREADS[t] + (THREADS[t] == 1 ? " thread" : " threads"), values);
             }
             chart.reference("target", TARGET);
-            Path chartFile = BarChart.besides(out);
+            Path chartFile = BarChart.besides(out, "");
             chart.write(chartFile);
             report.table(List.of("round", "threads", "commits/s", "failed commits", "forces (3 nodes)",
                     "forces per commit (3 nodes)", "≥ 5,000/s", "in-sync set changed"), summary);

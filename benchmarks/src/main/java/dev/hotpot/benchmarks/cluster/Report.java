@@ -85,13 +85,17 @@ final class Report {
 
     /** Writes the whole report to {@code file}, creating its folder. */
     void write(Path file) {
+        save(file, text.toString(), "results");
+    }
+
+    /** Writes {@code content} to {@code file}, creating its folder, and says so; {@code what} names it in messages. */
+    static void save(Path file, String content, String what) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.writeString(file, text);
-            System.out.println("results written to " + file.toAbsolutePath());
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, content);
+            System.out.println(what + " written to " + file.toAbsolutePath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the results to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the " + what + " to " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -62,7 +62,9 @@ class BarChartTest {
 
     @Test
     void theChartFileSitsBesideTheReport() {
-        assertEquals(Path.of("results/cluster-latency.svg"), BarChart.besides(Path.of("results/cluster-latency.md")));
+        assertEquals(Path.of("results/cluster-latency.svg"), BarChart.besides(Path.of("results/cluster-latency.md"), ""));
+        assertEquals(Path.of("results/cluster-latency-round-2.svg"),
+                BarChart.besides(Path.of("results/cluster-latency.md"), "-round-2"));
     }
 
     private static Document parse(String svg) throws Exception {
