@@ -20,15 +20,13 @@ public final class LogFiles implements AutoCloseable {
     private final Storage storage;
     private final Path logDirectory;
     private final long segmentBytes;
-    private final TreeMap<Long, Path> segmentFiles = new TreeMap<>();
+    private final TreeMap<Long, Path> segmentFiles;
     private final TreeMap<Long, LogSegment> mapped = new TreeMap<>();
     private long bytesOnDisk;
 
     /** Lists the segment files of {@code logDirectory}; a missing folder is an empty log. */
     public LogFiles(Storage storage, Path logDirectory, long segmentBytes) throws IOException {
-        this.storage = storage;
-        this.logDirectory = logDirectory;
-        this.segmentBytes = segmentBytes;
+        this(storage, logDirectory, segmentBytes, new TreeMap<>());
         if (!Files.isDirectory(logDirectory)) {
             return;
         }
@@ -41,6 +39,14 @@ public final class LogFiles implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The log of the segment files already listed in {@code segmentFiles}, by index (recovery's). */
+    LogFiles(Storage storage, Path logDirectory, long segmentBytes, TreeMap<Long, Path> segmentFiles) {
+        this.storage = storage;
+        this.logDirectory = logDirectory;
+        this.segmentBytes = segmentBytes;
+        this.segmentFiles = segmentFiles;
     }
 
     /** Visits the valid records from {@code fromLsn} up to the first position without one, as recovery would. */
@@ -58,7 +64,8 @@ public final class LogFiles implements AutoCloseable {
         return segmentFiles.size();
     }
 
-    private MemorySegment memory(long index) {
+    /** The memory of segment {@code index}, mapped on first use; null if the log has no such file. */
+    MemorySegment memory(long index) {
         Path file = segmentFiles.get(index);
         if (file == null) {
             return null;

@@ -58,24 +58,14 @@ public final class Recovery {
         for (var entry : segmentFiles.tailMap(fromLsn / segmentBytes).entrySet()) {
             storage.forceFile(entry.getValue());
         }
-        TreeMap<Long, LogSegment> mapped = new TreeMap<>();
         RedoApplier applier = new RedoApplier(image, listener);
-        try {
-            LongFunction<MemorySegment> segments = index -> {
-                Path file = segmentFiles.get(index);
-                if (file == null) {
-                    return null;
-                }
-                return mapped.computeIfAbsent(index, i -> openSegment(file, i)).memory();
-            };
-            LogReader.Result result = LogReader.scan(segments, segmentBytes, fromLsn, Long.MAX_VALUE, applier);
-            refuseDamage(segments, result.endLsn());
+        try (LogFiles files = new LogFiles(storage, logDirectory, segmentBytes, segmentFiles)) {
+            LogReader.Result result = files.scan(fromLsn, applier);
+            refuseDamage(files::memory, result.endLsn());
             applier.forceTouched();
-            Path dropped = result.torn() ? keepDroppedBytes(mapped.get(result.endLsn() / segmentBytes).memory(), result.endLsn()) : null;
+            Path dropped = result.torn() ? keepDroppedBytes(files.memory(result.endLsn() / segmentBytes), result.endLsn()) : null;
             return new RecoveryReport(fromLsn, result.records(), applier.bytesApplied(), result.endLsn(),
                     applier.lastSequence(), result.torn(), result.tornInfo(), dropped, System.nanoTime() - start);
-        } finally {
-            mapped.values().forEach(LogSegment::close);
         }
     }
 
@@ -173,14 +163,5 @@ public final class Recovery {
             LogSegment.retireFile(storage, entry.getValue(), entry.getKey());
         }
         segmentFiles.clear();
-    }
-
-    private LogSegment openSegment(Path file, long index) {
-        try {
-            return LogSegment.openForRead(storage, file, index, segmentBytes);
-        } catch (IOException e) {
-            throw new HeapCorruptException("cannot read redo log segment: file=" + file + " directory=" + logDirectory
-                    + "; check permissions, nothing was changed", e);
-        }
     }
 }
