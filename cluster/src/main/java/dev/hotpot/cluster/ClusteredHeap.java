@@ -10,7 +10,6 @@ import dev.hotpot.heap.Pages;
 import dev.hotpot.log.RedoLog;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.Frame;
-import dev.hotpot.transport.InboundHandler;
 import dev.hotpot.transport.TcpTransport;
 import dev.hotpot.tx.TransactionManager;
 
@@ -18,8 +17,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,11 +56,11 @@ final class ClusteredHeap {
     private final ClusterMetrics metrics;
     /** Builds records shipped from the primary for the local log; used by one thread at a time (see {@link #appendShipped}). */
     private final dev.hotpot.log.RecordBuffer shipped = new dev.hotpot.log.RecordBuffer();
-    /** Records appended to the local log but not yet applied; the follower thread's, or the promoting thread's after it stopped. */
+    /** Records appended to the local log but not yet applied; the follower's (on the primary connection's reader thread), or the promoting thread's after it stopped. */
     private final java.util.ArrayDeque<Messages.Entry> pending = new java.util.ArrayDeque<>();
     /** The sequence of the last record in the local log. */
     private volatile long lastAppended;
-    /** Where the retained log starts; the follower thread's. */
+    /** Where the retained log starts; the follower's. */
     private long retainedFrom;
     private volatile Primary primary;
     private volatile Follower follower;
@@ -164,12 +161,12 @@ final class ClusteredHeap {
         if (heap != null) {
             lastSequence = lastAppended;
         }
-        BlockingQueue<Follower.Inbound> frames = new LinkedBlockingQueue<>();
+        PrimaryStream stream = new PrimaryStream();
         Connection connection;
         Messages.Subscribed subscribed;
         long primaryEpoch;
         try {
-            connection = node.connect(assignment.primary(), queueing(frames));
+            connection = node.connect(assignment.primary(), stream);
             Frame reply = connection.request(Frame.request(Messages.SUBSCRIBE, assignment.epoch(),
                     new Messages.Subscribe(name(), nodeId(), lastSequence, true).encode()))
                     .get(node.settings().commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -194,7 +191,7 @@ final class ClusteredHeap {
                     heap.close();
                     heap = null;
                 }
-                receiveImage(subscribed, frames, connection);
+                receiveImage(subscribed, stream, connection);
                 openLocal();
             }
             case STREAM -> {
@@ -208,10 +205,10 @@ final class ClusteredHeap {
         }
         setEpoch(assignment.epoch());
         // The stream is fenced at the primary's own epoch when it answered: it may lag the coordinator's by a moment.
-        Follower started = new Follower(this, assignment.primary(), connection, frames, primaryEpoch);
+        Follower started = new Follower(this, assignment.primary(), connection, primaryEpoch);
         heap.transactionManager().setRoute(new RemoteCommits(this));
         follower = started;
-        started.start();
+        stream.start(started);
         // Durable from here on, before any record comes: a primary with nothing to ship can count this node in.
         connection.send(Frame.oneWay(Messages.ACK, primaryEpoch, new Messages.Ack(subscribed.position(), lastAppended).encode()));
         signalRoleChange();
@@ -220,22 +217,8 @@ final class ClusteredHeap {
         return true;
     }
 
-    private static InboundHandler queueing(BlockingQueue<Follower.Inbound> frames) {
-        return new InboundHandler() {
-            @Override
-            public void onFrame(Connection from, Frame frame) {
-                frames.add(new Follower.Inbound(frame, null));
-            }
-
-            @Override
-            public void onClosed(Connection connection, Throwable cause) {
-                frames.add(new Follower.Inbound(null, cause));
-            }
-        };
-    }
-
     /** Writes the primary's image into the (closed) local heap, marking the folder while it is incomplete. */
-    private void receiveImage(Messages.Subscribed subscribed, BlockingQueue<Follower.Inbound> frames, Connection connection) {
+    private void receiveImage(Messages.Subscribed subscribed, PrimaryStream stream, Connection connection) {
         long start = System.nanoTime();
         try {
             Files.createDirectories(config.directory());
@@ -243,12 +226,12 @@ final class ClusteredHeap {
             Heap.replaceImage(config, subscribed.sequence(), image -> {
                 long received = 0;
                 while (received < subscribed.pages()) {
-                    Follower.Inbound in = take(frames, connection);
-                    if (in.frame().type() != Messages.IMAGE) {
+                    Frame frame = stream.take(connection);
+                    if (frame.type() != Messages.IMAGE) {
                         throw new ProtocolException("expected image pages from the primary, got message type "
-                                + in.frame().type());
+                                + frame.type());
                     }
-                    Messages.Image pages = Messages.Image.decode(in.frame().payload());
+                    Messages.Image pages = Messages.Image.decode(frame.payload());
                     long count = pages.pages().byteSize() / Pages.SIZE;
                     if (pages.firstPage() != 1 + received || pages.pages().byteSize() % Pages.SIZE != 0
                             || (pages.firstPage() + count) * Pages.SIZE > image.byteSize()) {
@@ -269,21 +252,6 @@ final class ClusteredHeap {
         LOG.log(System.Logger.Level.INFO, "heap " + name() + ": received an image of " + subscribed.pages() + " pages"
                 + " as of sequence " + Long.toHexString(subscribed.sequence()) + " in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
-    }
-
-    private static Follower.Inbound take(BlockingQueue<Follower.Inbound> frames, Connection connection) {
-        try {
-            Follower.Inbound in = frames.poll(30, TimeUnit.SECONDS);
-            if (in == null || in.closed()) {
-                connection.close();
-                throw new ProtocolException("the primary's connection ended during the image transfer"
-                        + (in == null ? " (no data for 30 s)" : ": " + in.cause()));
-            }
-            return in;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HotpotException("interrupted during the image transfer", e);
-        }
     }
 
     private void openLocal() {
@@ -582,7 +550,7 @@ final class ClusteredHeap {
 
     /**
      * Appends a record of the primary's log to the local log, as the next pending record; by the
-     * follower thread, or by the promoting thread once that stopped.
+     * follower, or by the promoting thread once that stopped.
      */
     void appendShipped(Messages.Entry entry) {
         shipped.copyBody(entry.body());

@@ -7,61 +7,61 @@ import dev.hotpot.tx.RecordApplier;
 import dev.hotpot.tx.TransactionManager;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The role of a node that is not its heap's primary: it takes the primary's stream of records in
  * log order, appends each to its own log, forces and acknowledges them (as a backup), and applies
  * to its working copy, through the one apply path, the records the primary has declared committed.
- * Frames that arrive while a force runs are appended together and made durable by the next single
- * force and acknowledgement: a backup group-commits as the primary does.
+ * It works on the connection's reader thread, without a hand-off to a thread of its own: frames
+ * that arrive while a force runs wait in the socket, are appended one after the other once it
+ * ends, and are made durable by one force and one acknowledgement when the reader has drained them
+ * all. A backup group-commits as the primary does.
  *
  * <p>Invariants: records are appended in the primary's order without a gap (a frame whose
  * previous sequence is not the last one appended ends the stream); only committed records are
  * applied, so this node's working copy never shows a commit the cluster could lose; the applied
- * sequence only grows.
+ * sequence only grows; once {@link #stop} returns, no call touches the heap.
  *
- * <p>Threading: one thread ({@link #run}) takes the frames of the primary's connection from a
- * queue and does all the work; {@link #stop} is called from the node's watch thread.
+ * <p>Threading: {@link #onFrame}, {@link #onDrained} and {@link #onClosed} come from the
+ * connection's reader thread (frames that arrived before the follower started, from the thread
+ * that starts it) and run one at a time under this object's monitor; {@link #stop} is called from
+ * the node's watch thread.
  */
-final class Follower implements Runnable {
+final class Follower {
     private static final System.Logger LOG = System.getLogger(Follower.class.getName());
-    /** Frames whose records one force makes durable at most: those that queued while the last force ran. */
+    /** Frames whose records one force makes durable at most, however many more are waiting. */
     private static final int MAX_FRAMES_PER_FORCE = 256;
 
     private final ClusteredHeap heap;
     private final String primary;
     private final Connection connection;
-    private final BlockingQueue<Inbound> frames;
     private final TransactionManager manager;
     private final RedoLog log;
     private final RecordApplier applier;
     /** Appended records not yet applied, in order: the heap's, since they outlive a change of primary. */
     private final ArrayDeque<Messages.Entry> pending;
-    private final Thread thread;
     /** The primary's epoch when the stream began; frames of earlier epochs are refused. */
     private final long epoch;
-    private long commitPoint;
     private volatile boolean stopping;
+    /** Whether the stream ended: every later call is ignored. Guarded by this, like the fields below. */
+    private boolean ended;
+    private long commitPoint;
+    /** The primary's log position after the last record appended and not yet forced; -1 if there is none. */
+    private long unforcedEnd = -1;
+    /** The highest epoch of a frame appended: acknowledgements carry it. */
+    private long ackEpoch;
+    private int unforcedFrames;
 
-    Follower(ClusteredHeap heap, String primary, Connection connection, BlockingQueue<Inbound> frames, long epoch) {
+    Follower(ClusteredHeap heap, String primary, Connection connection, long epoch) {
         this.heap = heap;
         this.primary = primary;
         this.connection = connection;
-        this.frames = frames;
         this.manager = heap.manager();
         this.log = heap.log();
         this.applier = manager.newApplier();
         this.epoch = epoch;
+        this.ackEpoch = epoch;
         this.pending = heap.pending();
-        this.thread = Thread.ofPlatform().daemon().name("hotpot-follow-" + heap.name()).unstarted(this);
-    }
-
-    void start() {
-        thread.start();
     }
 
     String primary() {
@@ -73,76 +73,97 @@ final class Follower implements Runnable {
     }
 
     /**
-     * Ends the stream and waits for the thread. Records appended but not yet applied stay pending
-     * in the heap: the next primary's commit point covers them, or a node promoted to primary
-     * applies them, since the new primary's log defines what is committed.
+     * Ends the stream and waits for the call under way, if any. Records appended but not yet
+     * applied stay pending in the heap: the next primary's commit point covers them, or a node
+     * promoted to primary applies them, since the new primary's log defines what is committed.
      */
     void stop() {
         stopping = true;
+        // Closing first ends a send of an acknowledgement blocked on a dead link.
         connection.close();
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            ended = true;
         }
     }
 
-    @Override
-    public void run() {
-        List<Inbound> batch = new ArrayList<>();
-        try {
-            while (!stopping) {
-                batch.add(frames.take());
-                frames.drainTo(batch, MAX_FRAMES_PER_FORCE - 1);
-                Inbound end = handle(batch);
-                batch.clear();
-                if (end != null) {
-                    heap.streamEnded(this, end.cause());
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (!stopping) {
-                LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": the stream from primary " + primary
-                        + " failed", e);
-                connection.close();
-                heap.streamEnded(this, e);
-            }
+    /** Appends the records of one frame, unforced; forces at once if too many frames wait for it. */
+    synchronized void onFrame(Frame frame) {
+        if (stopping || ended) {
+            return;
         }
-    }
-
-    /**
-     * Appends the records of every frame in {@code batch}, then forces once and acknowledges the
-     * last, then applies what the commit points allow; returns the end of the stream if the batch
-     * holds it (what came before it is still made durable and acknowledged).
-     */
-    private Inbound handle(List<Inbound> batch) {
-        Inbound end = null;
-        long primaryEnd = -1;
-        long ackEpoch = epoch;
-        for (Inbound in : batch) {
-            if (in.closed()) {
-                end = in;
-                break;
-            }
-            long appended = append(in.frame());
+        try {
+            long appended = append(frame);
             if (appended >= 0) {
-                primaryEnd = appended;
-                ackEpoch = Math.max(ackEpoch, in.frame().epoch());
+                unforcedEnd = appended;
+                ackEpoch = Math.max(ackEpoch, frame.epoch());
             }
+            if (++unforcedFrames >= MAX_FRAMES_PER_FORCE) {
+                makeDurable(true);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
         }
-        if (primaryEnd >= 0) {
-            log.forceAll();
-            heap.durableSequence(heap.lastAppended());
-            connection.send(Frame.oneWay(Messages.ACK, ackEpoch, new Messages.Ack(primaryEnd, heap.lastAppended()).encode()));
+    }
+
+    /** No other frame waits: forces and acknowledges what was appended, then applies what is committed. */
+    synchronized void onDrained() {
+        if (stopping || ended) {
+            return;
         }
+        try {
+            makeDurable(true);
+            applyCommitted();
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** The primary's connection ended: what was appended is still forced, then the node looks for a primary. */
+    synchronized void onClosed(Throwable cause) {
+        if (stopping || ended) {
+            return;
+        }
+        try {
+            makeDurable(false);
+            applyCommitted();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": after the stream from primary " + primary
+                    + " ended: " + e);
+        }
+        ended = true;
+        heap.streamEnded(this, cause);
+    }
+
+    private void fail(RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": the stream from primary " + primary + " failed", e);
+        ended = true;
+        connection.close();
+        heap.streamEnded(this, e);
+    }
+
+    /** Forces the records appended since the last force and, if {@code acknowledge}, tells the primary. */
+    private void makeDurable(boolean acknowledge) {
+        unforcedFrames = 0;
+        if (unforcedEnd < 0) {
+            return;
+        }
+        log.forceAll();
+        heap.durableSequence(heap.lastAppended());
+        if (acknowledge) {
+            connection.send(Frame.oneWay(Messages.ACK, ackEpoch, new Messages.Ack(unforcedEnd, heap.lastAppended()).encode()));
+        }
+        unforcedEnd = -1;
+    }
+
+    private void applyCommitted() {
         while (!pending.isEmpty() && pending.peekFirst().lsnEnd() <= commitPoint) {
-            apply(pending.removeFirst());
+            Messages.Entry entry = pending.removeFirst();
+            if (!applier.applyShipped(entry.body(), entry.sequence())) {
+                throw new ProtocolException("heap " + heap.name() + ": record of sequence " + entry.sequence()
+                        + " is not after this node's clock " + manager.clock());
+            }
+            heap.applied(entry.sequence());
         }
-        return end;
     }
 
     /**
@@ -171,22 +192,5 @@ final class Follower implements Runnable {
         }
         commitPoint = Math.max(commitPoint, records.commitPoint());
         return primaryEnd;
-    }
-
-    private void apply(Messages.Entry entry) {
-        if (!applier.applyShipped(entry.body(), entry.sequence())) {
-            throw new ProtocolException("heap " + heap.name() + ": record of sequence " + entry.sequence()
-                    + " is not after this node's clock " + manager.clock());
-        }
-        heap.applied(entry.sequence());
-    }
-
-    /** A frame of the primary's connection, or its end. */
-    record Inbound(Frame frame, Throwable cause) {
-        static final Inbound END = new Inbound(null, null);
-
-        boolean closed() {
-            return frame == null;
-        }
     }
 }

@@ -52,6 +52,16 @@ public final class FrameDecoder {
                 header.getLong(CORRELATION_OFFSET), payload);
     }
 
+    /**
+     * Whether no byte of a next frame has arrived yet (neither buffered nor waiting in the stream),
+     * so that {@link #read} would block.
+     *
+     * @throws IOException if the stream fails
+     */
+    public boolean drained() throws IOException {
+        return in.available() == 0;
+    }
+
     private byte[] readPayload(int length) throws IOException {
         if (length == 0) {
             return EMPTY;

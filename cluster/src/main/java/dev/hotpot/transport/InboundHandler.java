@@ -23,6 +23,16 @@ public interface InboundHandler {
     void onFrame(Connection from, Frame frame);
 
     /**
+     * Every frame that had arrived on {@code connection} has been handed to {@link #onFrame} and
+     * no other is waiting: called on the reader thread after a frame, before it blocks for the
+     * next. Frames that arrive while a handler works queue up and are handed over one after the
+     * other before this is called once for all of them, so a handler that batches work (a backup
+     * that forces once for many frames) does that work here.
+     */
+    default void onDrained(Connection connection) {
+    }
+
+    /**
      * The connection closed; called once, after the last {@link #onFrame} for it.
      *
      * @param cause null when this node closed it; otherwise why it ended (the peer closed it, a

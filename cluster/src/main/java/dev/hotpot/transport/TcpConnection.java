@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
  * <p>Invariants: {@code closed} is set once, by whichever of {@link #close}, a failed write or the
  * end of the read loop comes first, and its cause is the first one; after it is set no write
  * starts and every pending request is failed; the handler's {@code onClosed} runs once, on the
- * reader thread, after its last {@code onFrame}.
+ * reader thread, after its last {@code onFrame}; {@code onDrained} follows a frame only when no
+ * byte of another is buffered or waiting in the socket.
  *
  * <p>Threading: the public methods are safe from any thread; {@link #readLoop} runs on the one
  * reader thread, which alone uses the decoder.
@@ -122,6 +123,9 @@ final class TcpConnection implements Connection {
             Frame frame;
             while ((frame = decoder.read()) != null && isOpen()) {
                 dispatch(frame);
+                if (decoder.drained()) {
+                    handler.onDrained(this);
+                }
             }
             if (isOpen()) {
                 LOG.log(System.Logger.Level.INFO, "peer=" + peerId + " closed the connection");

@@ -13,9 +13,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.hotpot.transport.Recorder.AWAIT_SECONDS;
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Two TcpTransports on loopback exchange one-way frames in order and requests with their own
  * replies, in both directions and from many threads; closing a connection, from either side or
- * through its transport, fails what waits on it and tells both handlers.
+ * through its transport, fails what waits on it and tells both handlers; frames that queued while
+ * a handler worked are drained with one call after the last.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpTransportTest {
@@ -94,6 +98,57 @@ class TcpTransportTest {
                 assertEquals(i, frame.type());
                 assertArrayEquals(numbered(i), frame.payload(), "frame " + i);
             }
+        }
+    }
+
+    @Test
+    void framesThatQueuedWhileTheHandlerWorkedAreDrainedOnceAfterTheLast() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        CountDownLatch release = new CountDownLatch(1);
+        InboundHandler batching = new InboundHandler() {
+            @Override
+            public void onFrame(Connection from, Frame frame) {
+                events.add("frame " + frame.type());
+                if (frame.type() == 0) {
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public void onDrained(Connection connection) {
+                events.add("drained");
+            }
+        };
+        try (Connection toPrimary = connect(batching, new Recorder())) {
+            toPrimary.send(Frame.oneWay(0, 1, numbered(0)));
+            assertEquals("frame 0", events.poll(AWAIT_SECONDS, TimeUnit.SECONDS));
+            for (int i = 1; i <= 5; i++) {
+                toPrimary.send(Frame.oneWay(i, 1, numbered(i)));
+            }
+            // The five frames are in the handler's socket by now, while it still works on the first.
+            Thread.sleep(200);
+            release.countDown();
+            assertEquals(List.of("frame 1", "frame 2", "frame 3", "frame 4", "frame 5", "drained"), take(events, 6));
+            toPrimary.send(Frame.oneWay(6, 1, numbered(6)));
+            assertEquals(List.of("frame 6", "drained"), take(events, 2));
+        }
+    }
+
+    private static List<String> take(BlockingQueue<String> events, int count) throws InterruptedException {
+        List<String> taken = new ArrayList<>();
+        while (taken.size() < count) {
+            String event = events.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(event, "only " + taken + " within " + AWAIT_SECONDS + " s");
+            taken.add(event);
+        }
+        return taken;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
