@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -53,6 +54,8 @@ public final class ClusterNode implements AutoCloseable {
     private final CoordinatorClient coordinator;
     private final TcpTransport transport;
     private final Map<String, ClusteredHeap> heaps = new ConcurrentHashMap<>();
+    /** Members this node is telling the coordinator it lost its connection to. */
+    private final Set<String> suspicions = ConcurrentHashMap.newKeySet();
     private final Map<Connection, ClusteredHeap> bindings = new ConcurrentHashMap<>();
     private final Thread heartbeat;
     private final Thread watch;
@@ -118,7 +121,7 @@ public final class ClusterNode implements AutoCloseable {
                 public void onClosed(Connection connection, Throwable cause) {
                     ClusterNode node = self.get();
                     if (node != null) {
-                        node.closedInbound(connection);
+                        node.closedInbound(connection, cause);
                     }
                 }
             });
@@ -299,7 +302,10 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    private void closedInbound(Connection connection) {
+    private void closedInbound(Connection connection, Throwable cause) {
+        if (cause != null) {
+            suspect(connection.peerId());
+        }
         ClusteredHeap heap = bindings.remove(connection);
         Primary primary = heap == null ? null : heap.primaryRole();
         if (primary != null) {
@@ -312,14 +318,38 @@ public final class ClusterNode implements AutoCloseable {
     private void heartbeats() {
         while (!closed) {
             try {
-                Map<String, Long> positions = new HashMap<>();
-                heaps.forEach((name, heap) -> positions.put(name, heap.durableSequence()));
-                coordinator.heartbeat(settings.nodeId(), positions);
+                coordinator.heartbeat(settings.nodeId(), durablePositions());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "heartbeat failed: " + e);
             }
             LockSupport.parkNanos(HEARTBEAT.toNanos());
         }
+    }
+
+    private Map<String, Long> durablePositions() {
+        Map<String, Long> positions = new HashMap<>();
+        heaps.forEach((name, heap) -> positions.put(name, heap.durableSequence()));
+        return positions;
+    }
+
+    /**
+     * Tells the coordinator, from a thread of its own, that this node lost its connection to
+     * member {@code nodeId} or could not open one: if that member's process is gone, it is
+     * replaced at once rather than after its lease. At most one report per member is under way.
+     */
+    void suspect(String nodeId) {
+        if (closed || nodeId.equals(settings.nodeId()) || !suspicions.add(nodeId)) {
+            return;
+        }
+        Thread.ofVirtual().name("hotpot-suspect-" + nodeId).start(() -> {
+            try {
+                coordinator.suspect(settings.nodeId(), durablePositions(), nodeId);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "reporting " + nodeId + " suspected failed: " + e);
+            } finally {
+                suspicions.remove(nodeId);
+            }
+        });
     }
 
     private void watchState() {

@@ -175,6 +175,7 @@ final class ClusteredHeap {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.INFO, "heap " + name() + ": cannot subscribe to primary " + assignment.primary()
                     + " yet: " + e);
+            node.suspect(assignment.primary());
             return false;
         }
         switch (subscribed.status()) {
@@ -403,6 +404,9 @@ final class ClusteredHeap {
 
     /** The stream from the primary ended (its connection closed or a frame was wrong): follow again. */
     void streamEnded(Follower ended, Throwable cause) {
+        if (cause != null) {
+            node.suspect(ended.primary());
+        }
         node.refreshSoon();
     }
 

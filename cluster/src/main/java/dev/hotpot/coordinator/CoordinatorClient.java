@@ -206,6 +206,21 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /**
+     * A heartbeat of {@code nodeId} that also tells the leader it lost its connection to member
+     * {@code suspectId}: the leader checks at once whether that member's process is gone, and if
+     * so reports it failed without waiting for its lease.
+     *
+     * @return the coordinator's state version
+     * @throws CommandRefusedException if {@code nodeId} never joined
+     */
+    public long suspect(String nodeId, Map<String, Long> durablePositions, String suspectId) {
+        Message query = Message.valueOf(MessageCodec.encodeQuery(new Query.Suspect(nodeId, durablePositions, suspectId)));
+        Reply reply = call("report " + suspectId + " suspected by " + nodeId,
+                () -> heartbeats.io().sendReadOnlyNonLinearizable(query));
+        return expect(reply, Reply.Ack.class, "suspicion").version();
+    }
+
+    /**
      * Waits for the configuration to change.
      *
      * @return the first state with a version above {@code knownVersion}, or the current state when

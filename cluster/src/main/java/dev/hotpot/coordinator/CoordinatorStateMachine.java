@@ -62,7 +62,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
 
     CoordinatorStateMachine(String selfId, CoordinatorSettings settings, ScheduledExecutorService timer) {
         this.applied = new AppliedState(timer);
-        this.detector = new FailureDetector(selfId, settings, applied::get, this::submit, System::nanoTime, timer);
+        this.detector = new FailureDetector(selfId, settings, applied::get, this::submit, System::nanoTime, timer,
+                AddressProbe::refusesConnections);
         this.placement = new LeaderPlacement(selfId, applied::get, detector::heardRecently, this::transferLeadership, timer,
                 2 * settings.lease().toMillis());
     }
@@ -183,6 +184,8 @@ final class CoordinatorStateMachine extends BaseStateMachine {
                     Duration.ofMillis(await.maxWaitMillis())).thenApply(Reply.StateReply::new);
             case Query.Heartbeat heartbeat -> CompletableFuture.completedFuture(
                     detector.heard(heartbeat.nodeId(), heartbeat.positions()));
+            case Query.Suspect suspect -> CompletableFuture.completedFuture(
+                    detector.suspected(suspect.nodeId(), suspect.positions(), suspect.suspectId()));
         };
         return reply.thenApply(r -> Message.valueOf(MessageCodec.encodeReply(r)));
     }

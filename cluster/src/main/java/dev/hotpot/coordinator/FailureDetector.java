@@ -11,8 +11,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -30,17 +32,25 @@ import static java.lang.System.Logger.Level.WARNING;
  * gets a full lease too). A member is reported returned only for a heartbeat heard during this
  * leadership.
  *
+ * <p>A member that another one suspects, because their connection ended, is probed at once: if
+ * its data address refuses connections, no process of it runs there, and it is reported failed
+ * without waiting for its lease to run out (a killed primary is replaced in milliseconds, not a
+ * lease). A member that accepts, or cannot be reached at all (a cut link), is left to the lease.
+ *
  * <p>Invariants: checks run only between {@link #startLeading} and {@link #stopLeading}; at most one
  * command per member is in flight; the record of heartbeats is emptied when leadership ends.
  *
  * <p>Threading: {@link #heard} from the threads that serve queries; {@link #applied} from the thread
  * that applies the log; {@link #startLeading} and {@link #stopLeading} from Ratis's threads;
- * {@link #check} on the timer thread (or a test's).
+ * {@link #check} on the timer thread (or a test's); probes on a virtual thread each, at most one
+ * per member at a time.
  */
 final class FailureDetector {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
     /** The least time a new leader waits for a member it has not heard before it reports it failed. */
     private static final long UNHEARD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The least time between two probes of one member: suspicions of a member that accepts cost little. */
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** When a member was last heard, and the durable position it reported per heap. */
     private record Heard(long atNanos, Map<String, Long> positions) {
@@ -56,6 +66,9 @@ final class FailureDetector {
     private final Map<String, Heard> heard = new ConcurrentHashMap<>();
     private final Map<String, Long> liveSince = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Predicate<Member> refusesConnections;
+    /** When each member was last probed; a member is in here while its probe runs. */
+    private final Map<String, Long> probed = new ConcurrentHashMap<>();
     private ScheduledFuture<?> checks; // guarded by this
     private volatile boolean leading;
     private volatile long leaderSince;
@@ -65,9 +78,11 @@ final class FailureDetector {
      * @param state  the applied state
      * @param submit sends a command through the log; its future completes once it is applied
      * @param clock  nanoseconds, as {@link System#nanoTime}
+     * @param refusesConnections whether a member's data address refuses connections now (see {@link AddressProbe})
      */
     FailureDetector(String self, CoordinatorSettings settings, Supplier<ClusterState> state,
-                    Function<Command, CompletableFuture<?>> submit, LongSupplier clock, ScheduledExecutorService timer) {
+                    Function<Command, CompletableFuture<?>> submit, LongSupplier clock, ScheduledExecutorService timer,
+                    Predicate<Member> refusesConnections) {
         this.self = self;
         this.leaseNanos = settings.lease().toNanos();
         this.checkInterval = settings.checkInterval();
@@ -75,6 +90,7 @@ final class FailureDetector {
         this.submit = submit;
         this.clock = clock;
         this.timer = timer;
+        this.refusesConnections = refusesConnections;
     }
 
     /** This replica became leader and can serve: start checking, counting silences from now. */
@@ -113,6 +129,50 @@ final class FailureDetector {
         }
         heard.put(nodeId, new Heard(clock.getAsLong(), positions));
         return new Reply.Ack(current.version());
+    }
+
+    /**
+     * A heartbeat of {@code nodeId} that also says it lost its connection to {@code suspectId}:
+     * while this replica leads, a live suspect is probed on a thread of its own, and reported
+     * failed if its data address refuses connections. A member that never joined is not heard.
+     *
+     * @return what {@link #heard} returns for the heartbeat
+     */
+    Reply suspected(String nodeId, Map<String, Long> positions, String suspectId) {
+        Reply reply = heard(nodeId, positions);
+        Member suspect = state.get().members().get(suspectId);
+        if (reply instanceof Reply.Ack && leading && suspect != null && suspect.live() && !inFlight.contains(suspectId) && claimProbe(suspectId)) {
+            Thread.ofVirtual().name("hotpot-probe-" + suspectId).start(() -> probe(suspect, nodeId));
+        }
+        return reply;
+    }
+
+    private boolean claimProbe(String memberId) {
+        long now = clock.getAsLong();
+        boolean[] claimed = {false};
+        probed.compute(memberId, (id, last) -> {
+            if (last != null && now - last < PROBE_INTERVAL_NANOS) {
+                return last;
+            }
+            claimed[0] = true;
+            return now;
+        });
+        return claimed[0];
+    }
+
+    private void probe(Member suspect, String reporter) {
+        String id = suspect.id();
+        if (!refusesConnections.test(suspect)) {
+            LOG.log(DEBUG, () -> "coordinator " + self + ": " + reporter + " lost its connection to member " + id
+                    + ", which still accepts connections at " + suspect.host() + ":" + suspect.port() + "; its lease decides");
+            return;
+        }
+        ClusterState current = state.get();
+        if (leading && current.isLive(id)) {
+            report(id, new Command.NodeFailed(id, positionsFor(current, id)), "refuses connections at "
+                    + suspect.host() + ":" + suspect.port() + " since " + reporter + " lost its connection to it: its"
+                    + " process is gone; reporting it failed");
+        }
     }
 
     /** Whether this leader heard {@code nodeId} within the last lease. */

@@ -44,6 +44,7 @@ import static dev.hotpot.coordinator.StateCodec.writeNullable;
  *  16 GetState
  *  17 AwaitChange  knownVersion:long maxWaitMillis:long
  *  18 Heartbeat    nodeId:string n:int (heap:string position:long)*
+ *  19 Suspect      nodeId:string n:int (heap:string position:long)* suspectId:string
  * replies
  *  32 StateReply   ClusterState
  *  33 HeapReply    HeapAssignment
@@ -71,6 +72,7 @@ final class MessageCodec {
     private static final int GET_STATE = 16;
     private static final int AWAIT_CHANGE = 17;
     private static final int HEARTBEAT = 18;
+    private static final int SUSPECT = 19;
     private static final int STATE_REPLY = 32;
     private static final int HEAP_REPLY = 33;
     private static final int ACK = 34;
@@ -181,6 +183,12 @@ final class MessageCodec {
                     out.writeUTF(heartbeat.nodeId());
                     writePositions(out, heartbeat.positions());
                 }
+                case Query.Suspect suspect -> {
+                    out.writeByte(SUSPECT);
+                    out.writeUTF(suspect.nodeId());
+                    writePositions(out, suspect.positions());
+                    out.writeUTF(suspect.suspectId());
+                }
             }
         });
     }
@@ -190,6 +198,7 @@ final class MessageCodec {
             case GET_STATE -> new Query.GetState();
             case AWAIT_CHANGE -> new Query.AwaitChange(in.readLong(), in.readLong());
             case HEARTBEAT -> new Query.Heartbeat(in.readUTF(), readPositions(in));
+            case SUSPECT -> new Query.Suspect(in.readUTF(), readPositions(in), in.readUTF());
             default -> throw unknownKind("query", kind);
         });
     }

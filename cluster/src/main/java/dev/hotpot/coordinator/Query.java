@@ -36,4 +36,17 @@ sealed interface Query {
             positions = Collections.unmodifiableSortedMap(new TreeMap<>(positions));
         }
     }
+
+    /**
+     * {@code nodeId} lost its connection to member {@code suspectId} (the peer closed it, or a new
+     * one was refused): a heartbeat of {@code nodeId} that also asks the leader to check at once
+     * whether the suspect is gone (see {@link FailureDetector#suspected}).
+     */
+    record Suspect(String nodeId, Map<String, Long> positions, String suspectId) implements Query {
+        public Suspect {
+            Peer.checkId(nodeId, "member");
+            Peer.checkId(suspectId, "suspected member");
+            positions = Collections.unmodifiableSortedMap(new TreeMap<>(positions));
+        }
+    }
 }

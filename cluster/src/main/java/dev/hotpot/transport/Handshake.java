@@ -97,17 +97,19 @@ final class Handshake {
     }
 
     /**
-     * Runs the listener's side on a freshly accepted channel.
+     * Runs the listener's side on a freshly accepted channel; {@code in} must support mark.
      *
      * @return the node id the connector proved
      * @throws HandshakeException if the connector does not prove the secret, breaks the protocol
      *                            or the deadline
+     * @throws ClosedUnheardException if the connector closed the connection before it sent a byte
      */
     String asListener(SocketChannel channel, InputStream in) {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] nonce = nonce();
         try {
             TcpConnection.writeFully(channel, hello(nonce, selfIdBytes));
+            awaitFirstByte(channel, in, deadline);
             Hello peer = readHello(channel, in, deadline);
             byte[] proof = readFully(channel, in, PROOF_LENGTH, deadline);
             verify(proof, proof(CONNECTOR_LABEL, peer.nonce(), nonce, peer.idBytes(), selfIdBytes), peer.id());
@@ -176,17 +178,23 @@ final class Handshake {
         return nonce;
     }
 
+    /** Waits until the connector sends something; throws if it closes without a word. */
+    private static void awaitFirstByte(SocketChannel channel, InputStream in, long deadline) throws IOException {
+        setReadTimeout(channel, deadline);
+        in.mark(1);
+        if (in.read() < 0) {
+            throw new ClosedUnheardException("the peer closed the connection before it sent a byte");
+        }
+        in.reset();
+    }
+
     /** Reads exactly {@code length} bytes, each read bounded by what is left until the deadline. */
     private static byte[] readFully(SocketChannel channel, InputStream in, int length, long deadline)
             throws IOException {
         byte[] bytes = new byte[length];
         int filled = 0;
         while (filled < length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException();
-            }
-            channel.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            setReadTimeout(channel, deadline);
             int got = in.read(bytes, filled, length - filled);
             if (got < 0) {
                 throw new EOFException();
@@ -194,6 +202,15 @@ final class Handshake {
             filled += got;
         }
         return bytes;
+    }
+
+    /** Bounds the next read by what is left until the deadline; throws if nothing is left. */
+    private static void setReadTimeout(SocketChannel channel, long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException();
+        }
+        channel.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
     }
 
     private HandshakeException failed(IOException e) {

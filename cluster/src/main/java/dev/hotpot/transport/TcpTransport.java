@@ -157,6 +157,9 @@ public final class TcpTransport implements Transport {
             TcpConnection connection = open(channel, in, peerId, handler);
             Thread.currentThread().setName("hotpot-transport-from-" + peerId);
             connection.readLoop();
+        } catch (ClosedUnheardException e) {
+            LOG.log(System.Logger.Level.DEBUG, "inbound connection from " + remote + ": " + e.getMessage());
+            closeQuietly(channel);
         } catch (HandshakeException e) {
             refuse(remote, e);
             closeQuietly(channel);

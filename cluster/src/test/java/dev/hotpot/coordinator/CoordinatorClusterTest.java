@@ -4,15 +4,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Three real Ratis replicas in this JVM: one state everywhere, a lost leader, a full restart. */
+/**
+ * Real Ratis replicas in this JVM: one state everywhere, a lost leader, a full restart, refusals,
+ * and a suspected member failed at once when its address refuses connections.
+ */
 class CoordinatorClusterTest {
     private static final Duration READY = Duration.ofSeconds(30);
     /** Long enough that no member is judged failed here: these members never heartbeat. */
@@ -132,6 +138,38 @@ class CoordinatorClusterTest {
             ClusterState unchanged = client.awaitChange(version, Duration.ofMillis(300));
             assertEquals(version, unchanged.version());
             assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
+        }
+    }
+
+    @Test
+    void aSuspectedMemberWhoseAddressRefusesIsFailedAtOnceWhileOneThatListensStaysLive() throws IOException {
+        try (TestCluster cluster = TestCluster.of(1, dir, SETTINGS).startAll();
+             ServerSocket listening = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            CoordinatorClient client = cluster.client();
+            client.awaitReady(READY);
+            client.join(Member.joining("n1", "127.0.0.1", cluster.peers.getFirst().port(), true));
+            client.join(Member.joining("alive", "127.0.0.1", listening.getLocalPort(), false));
+            client.join(Member.joining("gone", "127.0.0.1", closedPort(), false));
+
+            client.suspect("n1", Map.of(), "alive");
+            listening.setSoTimeout((int) READY.toMillis());
+            listening.accept().close();
+            client.suspect("n1", Map.of(), "gone");
+            ClusterState state = client.state();
+            long deadline = System.nanoTime() + READY.toNanos();
+            while (state.isLive("gone") && System.nanoTime() < deadline) {
+                state = client.awaitChange(state.version(), Duration.ofMillis(500));
+            }
+            assertFalse(state.isLive("gone"), "reported failed long before its lease of " + SETTINGS.lease());
+            assertTrue(state.isLive("alive"), "a member that accepts connections is left to its lease");
+            assertTrue(state.isLive("n1"));
+        }
+    }
+
+    /** A loopback port nothing listens on (just released by this JVM). */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

@@ -6,10 +6,14 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +38,15 @@ class FailureDetectorTest {
                 submitted.add(command);
                 pending.add(done);
                 return done;
-            }, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), timer);
+            }, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), timer, this::probe);
+    /** Members whose address refuses connections, as the probe sees it. */
+    private final Set<String> gone = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<String> probes = new LinkedBlockingQueue<>();
+
+    private boolean probe(Member member) {
+        probes.add(member.id());
+        return gone.contains(member.id());
+    }
 
     @AfterEach
     void stop() {
@@ -189,5 +201,53 @@ class FailureDetectorTest {
         Reply reply = detector.heard("z", Map.of());
         assertTrue(assertInstanceOf(Reply.Refused.class, reply).reason().contains("never joined"));
         assertEquals(new Reply.Ack(5), detector.heard("a", Map.of()));
+    }
+
+    @Test
+    void aSuspectWhoseAddressRefusesIsReportedFailedAtOnceWithTheReportersPosition() throws InterruptedException {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        at(100);
+        detector.heard("b", Map.of("bank", 30L));
+        detector.heard("c", Map.of("bank", 20L));
+        gone.add("a");
+        at(200);
+        assertEquals(new Reply.Ack(5), detector.suspected("b", Map.of("bank", 70L), "a"));
+        assertEquals("a", probes.poll(10, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (submitted.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(new Command.NodeFailed("a", Map.of("bank", Map.of("b", 70L, "c", 20L)))), submitted,
+                "a is reported 200 ms into a 1 s lease, with the position b sent along with its suspicion");
+    }
+
+    @Test
+    void aSuspectThatAcceptsIsLeftToItsLeaseAndProbedAtMostOncePerInterval() throws InterruptedException {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        detector.suspected("b", Map.of(), "a");
+        assertEquals("a", probes.poll(10, TimeUnit.SECONDS));
+        at(150);
+        detector.suspected("c", Map.of(), "a");
+        assertNull(probes.poll(300, TimeUnit.MILLISECONDS), "a was probed 150 ms ago");
+        at(200);
+        detector.suspected("c", Map.of(), "a");
+        assertEquals("a", probes.poll(10, TimeUnit.SECONDS));
+        detector.check();
+        assertEquals(List.of(), submitted, "a accepts connections and is within its lease");
+    }
+
+    @Test
+    void noSuspicionIsProbedByAReplicaThatDoesNotLeadOrFromAStranger() throws InterruptedException {
+        threeMembers(true);
+        gone.add("a");
+        assertEquals(new Reply.Ack(5), detector.suspected("b", Map.of(), "a"));
+        detector.startLeading();
+        assertInstanceOf(Reply.Refused.class, detector.suspected("z", Map.of(), "a"));
+        assertNull(probes.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(List.of(), submitted);
     }
 }

@@ -82,7 +82,8 @@ class FormatsTest {
     @Test
     void everyQueryAndReplyRoundTrips() throws IOException {
         for (Query query : List.of(new Query.GetState(), new Query.AwaitChange(41, 1000),
-                new Query.Heartbeat("n2", Map.of("bank", 99L, "other", 0L)))) {
+                new Query.Heartbeat("n2", Map.of("bank", 99L, "other", 0L)),
+                new Query.Suspect("n2", Map.of("bank", 99L), "n1"))) {
             assertEquals(query, MessageCodec.decodeQuery(MessageCodec.encodeQuery(query)));
         }
         HeapAssignment heap = sampleState().heaps().get("bank");

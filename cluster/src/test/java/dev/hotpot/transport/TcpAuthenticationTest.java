@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A peer that does not prove the cluster secret (a wrong one, none, garbage, silence) is refused
  * before any frame reaches a handler, the refusal is logged at WARNING with the remote address
- * and reason and counted, and the listener goes on serving honest peers.
+ * and reason and counted, and the listener goes on serving honest peers. A connection closed
+ * before its first byte (a check that the node listens) is no refusal.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpAuthenticationTest {
@@ -42,26 +43,31 @@ class TcpAuthenticationTest {
     private final byte[] secret = TcpTransportTest.secret();
     private final List<TcpTransport> transports = new ArrayList<>();
     private final BlockingQueue<LogRecord> warnings = new LinkedBlockingQueue<>();
-    private final Handler warningsHandler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final Handler warningsHandler = collecting(warnings, Level.WARNING);
 
     private final Recorder atPrimary = new Recorder(Recorder.echo()::onFrame);
     private TcpTransport primary;
     private InetSocketAddress address;
+
+    /** A log handler that adds every record of level {@code least} or above to {@code records}. */
+    private static Handler collecting(BlockingQueue<LogRecord> records, Level least) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= least.intValue()) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 
     @BeforeEach
     void listen() throws IOException {
@@ -138,6 +144,30 @@ class TcpAuthenticationTest {
             assertTrue(warning.getMessage().contains(":" + socket.getLocalPort()), "names the remote address: "
                     + warning.getMessage());
         }
+        assertPrimaryServesAnHonestPeer();
+    }
+
+    @Test
+    void aConnectionClosedBeforeItsFirstByteIsNoRefusal() throws Exception {
+        BlockingQueue<LogRecord> debug = new LinkedBlockingQueue<>();
+        Handler debugHandler = collecting(debug, Level.ALL);
+        Level before = TRANSPORT_LOG.getLevel();
+        TRANSPORT_LOG.setLevel(Level.FINE);
+        TRANSPORT_LOG.addHandler(debugHandler);
+        try {
+            new Socket(address.getAddress(), address.getPort()).close();
+            LogRecord record;
+            do {
+                record = debug.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(record, "the closed connection was not seen within " + AWAIT_SECONDS + " s");
+            } while (!record.getMessage().contains("closed the connection before it sent a byte"));
+            assertEquals(Level.FINE, record.getLevel());
+        } finally {
+            TRANSPORT_LOG.removeHandler(debugHandler);
+            TRANSPORT_LOG.setLevel(before);
+        }
+        assertEquals(0, primary.refusedConnections(), "a check that the node listens is not an intruder");
+        assertTrue(warnings.isEmpty(), "no warning: " + warnings);
         assertPrimaryServesAnHonestPeer();
     }
 
