@@ -1,6 +1,7 @@
 package dev.hotpot.samples.bank;
 
 import dev.hotpot.Hotpot;
+import dev.hotpot.HotpotSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ public final class BankDemo implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7101", description = "Port of node n1 on a cluster; node nK uses port + 10(K-1) and the next (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--dir", defaultValue = "hotpot-data", description = "Data folder: the heap of a one-node run, or the nodes' folders under DIR/cluster/ (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", description = "Data folder: the heap of a one-node run, or the nodes' folders under DIR/cluster/ (default: the agent's dir, else hotpot-data).")
     Path dir;
 
     public static void main(String[] args) {
@@ -53,11 +54,14 @@ public final class BankDemo implements Callable<Integer> {
         if (nodes < 1 || nodes > 9) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nodes must be between 1 and 9");
         }
+        // The agent's arguments are hotpot.* system properties by now.
+        Path data = dir != null ? dir : Path.of(System.getProperty(HotpotSettings.PREFIX + HotpotSettings.DIR,
+                HotpotSettings.DEFAULT_DIR));
         if (nodes > 1) {
-            return new ClusterBankDemo(nodes, accounts, threads == null ? 2 : threads, seconds, port, dir).run();
+            return new ClusterBankDemo(nodes, accounts, threads == null ? 2 : threads, seconds, port, data).run();
         }
-        // The heap opens at the first Hotpot.root, after this: the folder given here wins over the agent's.
-        System.setProperty("hotpot.dir", dir.toString());
+        // The heap opens at the first Hotpot.root, after this: a folder given here wins over the agent's.
+        System.setProperty(HotpotSettings.PREFIX + HotpotSettings.DIR, data.toString());
         return runAlone(threads == null ? 4 : threads);
     }
 
