@@ -42,15 +42,18 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p>Threading: {@link #heard} from the threads that serve queries; {@link #applied} from the thread
  * that applies the log; {@link #startLeading} and {@link #stopLeading} from Ratis's threads;
- * {@link #check} on the timer thread (or a test's); probes on a virtual thread each, at most one
- * per member at a time.
+ * {@link #check} on the timer thread (or a test's); probes on a virtual thread each, one per member
+ * at a time.
  */
 final class FailureDetector {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
     /** The least time a new leader waits for a member it has not heard before it reports it failed. */
     private static final long UNHEARD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** The least time between two probes of one member: suspicions of a member that accepts cost little. */
-    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * The least time between two probes of one member, longer than a probe may take: suspicions of
+     * a member that accepts cost little, and one member's probes never overlap.
+     */
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * AddressProbe.CONNECT_TIMEOUT_MILLIS);
 
     /** When a member was last heard, and the durable position it reported per heap. */
     private record Heard(long atNanos, Map<String, Long> positions) {
@@ -67,7 +70,7 @@ final class FailureDetector {
     private final Map<String, Long> liveSince = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Predicate<Member> refusesConnections;
-    /** When each member was last probed; a member is in here while its probe runs. */
+    /** When each member was last probed. */
     private final Map<String, Long> probed = new ConcurrentHashMap<>();
     private ScheduledFuture<?> checks; // guarded by this
     private volatile boolean leading;
@@ -141,7 +144,8 @@ final class FailureDetector {
     Reply suspected(String nodeId, Map<String, Long> positions, String suspectId) {
         Reply reply = heard(nodeId, positions);
         Member suspect = state.get().members().get(suspectId);
-        if (reply instanceof Reply.Ack && leading && suspect != null && suspect.live() && !inFlight.contains(suspectId) && claimProbe(suspectId)) {
+        if (reply instanceof Reply.Ack && leading && suspect != null && suspect.live() && !inFlight.contains(suspectId)
+                && claimProbe(suspectId)) {
             Thread.ofVirtual().name("hotpot-probe-" + suspectId).start(() -> probe(suspect, nodeId));
         }
         return reply;
@@ -164,7 +168,8 @@ final class FailureDetector {
         String id = suspect.id();
         if (!refusesConnections.test(suspect)) {
             LOG.log(DEBUG, () -> "coordinator " + self + ": " + reporter + " lost its connection to member " + id
-                    + ", which still accepts connections at " + suspect.host() + ":" + suspect.port() + "; its lease decides");
+                    + ", which still accepts connections at " + suspect.host() + ":" + suspect.port()
+                    + "; its lease decides");
             return;
         }
         ClusterState current = state.get();

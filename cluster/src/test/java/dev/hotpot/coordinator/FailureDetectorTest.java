@@ -230,10 +230,10 @@ class FailureDetectorTest {
         detector.startLeading();
         detector.suspected("b", Map.of(), "a");
         assertEquals("a", probes.poll(10, TimeUnit.SECONDS));
-        at(150);
+        at(450);
         detector.suspected("c", Map.of(), "a");
-        assertNull(probes.poll(300, TimeUnit.MILLISECONDS), "a was probed 150 ms ago");
-        at(200);
+        assertNull(probes.poll(300, TimeUnit.MILLISECONDS), "a was probed 450 ms ago");
+        at(500);
         detector.suspected("c", Map.of(), "a");
         assertEquals("a", probes.poll(10, TimeUnit.SECONDS));
         detector.check();
