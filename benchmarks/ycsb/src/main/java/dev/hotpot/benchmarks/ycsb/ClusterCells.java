@@ -14,10 +14,10 @@ import java.util.function.Consumer;
  * Runs every cell of one clustered system ({@link StoreSystem#clustered}) on one 3-node cluster:
  * starts the cluster in a fresh directory, loads the records once with a load JVM ({@link
  * #loadThreads} threads, not measured, with the system's durability, since neither clustered system
- * can load otherwise), then runs each workload at each thread count in a run JVM of its own, in
- * the order given, and stops the cluster. The workloads share the loaded records: the core
- * workloads A, B, C and F read and update records of one shape and insert none, so a run leaves the
- * next the same records, some with other values. A cluster that does not start, or a failed load,
+ * can load otherwise), then runs each workload at each thread count in a run JVM of its own,
+ * every workload at the first thread count, then every one at the next, and stops the cluster. The
+ * workloads share the loaded records: the core workloads A, B, C and F read and update records of
+ * one shape and insert none, so a run leaves the next the same records, some with other values. A cluster that does not start, or a failed load,
  * fails every cell of the system with its error.
  *
  * <p>Threading: runs its child processes from the calling thread; use from one thread.
@@ -65,8 +65,10 @@ record ClusterCells(YcsbLauncher launcher, Setup setup, Path dataDir, Path rawDi
                 YcsbLauncher launcher = this.launcher.withJvmArgs(cluster.clientJvmOptions());
                 PhaseResult load = launcher.run(system, firstFile, loadThreads(system), records, PhaseResult.Goal.load(records),
                         properties(system, cluster, dir, true), dir, rawDir.resolve(system.id + "-load.txt"));
-                for (Map.Entry<String, Path> workload : workloads.entrySet()) {
-                    for (int threads : setup.threads()) {
+                // Thread count by thread count: no run with few threads follows a heavy one, whose
+                // checkpoints and write-back would still load the disk.
+                for (int threads : setup.threads()) {
+                    for (Map.Entry<String, Path> workload : workloads.entrySet()) {
                         PhaseResult run = load.failed() ? null : launcher.run(system, workload.getValue(), threads,
                                 records, PhaseResult.Goal.run(setup.seconds(), setup.maxOperations()),
                                 properties(system, cluster, dir, false), dir,

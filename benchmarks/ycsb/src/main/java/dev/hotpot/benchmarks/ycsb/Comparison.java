@@ -150,6 +150,8 @@ public final class Comparison implements Callable<Integer> {
         Path workloadFiles = workloadDir != null ? workloadDir : project.resolve("benchmarks/ycsb/workloads");
         Map<String, Path> files = new LinkedHashMap<>();
         Map<String, String> titles = new LinkedHashMap<>();
+        // Letters in either case: the reports name them in capitals, the workload files in small letters.
+        workloads = workloads.stream().map(letter -> letter.toLowerCase(Locale.ROOT)).toList();
         for (String workload : workloads) {
             files.put(workload, WorkloadFiles.file(workloadFiles, workload));
             titles.put(workload, WorkloadFiles.title(files.get(workload)));
