@@ -56,7 +56,11 @@ final class ClusteredHeap {
     private final ClusterMetrics metrics;
     /** Builds records shipped from the primary for the local log; used by one thread at a time (see {@link #appendShipped}). */
     private final dev.hotpot.log.RecordBuffer shipped = new dev.hotpot.log.RecordBuffer();
-    /** Records appended to the local log but not yet applied; the follower's (on the primary connection's reader thread), or the promoting thread's after it stopped. */
+    /**
+     * Records appended to the local log but not yet applied: the follower's (on the primary
+     * connection's reader thread, or the subscribing thread while it hands over the frames that
+     * came early), or the promoting thread's after it stopped.
+     */
     private final java.util.ArrayDeque<Messages.Entry> pending = new java.util.ArrayDeque<>();
     /** The sequence of the last record in the local log. */
     private volatile long lastAppended;
@@ -159,10 +163,14 @@ final class ClusteredHeap {
             openLocal();
         }
         if (heap != null) {
+            // A follower that stopped or failed may have appended records it had not forced yet, and
+            // the primary counts every record this subscription names as durable here.
+            heap.redoLog().forceAll();
+            durableSequence = lastAppended;
             lastSequence = lastAppended;
         }
         PrimaryStream stream = new PrimaryStream();
-        Connection connection;
+        Connection connection = null;
         Messages.Subscribed subscribed;
         long primaryEpoch;
         try {
@@ -175,6 +183,10 @@ final class ClusteredHeap {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.INFO, "heap " + name() + ": cannot subscribe to primary " + assignment.primary()
                     + " yet: " + e);
+            if (connection != null) {
+                // A primary that answers late would stream into a queue no one takes from.
+                connection.close();
+            }
             node.suspect(assignment.primary());
             return false;
         }
@@ -209,9 +221,10 @@ final class ClusteredHeap {
         Follower started = new Follower(this, assignment.primary(), connection, primaryEpoch);
         heap.transactionManager().setRoute(new RemoteCommits(this));
         follower = started;
-        stream.start(started);
-        // Durable from here on, before any record comes: a primary with nothing to ship can count this node in.
+        // Durable up to the stream's start (forced above, or the image): a primary with nothing to
+        // ship can count this node in.
         connection.send(Frame.oneWay(Messages.ACK, primaryEpoch, new Messages.Ack(subscribed.position(), lastAppended).encode()));
+        stream.start(started);
         signalRoleChange();
         LOG.log(System.Logger.Level.INFO, "node " + nodeId() + " follows primary " + assignment.primary() + " of heap "
                 + name() + " in epoch " + assignment.epoch() + " (" + subscribed.status() + ")");

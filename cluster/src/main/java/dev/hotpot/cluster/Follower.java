@@ -74,8 +74,10 @@ final class Follower {
 
     /**
      * Ends the stream and waits for the call under way, if any. Records appended but not yet
-     * applied stay pending in the heap: the next primary's commit point covers them, or a node
-     * promoted to primary applies them, since the new primary's log defines what is committed.
+     * forced are forced before this node counts them durable anywhere (by its next subscription,
+     * or as it becomes primary). Those not yet applied stay pending in the heap: the next
+     * primary's commit point covers them, or a node promoted to primary applies them, since the
+     * new primary's log defines what is committed.
      */
     void stop() {
         stopping = true;
@@ -99,6 +101,7 @@ final class Follower {
             }
             if (++unforcedFrames >= MAX_FRAMES_PER_FORCE) {
                 makeDurable(true);
+                applyCommitted();
             }
         } catch (RuntimeException e) {
             fail(e);
@@ -135,6 +138,11 @@ final class Follower {
     }
 
     private void fail(RuntimeException e) {
+        if (stopping) {
+            // stop() closed the connection under a send: the end it asked for, not a failure.
+            ended = true;
+            return;
+        }
         LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": the stream from primary " + primary + " failed", e);
         ended = true;
         connection.close();

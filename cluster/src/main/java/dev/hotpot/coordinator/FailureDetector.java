@@ -42,16 +42,16 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p>Threading: {@link #heard} from the threads that serve queries; {@link #applied} from the thread
  * that applies the log; {@link #startLeading} and {@link #stopLeading} from Ratis's threads;
- * {@link #check} on the timer thread (or a test's); probes on a virtual thread each, one per member
- * at a time.
+ * {@link #check} on the timer thread (or a test's); probes on a virtual thread each, at most one
+ * per member per {@link #PROBE_INTERVAL_NANOS}.
  */
 final class FailureDetector {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
     /** The least time a new leader waits for a member it has not heard before it reports it failed. */
     private static final long UNHEARD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
-     * The least time between two probes of one member, longer than a probe may take: suspicions of
-     * a member that accepts cost little, and one member's probes never overlap.
+     * The least time between two probes of one member, twice a probe's connection timeout:
+     * suspicions of a member that accepts cost little, and one member's probes do not pile up.
      */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * AddressProbe.CONNECT_TIMEOUT_MILLIS);
 

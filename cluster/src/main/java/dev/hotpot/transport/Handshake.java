@@ -5,6 +5,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -182,7 +183,14 @@ final class Handshake {
     private static void awaitFirstByte(SocketChannel channel, InputStream in, long deadline) throws IOException {
         setReadTimeout(channel, deadline);
         in.mark(1);
-        if (in.read() < 0) {
+        int first;
+        try {
+            first = in.read();
+        } catch (SocketException reset) {
+            // An abortive close (SO_LINGER 0) resets the connection instead of ending it.
+            throw new ClosedUnheardException("the peer reset the connection before it sent a byte");
+        }
+        if (first < 0) {
             throw new ClosedUnheardException("the peer closed the connection before it sent a byte");
         }
         in.reset();

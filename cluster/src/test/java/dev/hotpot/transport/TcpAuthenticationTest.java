@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A peer that does not prove the cluster secret (a wrong one, none, garbage, silence) is refused
  * before any frame reaches a handler, the refusal is logged at WARNING with the remote address
- * and reason and counted, and the listener goes on serving honest peers. A connection closed
- * before its first byte (a check that the node listens) is no refusal.
+ * and reason and counted, and the listener goes on serving honest peers. A connection closed or
+ * reset before its first byte (a check that the node listens) is no refusal.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpAuthenticationTest {
@@ -149,26 +149,50 @@ class TcpAuthenticationTest {
 
     @Test
     void aConnectionClosedBeforeItsFirstByteIsNoRefusal() throws Exception {
+        assertClosedUnheard(() -> new Socket(address.getAddress(), address.getPort()).close(),
+                "closed the connection before it sent a byte");
+    }
+
+    @Test
+    void aConnectionResetBeforeItsFirstByteIsNoRefusal() throws Exception {
+        assertClosedUnheard(() -> {
+            Socket socket = new Socket(address.getAddress(), address.getPort());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+            while (socket.getInputStream().available() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(socket.getInputStream().available() > 0, "the listener's hello did not arrive");
+            socket.setSoLinger(true, 0); // an abortive close: a reset, not an orderly end
+            socket.close();
+        }, "reset the connection before it sent a byte");
+    }
+
+    /** A check that this node listens is no intruder: logged at DEBUG with {@code message}, not counted, no warning. */
+    private void assertClosedUnheard(ThrowingAction connectAndClose, String message) throws Exception {
         BlockingQueue<LogRecord> debug = new LinkedBlockingQueue<>();
         Handler debugHandler = collecting(debug, Level.ALL);
         Level before = TRANSPORT_LOG.getLevel();
         TRANSPORT_LOG.setLevel(Level.FINE);
         TRANSPORT_LOG.addHandler(debugHandler);
         try {
-            new Socket(address.getAddress(), address.getPort()).close();
+            connectAndClose.run();
             LogRecord record;
             do {
                 record = debug.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
                 assertNotNull(record, "the closed connection was not seen within " + AWAIT_SECONDS + " s");
-            } while (!record.getMessage().contains("closed the connection before it sent a byte"));
+            } while (!record.getMessage().contains(message));
             assertEquals(Level.FINE, record.getLevel());
         } finally {
             TRANSPORT_LOG.removeHandler(debugHandler);
             TRANSPORT_LOG.setLevel(before);
         }
-        assertEquals(0, primary.refusedConnections(), "a check that the node listens is not an intruder");
+        assertEquals(0, primary.refusedConnections());
         assertTrue(warnings.isEmpty(), "no warning: " + warnings);
         assertPrimaryServesAnHonestPeer();
+    }
+
+    private interface ThrowingAction {
+        void run() throws Exception;
     }
 
     @Test
