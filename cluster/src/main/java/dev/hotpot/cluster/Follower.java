@@ -138,11 +138,6 @@ final class Follower {
     }
 
     private void fail(RuntimeException e) {
-        if (stopping) {
-            // stop() closed the connection under a send: the end it asked for, not a failure.
-            ended = true;
-            return;
-        }
         LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": the stream from primary " + primary + " failed", e);
         ended = true;
         connection.close();
