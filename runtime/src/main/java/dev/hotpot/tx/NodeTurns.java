@@ -12,13 +12,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * node can make it conflict again; only commits of other nodes still can. Without it, many
  * threads of one node updating one hot record can make a transaction lose every attempt.
  *
- * <p>The exclusive turn is waited for at most {@link #EXCLUSIVE_WAIT_MILLIS}; the attempt then
- * runs with a shared turn. Attempts end within a round trip to the primary when the cluster is
- * well, but a node cut off from its primary has attempts that take the whole commit timeout to
- * fail, and a transaction must not add another commit timeout of waiting to its own.
+ * <p>Either turn is waited for at most {@link #EXCLUSIVE_WAIT_MILLIS}: a transaction denied the
+ * exclusive turn runs with a shared one, and one denied a shared turn (an exclusive holder's
+ * attempt is slow) runs without a turn. Attempts end within a round trip to the primary when the
+ * cluster is well, but a node cut off from its primary has attempts that take the whole commit
+ * timeout to fail, and a transaction must not add another one's commit timeout to its own.
  *
- * <p>Invariants: while a thread holds the exclusive turn, no other thread of this node is inside
- * an attempt. Bodies must not wait for a commit of another thread of this node (the same
+ * <p>Invariants: while a thread holds the exclusive turn, no other thread of this node starts an
+ * attempt within {@link #EXCLUSIVE_WAIT_MILLIS} of asking for its turn. Bodies must not wait for a commit of another thread of this node (the same
  * contract as running alone behind the gate).
  *
  * <p>Threading: safe from any thread; a turn is held by the thread that took it, for one attempt.
@@ -31,20 +32,22 @@ final class NodeTurns {
 
     /**
      * Takes a turn: the exclusive one if {@code alone} and it comes within
-     * {@link #EXCLUSIVE_WAIT_MILLIS}, else a shared one; unlock it after the attempt.
+     * {@link #EXCLUSIVE_WAIT_MILLIS}, else a shared one if that comes within as long; unlock it
+     * after the attempt. Null when neither came: the attempt runs without a turn.
      */
     Lock take(boolean alone) {
-        if (alone) {
-            try {
-                if (turns.writeLock().tryLock(EXCLUSIVE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return turns.writeLock();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (alone && within(turns.writeLock())) {
+            return turns.writeLock();
         }
-        Lock shared = turns.readLock();
-        shared.lock();
-        return shared;
+        return within(turns.readLock()) ? turns.readLock() : null;
+    }
+
+    private static boolean within(Lock turn) {
+        try {
+            return turn.tryLock(EXCLUSIVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
