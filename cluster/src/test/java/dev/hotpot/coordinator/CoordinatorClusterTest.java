@@ -1,5 +1,6 @@
 package dev.hotpot.coordinator;
 
+import dev.hotpot.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,7 +150,7 @@ class CoordinatorClusterTest {
             client.awaitReady(READY);
             client.join(Member.joining("n1", "127.0.0.1", cluster.peers.getFirst().port(), true));
             client.join(Member.joining("alive", "127.0.0.1", listening.getLocalPort(), false));
-            client.join(Member.joining("gone", "127.0.0.1", closedPort(), false));
+            client.join(Member.joining("gone", "127.0.0.1", FreePorts.pair(), false));
 
             client.suspect("n1", Map.of(), "alive");
             listening.setSoTimeout((int) READY.toMillis());
@@ -163,13 +164,6 @@ class CoordinatorClusterTest {
             assertFalse(state.isLive("gone"), "reported failed long before its lease of " + SETTINGS.lease());
             assertTrue(state.isLive("alive"), "a member that accepts connections is left to its lease");
             assertTrue(state.isLive("n1"));
-        }
-    }
-
-    /** A loopback port nothing listens on (just released by this JVM). */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
