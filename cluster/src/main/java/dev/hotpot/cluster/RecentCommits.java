@@ -26,7 +26,8 @@ final class RecentCommits {
     static final int CAPACITY = 1 << 20;
     /**
      * How many ids a checkpoint keeps on disk: a retry comes within the commit timeout of its first
-     * attempt, and this covers well over a minute of commits at the throughput measured here.
+     * attempt, and this covers 50 s of commits at the highest throughput measured here (10,000
+     * commits/s), five times the default commit timeout.
      */
     static final int SAVED = 1 << 19;
     private static final int INITIAL_CAPACITY = 1 << 10;
