@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The dedupe table every cluster node keeps ({@link RecentCommits}), full with its million ids as
- * on a node that has run a while: ns to log the id of a new record (the oldest one leaves), ns to
+ * on a node that has run a while (half a table more was logged, so the ring has wrapped and the
+ * map has evicted): ns to log the id of a new record (the oldest one leaves), ns to
  * look up a held id (a retried commit), and µs to copy the newest half for a checkpoint, which
  * every commit of the node waits out. {@code table=ring} is the node's table;
  * {@code table=linkedHashMap} is the plain-Java baseline, a {@link LinkedHashMap} of boxed longs in
@@ -53,7 +54,7 @@ public class RecentCommitsBenchmark {
     @Setup(Level.Trial)
     public void fill() {
         ids = table.equals("ring") ? ring() : linkedHashMap();
-        for (counter = 0; counter < RecentCommits.CAPACITY; counter++) {
+        for (counter = 0; counter < RecentCommits.CAPACITY + RecentCommits.CAPACITY / 2; counter++) {
             ids.logged(txId(counter), counter);
         }
     }

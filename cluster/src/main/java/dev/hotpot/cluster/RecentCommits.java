@@ -13,14 +13,16 @@ import java.util.Arrays;
  * first logged, and an open-addressing index (linear probing, deletion by backward shift) maps a
  * txId to its ring slot. Logging an id allocates nothing once the ring has reached its capacity,
  * and {@link #newest} copies one or two ranges of the ring: a checkpoint holds the lock for a copy,
- * not for a walk over a million map entries. Memory is 16 bytes per ring slot and 8 per id in the
- * index; the ring doubles from {@value #INITIAL_CAPACITY} slots up to its capacity.
+ * not for a walk over a million map entries. Memory is 24 bytes per ring slot (a pair of longs, and
+ * two index positions of an int); the ring doubles from {@value #INITIAL_CAPACITY} slots up to its
+ * capacity.
  *
  * <p>Invariants: holds the newest {@code capacity} distinct ids logged, oldest first from
  * {@code next - size}; logging an id held already changes its sequence and keeps its place; the
  * index holds exactly one slot for each id held, and the index is at most half full.
  *
- * <p>Threading: safe from any thread; every method holds this object's lock.
+ * <p>Threading: safe from any thread once published safely (through a final field, as its heap
+ * holds it); every method holds this object's lock.
  */
 final class RecentCommits {
     static final int CAPACITY = 1 << 20;
@@ -43,16 +45,24 @@ final class RecentCommits {
     private int size;
 
     RecentCommits() {
-        this(CAPACITY);
+        this(CAPACITY, INITIAL_CAPACITY);
     }
 
-    /** @param capacity how many ids to hold at most: a power of two */
-    RecentCommits(int capacity) {
-        if (Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
+    /**
+     * @param capacity how many ids to hold at most: a power of two up to 2^29
+     * @param initial  how many slots the ring starts with: a power of two
+     */
+    RecentCommits(int capacity, int initial) {
+        if (!isPowerOfTwoUpTo29(capacity) || !isPowerOfTwoUpTo29(initial)) {
+            throw new IllegalArgumentException("capacity=" + capacity + " and initial=" + initial
+                    + " must be powers of two in 1..2^29");
         }
         this.capacity = capacity;
-        allocate(Math.min(capacity, INITIAL_CAPACITY));
+        allocate(Math.min(capacity, initial));
+    }
+
+    private static boolean isPowerOfTwoUpTo29(int n) {
+        return n > 0 && n <= 1 << 29 && Integer.bitCount(n) == 1;
     }
 
     synchronized void logged(long txId, long sequence) {

@@ -6,6 +6,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,31 +24,38 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@link RecentCommits} against a {@link LinkedHashMap} in insertion order that drops its eldest
- * entry beyond the capacity: random runs of logging (ids from a small pool, so that ids repeat,
+ * entry beyond the capacity: random runs of logging (ids from small pools, so that ids repeat,
  * collide in the index and are evicted while others sit behind them in a probe run), lookups and
- * copies of the newest ids must agree, through the ring's growth and its wrapping.
+ * copies of the newest ids must agree. The ring starts with 1 to 4 slots, so that it grows, then
+ * wraps and evicts, within one run.
  */
 class RecentCommitsTest {
 
-    /** Log {@code id} with {@code sequence}, or (when {@code sequence} is negative) look it up and take the newest {@code id} ids. */
-    record Op(long id, long sequence) {
+    enum Kind { LOG, LOOK_UP, COPY_NEWEST }
+
+    /** One operation on id {@code id}; a copy takes the newest {@code number} ids, a log gives {@code number} as the sequence. */
+    record Op(Kind kind, long id, long number) {
     }
 
     @Provide
     Arbitrary<List<Op>> operations() {
+        Arbitrary<Kind> kinds = Arbitraries.frequency(Tuple.of(70, Kind.LOG), Tuple.of(20, Kind.LOOK_UP),
+                Tuple.of(10, Kind.COPY_NEWEST));
         Arbitrary<Long> ids = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 300),
                 Arbitraries.longs().between(0, 300).map(i -> i << 40),
                 Arbitraries.longs());
-        Arbitrary<Long> sequences = Arbitraries.longs().between(-1, Long.MAX_VALUE);
-        return Combinators.combine(ids, sequences).as(Op::new).list().ofMinSize(50).ofMaxSize(3000);
+        Arbitrary<Long> numbers = Arbitraries.longs().between(0, 5000);
+        return Combinators.combine(kinds, ids, numbers).as(Op::new).list().ofMinSize(50).ofMaxSize(3000)
+                .withSizeDistribution(RandomDistribution.uniform());
     }
 
     @Property(tries = 200)
     void agreesWithAnInsertionOrderedMapThatDropsItsEldest(@ForAll("operations") List<Op> ops,
-                                                           @ForAll @IntRange(min = 0, max = 11) int capacityBits) {
+                                                           @ForAll @IntRange(min = 0, max = 8) int capacityBits,
+                                                           @ForAll @IntRange(min = 0, max = 2) int initialBits) {
         int capacity = 1 << capacityBits;
-        RecentCommits recent = new RecentCommits(capacity);
+        RecentCommits recent = new RecentCommits(capacity, 1 << initialBits);
         Map<Long, Long> model = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
@@ -54,13 +63,17 @@ class RecentCommitsTest {
             }
         };
         for (Op op : ops) {
-            if (op.sequence() >= 0) {
-                recent.logged(op.id(), op.sequence());
-                model.put(op.id(), op.sequence());
-            } else {
-                assertEquals(model.getOrDefault(op.id(), -1L), recent.sequenceOf(op.id()), "sequence of " + op.id());
-                int limit = (int) Math.floorMod(op.id(), capacity * 2L + 1);
-                assertArrayEquals(newest(model, limit), recent.newest(limit), "newest " + limit);
+            switch (op.kind()) {
+                case LOG -> {
+                    recent.logged(op.id(), op.number());
+                    model.put(op.id(), op.number());
+                }
+                case LOOK_UP -> assertEquals(model.getOrDefault(op.id(), -1L), recent.sequenceOf(op.id()),
+                        "sequence of " + op.id());
+                case COPY_NEWEST -> {
+                    int limit = (int) (op.number() % (capacity * 2L + 1));
+                    assertArrayEquals(newest(model, limit), recent.newest(limit), "newest " + limit);
+                }
             }
         }
         for (Map.Entry<Long, Long> entry : model.entrySet()) {
@@ -70,33 +83,50 @@ class RecentCommitsTest {
     }
 
     @Test
-    void aMillionIdsKeepTheNewestAndSurviveTheFile(@TempDir Path dir) {
+    void aFullTableKeepsExactlyTheNewestIdsAndTheFileKeepsItsNewestHalf(@TempDir Path dir) {
         RecentCommits recent = new RecentCommits();
-        int logged = RecentCommits.CAPACITY + 12345;
+        long logged = RecentCommits.CAPACITY + 12345;
         for (long i = 0; i < logged; i++) {
             recent.logged(txId(i), i);
         }
-        assertEquals(-1, recent.sequenceOf(txId(12344)), "evicted");
-        assertEquals(12345, recent.sequenceOf(txId(12345)), "oldest kept");
-        assertEquals(logged - 1, recent.sequenceOf(txId(logged - 1)), "newest");
+        long oldestKept = logged - RecentCommits.CAPACITY;
+        for (long i = 0; i < oldestKept; i++) {
+            assertEquals(-1, recent.sequenceOf(txId(i)), "evicted id " + i);
+        }
+        for (long i = oldestKept; i < logged; i++) {
+            assertEquals(i, recent.sequenceOf(txId(i)), "kept id " + i);
+        }
+        assertArrayEquals(pairs(oldestKept, logged), recent.newest(Integer.MAX_VALUE));
 
         Path file = dir.resolve(RecentCommitsKeeper.FILE);
         RecentCommitsFile.save(recent, RecentCommits.SAVED, file);
         RecentCommits loaded = new RecentCommits();
         RecentCommitsFile.load(file, loaded);
-        assertArrayEquals(recent.newest(RecentCommits.SAVED), loaded.newest(Integer.MAX_VALUE));
-        assertEquals(-1, loaded.sequenceOf(txId(logged - RecentCommits.SAVED - 1L)), "older than the saved ones");
-        assertEquals(logged - RecentCommits.SAVED, loaded.sequenceOf(txId(logged - RecentCommits.SAVED)));
+        assertArrayEquals(pairs(logged - RecentCommits.SAVED, logged), loaded.newest(Integer.MAX_VALUE));
+        assertEquals(-1, loaded.sequenceOf(txId(logged - RecentCommits.SAVED - 1)), "older than the saved ones");
     }
 
     @Test
-    void aCapacityThatIsNoPowerOfTwoIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new RecentCommits(1000));
+    void aCapacityThatIsNoPowerOfTwoUpTo2To29IsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new RecentCommits(1000, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RecentCommits(Integer.MIN_VALUE, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RecentCommits(1 << 30, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RecentCommits(1024, 0));
     }
 
     /** Transaction ids as nodes make them: the node in the top bits, a counter below. */
     private static long txId(long counter) {
         return (3L << 48) | counter;
+    }
+
+    /** The pairs (txId, sequence) of counters {@code from} to {@code to} (exclusive), as {@link #txId} makes them. */
+    private static long[] pairs(long from, long to) {
+        long[] pairs = new long[(int) (2 * (to - from))];
+        for (long i = from; i < to; i++) {
+            pairs[(int) (2 * (i - from))] = txId(i);
+            pairs[(int) (2 * (i - from)) + 1] = i;
+        }
+        return pairs;
     }
 
     private static long[] newest(Map<Long, Long> model, int limit) {
