@@ -33,7 +33,10 @@ class RecentCommitsTest {
 
     enum Kind { LOG, LOOK_UP, COPY_NEWEST }
 
-    /** One operation on id {@code id}; a copy takes the newest {@code number} ids, a log gives {@code number} as the sequence. */
+    /**
+     * One operation on id {@code id}: a log gives it sequence {@code number}; a copy takes the
+     * newest {@code number} ids.
+     */
     record Op(Kind kind, long id, long number) {
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,13 +149,13 @@ class TcpAuthenticationTest {
     }
 
     @Test
-    void aConnectionClosedBeforeItsFirstByteIsNoRefusal() throws Exception {
+    void aConnectionClosedBeforeItsFirstByteIsNoRefusal() throws Throwable {
         assertClosedUnheard(() -> new Socket(address.getAddress(), address.getPort()).close(),
                 "closed the connection before it sent a byte");
     }
 
     @Test
-    void aConnectionResetBeforeItsFirstByteIsNoRefusal() throws Exception {
+    void aConnectionResetBeforeItsFirstByteIsNoRefusal() throws Throwable {
         assertClosedUnheard(() -> {
             Socket socket = new Socket(address.getAddress(), address.getPort());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
@@ -168,14 +169,14 @@ class TcpAuthenticationTest {
     }
 
     /** A check that this node listens is no intruder: logged at DEBUG with {@code message}, not counted, no warning. */
-    private void assertClosedUnheard(ThrowingAction connectAndClose, String message) throws Exception {
+    private void assertClosedUnheard(Executable connectAndClose, String message) throws Throwable {
         BlockingQueue<LogRecord> debug = new LinkedBlockingQueue<>();
         Handler debugHandler = collecting(debug, Level.ALL);
         Level before = TRANSPORT_LOG.getLevel();
         TRANSPORT_LOG.setLevel(Level.FINE);
         TRANSPORT_LOG.addHandler(debugHandler);
         try {
-            connectAndClose.run();
+            connectAndClose.execute();
             LogRecord record;
             do {
                 record = debug.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
@@ -189,10 +190,6 @@ class TcpAuthenticationTest {
         assertEquals(0, primary.refusedConnections());
         assertTrue(warnings.isEmpty(), "no warning: " + warnings);
         assertPrimaryServesAnHonestPeer();
-    }
-
-    private interface ThrowingAction {
-        void run() throws Exception;
     }
 
     @Test

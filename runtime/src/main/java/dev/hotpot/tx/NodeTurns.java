@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * timeout to fail, and a transaction must not add another one's commit timeout to its own.
  *
  * <p>Invariants: while a thread holds the exclusive turn, no other thread of this node starts an
- * attempt within {@link #EXCLUSIVE_WAIT_MILLIS} of asking for its turn. Bodies must not wait for a commit of another thread of this node (the same
- * contract as running alone behind the gate).
+ * attempt within {@link #EXCLUSIVE_WAIT_MILLIS} of asking for its turn. Bodies must not wait for a
+ * commit of another thread of this node (the same contract as running alone behind the gate).
  *
  * <p>Threading: safe from any thread; a turn is held by the thread that took it, for one attempt.
  */

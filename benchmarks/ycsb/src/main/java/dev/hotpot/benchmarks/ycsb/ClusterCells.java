@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * can load otherwise), then runs each workload at each thread count in a run JVM of its own,
  * every workload at the first thread count, then every one at the next, and stops the cluster. The
  * workloads share the loaded records: the core workloads A, B, C and F read and update records of
- * one shape and insert none, so a run leaves the next the same records, some with other values. A cluster that does not start, or a failed load,
- * fails every cell of the system with its error.
+ * one shape and insert none, so a run leaves the next the same records, some with other values. A
+ * cluster that does not start, or a failed load, fails every cell of the system with its error.
  *
  * <p>Threading: runs its child processes from the calling thread; use from one thread.
  *

@@ -48,10 +48,10 @@ final class ClusterReport {
                 .append(ClusterCells.loadThreads(StoreSystem.HOTPOT_CLUSTER)).append(" thread, since with several its"
                 + " inserts into the one sorted map, each committed through the primary, conflicted with each other up"
                 + " to the retry limit on this busy machine; etcd's with ").append(ClusterCells.loadThreads(StoreSystem.ETCD))
-                .append(" threads; the runs of a system then share them, thread count by thread count: every workload at 1"
-                + " thread first, then every workload at the next count, so that no 1-thread run follows a heavy run"
-                + " (whose checkpoints and write-back would still load the disk). A, B, C and F insert nothing, so each run finds the same records, some with values an earlier run"
-                + " updated\n");
+                .append(" threads; the runs of a system then share them, thread count by thread count: every"
+                + " workload at 1 thread first, then every workload at the next count, so that no 1-thread run"
+                + " follows a heavy run (whose checkpoints and write-back would still load the disk). A, B, C and F"
+                + " insert nothing, so each run finds the same records, some with values an earlier run updated\n");
         md.append("- Run phase: ").append(setup.seconds()).append(" s per run (YCSB `maxexecutiontime`), or until ")
                 .append(setup.maxOperations()).append(" operations if that comes first; throughput is the operations"
                 + " done over YCSB's run time. Client threads: ").append(String.join(", ",
