@@ -9,10 +9,10 @@ import dev.hotpot.HeapFullException;
  * committed: no leak, no double allocation.
  *
  * <p>Small blocks (up to one chunk) come from arenas with segregated free lists, chosen by thread
- * and, on a cluster, by node ({@link #arenaIndex}), so concurrent allocating transactions rarely
+ * and, on a cluster, by node ({@link Arenas}), so concurrent allocating transactions rarely
  * touch the same page, and nodes allocating at the same time do not conflict on allocator pages;
- * arenas carve chunks from the global top. Larger blocks are whole pages, reused first-fit from a free list. Freed blocks are
- * not coalesced; fragmentation is recovered by the offline collector.
+ * arenas carve chunks from the global top. Larger blocks are whole pages, reused first-fit from a
+ * free list. Freed blocks are not coalesced; fragmentation is recovered by the offline collector.
  *
  * Blocks are as {@link BlockFormat} describes; OBJECT marks blocks that hold a persistent object,
  * so a linear scan of the heap ({@link BlockWalk}) finds every object without trusting payload bytes.
@@ -25,13 +25,13 @@ final class Allocator {
     private static final long TAG_OBJECT = BlockFormat.TAG_OBJECT;
     private static final long TAG_FREE = BlockFormat.TAG_FREE;
     private static final long CHUNK = BlockFormat.CHUNK;
-    /** Arenas of one cluster node: nodes 1 to {@code ARENAS / ARENAS_PER_NODE} share none. */
-    static final int ARENAS_PER_NODE = 2;
 
     private final Heap heap;
+    private final Arenas arenas;
 
     Allocator(Heap heap) {
         this.heap = heap;
+        this.arenas = new Arenas(heap, this::newPages);
     }
 
     /** Allocates a zeroed block of at least {@code size} bytes and returns its payload address. */
@@ -58,7 +58,7 @@ final class Allocator {
         heap.transaction(() -> {
             long size = sizeOfAllocated(address);
             heap.putLong(address - HEADER, TAG_FREE | size);
-            long head = size <= CHUNK ? Superblock.freeHead(currentArena(), BlockFormat.classOf(size))
+            long head = size <= CHUNK ? Superblock.freeHead(arenas.current(), BlockFormat.classOf(size))
                     : Superblock.LARGE_FREE_HEAD;
             heap.putLong(address, heap.getLong(head));
             heap.putLong(head, address);
@@ -102,7 +102,7 @@ final class Allocator {
 
     private long allocateSmall(int sizeClass, long tag) {
         long blockSize = BlockFormat.classSize(sizeClass);
-        long arena = currentArena();
+        long arena = arenas.current();
         long head = Superblock.freeHead(arena, sizeClass);
         long block = heap.getLong(head);
         if (block != 0) {
@@ -139,6 +139,14 @@ final class Allocator {
         return start + HEADER;
     }
 
+    /** An allocated block of whole pages for {@code bytes} payload bytes, carved from never-used space. */
+    private long newPages(long bytes) {
+        long blockSize = (bytes + HEADER + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
+        long start = takeFromTop(blockSize, bytes);
+        heap.putLong(start, TAG_ALLOCATED | blockSize);
+        return start + HEADER;
+    }
+
     /** Carves {@code bytes} from never-used space; memory there is still zero. */
     private long takeFromTop(long bytes, long requested) {
         long top = heap.getLong(Superblock.TOP);
@@ -157,23 +165,6 @@ final class Allocator {
         for (long at = address; at < address + length; at += 8) {
             heap.putLong(at, 0);
         }
-    }
-
-    private long currentArena() {
-        return Superblock.arena(arenaIndex(heap.transactionManager().nodeIndex(), Thread.currentThread().threadId()));
-    }
-
-    /**
-     * The arena of thread {@code threadId} on cluster node {@code node} (0: a heap of one
-     * process, whose threads spread over every arena). Node K (from 1) has arenas
-     * {@code (K-1)*ARENAS_PER_NODE ..} of its own, modulo the arena count.
-     */
-    static int arenaIndex(int node, long threadId) {
-        if (node == 0) {
-            return (int) (threadId % Superblock.ARENAS);
-        }
-        long first = (long) (node - 1) * ARENAS_PER_NODE;
-        return (int) ((first + threadId % ARENAS_PER_NODE) % Superblock.ARENAS);
     }
 
     private static long align8(long n) {

@@ -6,14 +6,16 @@ import dev.hotpot.heap.HeapReader;
 import dev.hotpot.heap.Pages;
 import dev.hotpot.heap.Superblock;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Checks the allocator's state of a heap: the top, the block headers below it (a linear walk,
- * which fills the {@link BlockTable}), each arena's chunk, and the free lists: every list element
- * is a free block of its list's size, on one list only, and every free block is on a list.
+ * which fills the {@link BlockTable}), the arena directory and its arenas, each arena's chunk, and
+ * the free lists: every list element is a free block of its list's size, on one list only, and
+ * every free block is on a list.
  *
  * <p>Threading: one thread; reads through the reader it is given.
  */
@@ -28,8 +30,8 @@ final class AllocatorCheck {
         this.problems = problems;
     }
 
-    /** Runs every check and returns the blocks found. */
-    BlockTable run() {
+    /** Checks the top and walks the block headers below it; returns the blocks found. */
+    BlockTable walk() {
         top = BlockWalk.top(heap);
         if (top < Superblock.FIRST_DATA_ADDRESS || top > heap.size() || (top & Pages.OFFSET_MASK) != 0) {
             problems.add(new Problem(Superblock.TOP, "the allocator's top=" + hex(top) + " is not a page boundary"
@@ -44,14 +46,37 @@ final class AllocatorCheck {
                     + BlockFormat.tagName(BlockFormat.tag(word)) + " and size " + BlockFormat.size(word)
                     + "; the blocks after it up to the top " + hex(top) + " cannot be found"));
         }
+        return blocks;
+    }
+
+    /**
+     * After {@link #walk}: claims the arena directory and its arenas (the allocator owns them, so
+     * they count as reached), then checks each arena's chunk and every free list.
+     */
+    void checkArenas(BlockClaims claims) {
+        List<Long> arenas = new ArrayList<>();
         for (int arena = 0; arena < Superblock.ARENAS; arena++) {
-            checkChunk(Superblock.arena(arena));
+            arenas.add(Superblock.arena(arena));
+        }
+        long directory = heap.getLong(Superblock.ARENA_DIRECTORY);
+        if (directory != 0 && claims.owned(directory, 8L * Superblock.ARENA_DIRECTORY_SLOTS, "the arena directory",
+                Superblock.ARENA_DIRECTORY)) {
+            for (int slot = 0; slot < Superblock.ARENA_DIRECTORY_SLOTS; slot++) {
+                long entry = directory + 8L * slot;
+                long arena = heap.getLong(entry);
+                if (arena != 0 && claims.owned(arena, Superblock.ARENA_BYTES, "arena " + (Superblock.ARENAS + slot),
+                        entry)) {
+                    arenas.add(arena);
+                }
+            }
+        }
+        for (long arena : arenas) {
+            checkChunk(arena);
         }
         BitSet listed = new BitSet(blocks.count());
-        for (int arena = 0; arena < Superblock.ARENAS; arena++) {
+        for (long arena : arenas) {
             for (int sizeClass = 0; sizeClass < BlockFormat.SIZE_CLASSES; sizeClass++) {
-                checkFreeList(Superblock.freeHead(Superblock.arena(arena), sizeClass), BlockFormat.classSize(sizeClass),
-                        listed);
+                checkFreeList(Superblock.freeHead(arena, sizeClass), BlockFormat.classSize(sizeClass), listed);
             }
         }
         checkFreeList(Superblock.LARGE_FREE_HEAD, 0, listed);
@@ -61,10 +86,9 @@ final class AllocatorCheck {
                         + " bytes is on no free list (lost space)"));
             }
         }
-        return blocks;
     }
 
-    /** The allocator's top, once {@link #run} has checked it. */
+    /** The allocator's top, once {@link #walk} has checked it. */
     long top() {
         return top;
     }

@@ -32,8 +32,9 @@ import static dev.hotpot.offline.AllocatorCheck.hex;
  * AllocatorCheck}); the schema and root lists; every object block's header against the schema;
  * and, from the roots and the extension table, every reachable object's fields (references to
  * object blocks, owned string blobs, enum ids within their table), its extension block, and the
- * storage of every collection ({@link CollectionBlocks}). Unreachable blocks are garbage, not
- * damage: only their headers are checked.
+ * storage of every collection ({@link CollectionBlocks}). The allocator's arena directory and its
+ * arenas count as reached. Unreachable blocks are garbage, not damage: only their headers are
+ * checked.
  *
  * <p>Invariants: nothing is read through an address before it was checked to lie in the block it
  * should; a damaged address is reported with the address of the word that holds it.
@@ -70,9 +71,10 @@ public final class HeapCheck {
 
     private void check() {
         AllocatorCheck allocator = new AllocatorCheck(heap, problems);
-        blocks = allocator.run();
+        blocks = allocator.walk();
         top = allocator.top();
         claims = new BlockClaims(heap, blocks, top, problems);
+        allocator.checkArenas(claims);
         walkList(SchemaRegistry.LIST, this::readSchemaEntry);
         checkObjectHeaders();
         extensionTable = heap.getLong(Superblock.EXTENSIONS);

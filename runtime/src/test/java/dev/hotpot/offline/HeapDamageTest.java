@@ -69,6 +69,13 @@ class HeapDamageTest {
     }
 
     @Test
+    void anArenaDirectoryThatIsNotAnAllocatedBlockIsReportedAtTheSuperblock() throws IOException {
+        putLong(Superblock.ARENA_DIRECTORY, account[0]);
+        assertReported(Superblock.ARENA_DIRECTORY, "the arena directory at 0x" + Long.toHexString(account[0])
+                + " is a block tagged " + BlockFormat.tagName(BlockFormat.TAG_OBJECT) + ", not an allocated block");
+    }
+
+    @Test
     void anObjectHeaderWithAnUnknownClassIsReportedAtTheObject() throws IOException {
         putInt(account[0], 999);
         assertReported(account[0], "object header names class id 999, which the schema does not hold");

@@ -6,6 +6,7 @@ import dev.hotpot.cluster.ClusterSettings;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.heap.Pages;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
 import java.io.BufferedReader;
@@ -32,8 +33,13 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * latency PAGES WARMUP COUNT      COUNT sequential commits, each changing one long on PAGES pages
  *                                 of this node's own block: @ok p50= p90= p99= max= n= (ns)
- * throughput THREADS START SECS   THREADS threads, each on its own page, commit from wall-clock
+ * throughput THREADS START SECS ALLOC
+ *                                 THREADS threads, each on its own page, commit from wall-clock
  *                                 millisecond START for SECS seconds: @ok commits= errors= forces=
+ *                                 retries= (transactions run again after a conflict);
+ *                                 with ALLOC > 0 bytes, each commit also allocates a block of ALLOC
+ *                                 bytes, keeps its address on the page and frees the block of the
+ *                                 thread's commit before (a thread frees only blocks it allocated)
  * committer                       starts a thread that commits one page in a loop and keeps each
  *                                 commit's start and end (wall-clock µs)
  * firstafter MICROS TIMEOUT_MS    waits for a committer commit that started at or after MICROS:
@@ -111,7 +117,7 @@ public final class BenchNode {
                     case "latency" -> latency(Integer.parseInt(words[1]), Integer.parseInt(words[2]),
                             Integer.parseInt(words[3]));
                     case "throughput" -> throughput(Integer.parseInt(words[1]), Long.parseLong(words[2]),
-                            Integer.parseInt(words[3]));
+                            Integer.parseInt(words[3]), Integer.parseInt(words[4]));
                     case "committer" -> startCommitter();
                     case "firstafter" -> firstAfter(Long.parseLong(words[1]), Long.parseLong(words[2]));
                     case "fill" -> fill(Long.parseLong(words[1]));
@@ -187,7 +193,7 @@ public final class BenchNode {
         return samples.summary();
     }
 
-    private String throughput(int threads, long startMillis, int seconds) throws InterruptedException {
+    private String throughput(int threads, long startMillis, int seconds, int allocate) throws InterruptedException {
         if (threads < 0 || threads > BLOCK_PAGES) {
             throw new IllegalArgumentException("threads=" + threads + " must be 0.." + BLOCK_PAGES);
         }
@@ -202,15 +208,21 @@ public final class BenchNode {
                 sleepUntil(startMillis);
                 long mine = 0;
                 long v = 0;
+                long kept = 0;
                 while (System.currentTimeMillis() < endMillis) {
                     long next = ++v;
+                    long before = kept;
                     try {
-                        heap.transaction(() -> heap.putLong(page, next));
+                        kept = heap.transaction(() -> {
+                            heap.putLong(page, next);
+                            return allocate > 0 ? replaceBlock(page + 8, before, allocate, next) : 0L;
+                        });
                         if (System.currentTimeMillis() <= endMillis) {
                             mine++;
                         }
                     } catch (RuntimeException e) {
                         errors.incrementAndGet();
+                        kept = 0; // freed or not, as the unknown outcome goes: left to the collector
                     }
                 }
                 commits.addAndGet(mine);
@@ -218,8 +230,10 @@ public final class BenchNode {
         }
         sleepUntil(startMillis);
         long forcesBefore = forces();
+        long retriesBefore = retries();
         sleepUntil(endMillis);
         long forcesAfter = forces();
+        long retriesAfter = retries();
         long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (Thread worker : workers) {
             worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
@@ -227,7 +241,28 @@ public final class BenchNode {
                 throw new IllegalStateException("a throughput thread did not finish within 60 s after the window");
             }
         }
-        return "commits=" + commits.get() + " errors=" + errors.get() + " forces=" + (forcesAfter - forcesBefore);
+        return "commits=" + commits.get() + " errors=" + errors.get() + " forces=" + (forcesAfter - forcesBefore)
+                + " retries=" + (retriesAfter - retriesBefore);
+    }
+
+    /**
+     * Allocates a block of {@code bytes} holding {@code value}, keeps its address at {@code slot}
+     * and frees {@code before} (this thread's block of its previous commit, or 0); returns the new block.
+     */
+    private long replaceBlock(long slot, long before, int bytes, long value) {
+        long block = heap.allocate(bytes);
+        heap.putLong(block, value);
+        heap.putLong(slot, block);
+        if (before != 0) {
+            heap.free(before);
+        }
+        return block;
+    }
+
+    /** Transactions run again after a conflict, so far. */
+    private long retries() {
+        Counter counter = heap.config().meterRegistry().find("hotpot.tx.retry").tag("heap", HEAP).counter();
+        return counter == null ? 0 : (long) counter.count();
     }
 
     private long forces() {

@@ -17,7 +17,11 @@ import java.util.Set;
  * application threads spread over the nodes (round robin, the primary's node first; each thread on
  * its own page), all starting at the same wall-clock instant for the same window. Reports the
  * commits of each node and the redo-log forces of each node in the window (timer
- * {@code hotpot.log.force}), and forces per commit.
+ * {@code hotpot.log.force}), and forces per commit. Then, on one node that is not the primary,
+ * 1 and 8 threads commit one page each, first as above and then also allocating a block of
+ * {@value #ALLOCATE_BYTES} bytes per commit (and freeing the one allocated before), which shows what
+ * concurrent allocation on one node costs in conflicts: the ratio of the two rates and the
+ * transactions run again after a conflict (counter {@code hotpot.tx.retry}).
  *
  * <p>Target (reported, not asserted): at least 5,000 commits/s.
  *
@@ -28,6 +32,8 @@ import java.util.Set;
  */
 public final class ClusterThroughputHarness {
     private static final int[] THREADS = {1, 8, 32};
+    private static final int[] ONE_NODE_THREADS = {1, 8};
+    private static final int ALLOCATE_BYTES = 256;
     private static final long HEAP_BYTES = 32L << 20;
     private static final int REPLICAS = 3;
     private static final long TARGET = 5_000;
@@ -59,11 +65,11 @@ public final class ClusterThroughputHarness {
             HeapAssignment assignment = cluster.awaitCopies(Duration.ofSeconds(120), true);
             List<String> nodes = cluster.primaryFirst(assignment);
             report.paragraph("Primary: " + assignment.primary() + "; in-sync backups " + assignment.inSync() + ".");
-            run(cluster, nodes, 8, 3);
+            run(cluster, nodes, 8, 3, 0);
             for (int round = 1; round <= rounds; round++) {
                 for (int threads : THREADS) {
                     HeapAssignment before = cluster.awaitCopies(Duration.ofSeconds(60), true);
-                    Map<String, Map<String, String>> answers = run(cluster, nodes, threads, seconds);
+                    Map<String, Map<String, String>> answers = run(cluster, nodes, threads, seconds, 0);
                     long commits = 0;
                     long forces = 0;
                     long errors = 0;
@@ -89,6 +95,7 @@ public final class ClusterThroughputHarness {
                     System.out.println("  threads=" + threads + ": " + answers);
                 }
             }
+            List<List<String>> allocating = allocatingOnOneNode(cluster, nodes.get(1), seconds, rounds);
             BarChart chart = new BarChart("Replicated commits per second, N = " + REPLICAS + ", 3 nodes", "commits/s",
                     rounds == 1 ? List.of("commits/s") : java.util.stream.IntStream.rangeClosed(1, rounds)
                             .mapToObj(r -> "round " + r).toList());
@@ -105,6 +112,12 @@ public final class ClusterThroughputHarness {
             report.table(List.of("round", "threads", "commits/s", "failed commits", "forces (3 nodes)",
                     "forces per commit (3 nodes)", "≥ 5,000/s", "in-sync set changed"), summary);
             report.table(List.of("round", "threads", "node", "threads on node", "commits", "forces", "forces/s"), perNode);
+            report.paragraph("One node that is not the primary (" + nodes.get(1) + "), its threads only: each commit"
+                    + " changes one long on the thread's page, and in the second case also allocates a block of "
+                    + ALLOCATE_BYTES + " bytes, keeps its address on the page and frees the block kept before.");
+            report.table(List.of("round", "threads on " + nodes.get(1), "commits/s, one page",
+                    "commits/s, one page and an allocation", "ratio", "retries after a conflict (one page / with"
+                            + " allocation)", "failed commits"), allocating);
             List<String> events = cluster.events();
             report.paragraph(events.isEmpty() ? "No node stopped by itself." : "Events: " + String.join("; ", events) + ".");
             report.paragraph("Chart: [" + chartFile.getFileName() + "](" + chartFile.getFileName() + ").");
@@ -114,15 +127,41 @@ public final class ClusterThroughputHarness {
         }
     }
 
-    /** One window with {@code threads} threads in all; the answers of each node, with a {@code threads} field added. */
-    private static Map<String, Map<String, String>> run(BenchCluster cluster, List<String> nodes, int threads, int seconds) {
+    /** Rows of the allocation table: for each thread count, a window without and one with an allocation per commit. */
+    private static List<List<String>> allocatingOnOneNode(BenchCluster cluster, String node, int seconds, int rounds) {
+        List<List<String>> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int threads : ONE_NODE_THREADS) {
+                cluster.awaitCopies(Duration.ofSeconds(60), true);
+                Map<String, String> plain = run(cluster, List.of(node), threads, seconds, 0).get(node);
+                Map<String, String> allocating = run(cluster, List.of(node), threads, seconds, ALLOCATE_BYTES).get(node);
+                long plainCommits = Long.parseLong(plain.get("commits"));
+                long allocatingCommits = Long.parseLong(allocating.get("commits"));
+                rows.add(List.of(Integer.toString(round), Integer.toString(threads), perSecond(plainCommits, seconds),
+                        perSecond(allocatingCommits, seconds), String.format(Locale.ROOT, "%.2f",
+                                plainCommits == 0 ? 0.0 : (double) allocatingCommits / plainCommits),
+                        plain.get("retries") + " / " + allocating.get("retries"),
+                        Long.parseLong(plain.get("errors")) + Long.parseLong(allocating.get("errors")) + ""));
+                System.out.println("  one node, threads=" + threads + ": " + plain + " / allocating " + allocating);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One window with {@code threads} threads in all, spread over {@code nodes}, each commit also
+     * allocating {@code allocate} bytes if not 0; the answers of each node, with a {@code threads} field added.
+     */
+    private static Map<String, Map<String, String>> run(BenchCluster cluster, List<String> nodes, int threads, int seconds,
+                                                        int allocate) {
         long start = System.currentTimeMillis() + START_DELAY.toMillis();
         Map<String, Long> ids = new LinkedHashMap<>();
         Map<String, Integer> share = new LinkedHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             int mine = threads / nodes.size() + (i < threads % nodes.size() ? 1 : 0);
             share.put(nodes.get(i), mine);
-            ids.put(nodes.get(i), cluster.node(nodes.get(i)).send("throughput " + mine + " " + start + " " + seconds));
+            ids.put(nodes.get(i), cluster.node(nodes.get(i)).send("throughput " + mine + " " + start + " " + seconds
+                    + " " + allocate));
         }
         Map<String, Map<String, String>> answers = new LinkedHashMap<>();
         Duration timeout = START_DELAY.plusSeconds(seconds + 90);
