@@ -58,7 +58,7 @@ final class Allocator {
         heap.transaction(() -> {
             long size = sizeOfAllocated(address);
             heap.putLong(address - HEADER, TAG_FREE | size);
-            long head = size <= CHUNK ? Superblock.freeHead(arenas.current(), BlockFormat.classOf(size))
+            long head = size <= CHUNK ? Superblock.freeHead(arenas.forFree(), BlockFormat.classOf(size))
                     : Superblock.LARGE_FREE_HEAD;
             heap.putLong(address, heap.getLong(head));
             heap.putLong(head, address);
@@ -102,7 +102,7 @@ final class Allocator {
 
     private long allocateSmall(int sizeClass, long tag) {
         long blockSize = BlockFormat.classSize(sizeClass);
-        long arena = arenas.current();
+        long arena = arenas.forAllocation();
         long head = Superblock.freeHead(arena, sizeClass);
         long block = heap.getLong(head);
         if (block != 0) {

@@ -11,15 +11,22 @@ import java.util.function.LongUnaryOperator;
  * has {@link #PER_NODE} arenas, so that its concurrent transactions rarely write the same
  * allocator page: two superblock arenas, {@code 2(K-1)} and the next (modulo the superblock's
  * arenas, so nodes 1 to 4 share none), and {@code PER_NODE - 2} arenas of the directory, in row
- * {@code (K-1) mod 16} (so nodes 1 to 16 share none of those).
+ * {@code (K-1) mod 16} (so nodes 1 to 16 share none of those). Member indices only grow, so the
+ * free blocks and chunk tails of a member that left stay in its arenas until a member of the same
+ * row uses them (a heap opened without a cluster uses only the superblock's).
  *
  * <p>A directory arena is made (with the directory, the first time) inside the first transaction
- * that needs it, so concurrent makers conflict like any other writers and one wins. Its address
- * is remembered once that transaction commits; the directory's entries never change once set
- * (see {@link Superblock}), so later transactions use it without reading the directory, whose
- * page they would otherwise all read.
+ * that allocates from it, so concurrent makers conflict like any other writers and one wins. A
+ * free never makes one (it must work on a full heap): a thread whose directory arena is not made
+ * yet frees into its node's first superblock arena.
  *
- * <p>Threading: safe from any thread; {@link #current} runs inside the caller's transaction.
+ * <p>Invariants: a slot of {@code known} is 0 or the address its directory entry held in a
+ * committed transaction; entries never change once set (see {@link Superblock}), so later
+ * transactions use a known address without reading the directory, whose page they would otherwise
+ * all read.
+ *
+ * <p>Threading: safe from any thread; {@link #forAllocation} and {@link #forFree} run inside the
+ * caller's transaction.
  */
 final class Arenas {
     /** Arenas of one cluster node. */
@@ -46,14 +53,27 @@ final class Arenas {
     }
 
     /** The address of the calling thread's arena, made first if needed. */
-    long current() {
-        int arena = choose(heap.transactionManager().nodeIndex(), turn.get());
+    long forAllocation() {
+        return current(true);
+    }
+
+    /** The address of the arena the calling thread frees into: its own if made, else its node's first. */
+    long forFree() {
+        return current(false);
+    }
+
+    private long current(boolean make) {
+        int node = heap.transactionManager().nodeIndex();
+        int arena = choose(node, turn.get());
         if (arena < Superblock.ARENAS) {
             return Superblock.arena(arena);
         }
         int slot = arena - Superblock.ARENAS;
         long address = known.get(slot);
-        return address != 0 ? address : find(slot);
+        if (address == 0) {
+            address = find(slot, make);
+        }
+        return address != 0 ? address : Superblock.arena(choose(node, 0));
     }
 
     /**
@@ -71,15 +91,22 @@ final class Arenas {
         return Superblock.ARENAS + ((node - 1) % DIRECTORY_ROWS) * DIRECTORY_PER_NODE + own - SUPERBLOCK_PER_NODE;
     }
 
-    private long find(int slot) {
+    /** The directory arena of {@code slot}, made if {@code make}; 0 if it is not made and {@code make} is false. */
+    private long find(int slot, boolean make) {
         long directory = heap.getLong(Superblock.ARENA_DIRECTORY);
         if (directory == 0) {
+            if (!make) {
+                return 0;
+            }
             directory = newPages.applyAsLong(8L * Superblock.ARENA_DIRECTORY_SLOTS);
             heap.putLong(Superblock.ARENA_DIRECTORY, directory);
         }
         long entry = directory + 8L * slot;
         long arena = heap.getLong(entry);
         if (arena == 0) {
+            if (!make) {
+                return 0;
+            }
             arena = newPages.applyAsLong(Superblock.ARENA_BYTES);
             heap.putLong(entry, arena);
         }

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>Access rules: inside {@link #transaction} every load and store belongs to the transaction.
  * Outside one, a store is its own auto-committed transaction (slow, safe) and a load returns one
- * committed value. Addresses below page 1 are reserved; page 1 and the arena pages hold the heap's
- * own metadata and belong to the runtime.
+ * committed value. Addresses below page 1 are reserved; page 1, the arena pages and the arena
+ * directory's blocks hold the heap's own metadata and belong to the runtime.
  *
  * <p>Threading: safe from any thread. One process holds a heap at a time ({@link HeapFile}).
  * Close it only when no transactions are running.

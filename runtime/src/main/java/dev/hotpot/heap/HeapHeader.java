@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * page 0: slot A at byte 0, slot B at byte 2048; each slot:
  *   0  long  magic            bytes "HOTPOTHP"
- *   8  int   formatVersion    3
+ *   8  int   formatVersion    4
  *  12  int   pageSize         4096
  *  16  long  heapSize         bytes, a multiple of pageSize
  *  24  long  heapId           random, names the heap in logs and (later) in the cluster
@@ -37,13 +37,17 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                          long checkpointLsn, long sequence, long createdMillis, long lastSequence) {
 
     public static final long MAGIC = 0x5048544F50544F48L;
-    /** Format 3 logs records with commit sequences and durable marks (log format 3). */
-    public static final int FORMAT_VERSION = 3;
     /**
-     * The formats before durable marks (2) and before commit sequences (1). Read so that a heap an
-     * earlier release closed cleanly opens; its next header write makes it format 3, which earlier
-     * releases refuse instead of misreading its log.
+     * Format 4 may hold an arena directory (superblock offset 48), which an earlier release's
+     * offline collector would free as garbage; it logs records as format 3 does.
      */
+    public static final int FORMAT_VERSION = 4;
+    /**
+     * The formats before arena directories (3), before durable marks (2) and before commit
+     * sequences (1). Read so that a heap an earlier release closed cleanly opens; its next header
+     * write makes it format 4, which earlier releases refuse instead of misreading it.
+     */
+    static final int FORMAT_VERSION_3 = 3;
     static final int FORMAT_VERSION_2 = 2;
     static final int FORMAT_VERSION_1 = 1;
     static final int SLOT_BYTES = 2048;
@@ -94,8 +98,8 @@ public record HeapHeader(int formatVersion, long heapSize, long heapId, long log
                     : "not a Hotpot heap (no header magic): file=" + file
                     + "; point the heap directory at a folder made by Hotpot, or choose a new heap name");
         }
-        if (newest.formatVersion != FORMAT_VERSION && newest.formatVersion != FORMAT_VERSION_2
-                && newest.formatVersion != FORMAT_VERSION_1) {
+        if (newest.formatVersion != FORMAT_VERSION && newest.formatVersion != FORMAT_VERSION_3
+                && newest.formatVersion != FORMAT_VERSION_2 && newest.formatVersion != FORMAT_VERSION_1) {
             throw new HeapVersionException("heap format version " + newest.formatVersion + " is not supported: file="
                     + file + " supported=" + FORMAT_VERSION + "; open it with the Hotpot release that wrote it");
         }

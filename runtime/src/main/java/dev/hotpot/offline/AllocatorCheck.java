@@ -59,12 +59,12 @@ final class AllocatorCheck {
             arenas.add(Superblock.arena(arena));
         }
         long directory = heap.getLong(Superblock.ARENA_DIRECTORY);
-        if (directory != 0 && claims.owned(directory, 8L * Superblock.ARENA_DIRECTORY_SLOTS, "the arena directory",
+        if (directory != 0 && claimPage(claims, directory, 8L * Superblock.ARENA_DIRECTORY_SLOTS, "the arena directory",
                 Superblock.ARENA_DIRECTORY)) {
             for (int slot = 0; slot < Superblock.ARENA_DIRECTORY_SLOTS; slot++) {
                 long entry = directory + 8L * slot;
                 long arena = heap.getLong(entry);
-                if (arena != 0 && claims.owned(arena, Superblock.ARENA_BYTES, "arena " + (Superblock.ARENAS + slot),
+                if (arena != 0 && claimPage(claims, arena, Superblock.ARENA_BYTES, "arena " + (Superblock.ARENAS + slot),
                         entry)) {
                     arenas.add(arena);
                 }
@@ -86,6 +86,21 @@ final class AllocatorCheck {
                         + " bytes is on no free list (lost space)"));
             }
         }
+    }
+
+    /**
+     * Claims the allocator's one-page block at payload {@code address} (the directory or one of its
+     * arenas), referred to at {@code from}; returns whether it is one. Otherwise it is reported
+     * there, and the free lists it would hold are not walked (their blocks show as lost space).
+     */
+    private boolean claimPage(BlockClaims claims, long address, long bytes, String what, long from) {
+        int index = blocks.atPayload(address);
+        if (index >= 0 && (blocks.start(index) & Pages.OFFSET_MASK) == 0 && blocks.size(index) == Pages.SIZE) {
+            return claims.owned(address, bytes, what, from);
+        }
+        problems.add(new Problem(from, what + " at " + hex(address) + " is " + claims.describe(address)
+                + ", not an allocated block of one page of its own; its free lists are not checked"));
+        return false;
     }
 
     /** The allocator's top, once {@link #walk} has checked it. */

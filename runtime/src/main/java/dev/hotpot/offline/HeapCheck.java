@@ -27,8 +27,8 @@ import java.util.function.LongConsumer;
 import static dev.hotpot.offline.AllocatorCheck.hex;
 
 /**
- * A structural check of a whole heap, and the set of blocks reachable from its roots: what
- * {@code verify}, {@code gc} and {@code stats} share. It checks the allocator ({@link
+ * A structural check of a whole heap, and the set of blocks reachable from its roots (and the
+ * allocator's own): what {@code verify}, {@code gc} and {@code stats} share. It checks the allocator ({@link
  * AllocatorCheck}); the schema and root lists; every object block's header against the schema;
  * and, from the roots and the extension table, every reachable object's fields (references to
  * object blocks, owned string blobs, enum ids within their table), its extension block, and the
@@ -117,7 +117,10 @@ public final class HeapCheck {
         return extensionTable;
     }
 
-    /** Calls {@code visitor} with the payload address of every block the roots reach, in address order. */
+    /**
+     * Calls {@code visitor} with the payload address of every reached block (from the roots, or
+     * the allocator's own), in address order.
+     */
     public void forEachReachable(LongConsumer visitor) {
         for (int i = 0; i < blocks.count(); i++) {
             if (claims.isReached(i)) {

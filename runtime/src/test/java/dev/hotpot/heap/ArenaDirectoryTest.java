@@ -78,9 +78,64 @@ class ArenaDirectoryTest {
             long block = heap.allocate(16);
             assertEquals(1, directoryArenas(heap).size());
             long arena = directoryArenas(heap).iterator().next();
-            assertTrue(block > arena, "the block comes from the arena made again, above it");
+            long cursor = heap.transaction(() -> heap.getLong(arena + Superblock.ARENA_CHUNK_CURSOR));
+            assertEquals(block - BlockFormat.HEADER + BlockFormat.classSize(BlockFormat.classOf(16 + BlockFormat.HEADER)),
+                    cursor, "the block comes from the arena made again");
             assertWhole(heap);
         }
+    }
+
+    @Test
+    void aFreeMakesNoArenaSoThatItNeedsNoSpace() throws InterruptedException {
+        try (Heap heap = openAsNode()) {
+            long[] block = new long[1];
+            onNewThread(() -> block[0] = heap.allocate(16));
+            onNewThread(() -> heap.allocate(16));
+            heap.free(block[0]);
+            assertEquals(0, heap.transaction(() -> heap.getLong(Superblock.ARENA_DIRECTORY)), "no arena was made");
+            long nodesFirst = Superblock.arena(Arenas.choose(NODE, 0));
+            long head = Superblock.freeHead(nodesFirst, BlockFormat.classOf(16 + BlockFormat.HEADER));
+            assertEquals(block[0], heap.transaction(() -> heap.getLong(head)),
+                    "the block went to the node's first arena, as the thread's own is not made");
+            assertWhole(heap);
+        }
+    }
+
+    @Test
+    void verifyReportsADamagedDirectoryEntryAtTheEntry() throws Exception {
+        try (Heap heap = openAsNode()) {
+            allocateFromThreads(heap);
+            long directory = heap.transaction(() -> heap.getLong(Superblock.ARENA_DIRECTORY));
+            long first = firstMadeEntry(heap, directory);
+            long second = firstMadeEntry(heap, first + 8);
+            long arena = heap.transaction(() -> heap.getLong(first));
+            heap.putLong(second, arena);
+            assertReported(heap, second, "arena " + arenaNumber(directory, second) + " at 0x" + Long.toHexString(arena)
+                    + " is owned twice");
+            heap.putLong(second, arena + 64);
+            assertReported(heap, second, "arena " + arenaNumber(directory, second) + " at 0x"
+                    + Long.toHexString(arena + 64) + " is inside the block at 0x" + Long.toHexString(arena));
+        }
+    }
+
+    private static long firstMadeEntry(Heap heap, long from) {
+        return heap.transaction(() -> {
+            for (long entry = from; ; entry += 8) {
+                if (heap.getLong(entry) != 0) {
+                    return entry;
+                }
+            }
+        });
+    }
+
+    private static int arenaNumber(long directory, long entry) {
+        return Superblock.ARENAS + (int) ((entry - directory) / 8);
+    }
+
+    private static void assertReported(Heap heap, long at, String text) {
+        HeapCheck check = heap.transaction(() -> HeapCheck.run(heap));
+        assertTrue(check.problems().stream().anyMatch(p -> p.address() == at && p.message().contains(text)),
+                "expected at 0x" + Long.toHexString(at) + ": " + text + "; found " + check.problems());
     }
 
     private static void onNewThread(Runnable action) throws InterruptedException {

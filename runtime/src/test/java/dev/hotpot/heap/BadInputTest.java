@@ -156,18 +156,19 @@ class BadInputTest {
                 java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
-            new HeapHeader(4, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
+            new HeapHeader(HeapHeader.FORMAT_VERSION + 1, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
                     current.sequence() + 1, current.createdMillis(), current.lastSequence()).writeTo(page0);
         }
         HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
-        assertTrue(e.getMessage().contains("version 4") && e.getMessage().contains("supported=3"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (HeapHeader.FORMAT_VERSION + 1))
+                && e.getMessage().contains("supported=" + HeapHeader.FORMAT_VERSION), e.getMessage());
     }
 
     @Test
     void aHeapOfAnEarlierFormatOpensAndBecomesTheCurrentOne() throws Exception {
         commitInChildAndCrash();
         Path image = dir.resolve("values").resolve("heap.img");
-        for (int earlier : new int[]{1, 2}) {
+        for (int earlier : new int[]{1, 2, 3}) {
             rewriteHeader(image, earlier);
             try (Heap heap = Heap.open(CommitThenHalt.config(dir))) {
                 assertValues(heap, COUNT);
