@@ -33,8 +33,13 @@ public final class ClusterLatencyHarness {
     private static final int[] REPLICAS = {1, 2, 3};
     private static final long HEAP_BYTES = 32L << 20;
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
-    /** One-page commits on each of the two measured nodes of a new cluster before its first case, not measured. */
-    private static final int CLUSTER_WARMUP = 2000;
+    /**
+     * One-page commits on each of the two measured nodes of a new cluster before its first case, not
+     * measured: enough for the JIT to finish compiling the commit path in every node's JVM (with
+     * 2,000, its compiler threads still took 13 % of the machine's CPU samples during the measured
+     * cases, and interpreted frames showed up).
+     */
+    private static final int CLUSTER_WARMUP = 20_000;
 
     private ClusterLatencyHarness() {
     }
@@ -50,7 +55,8 @@ public final class ClusterLatencyHarness {
         Report report = new Report("Cluster commit latency (ClusterLatencyHarness)", options.command());
         report.paragraph("One thread commits sequentially: " + warmup + " warm-up commits, then " + commits
                 + " measured (and " + CLUSTER_WARMUP + " one-page commits on each measuring node of a new cluster before"
-                + " its first case); each commit changes one long on each of `pages` pages (pages 4096 bytes apart). Node"
+                + " its first case, and before the first single-node case, so that the JIT has compiled the commit"
+                + " path); each commit changes one long on each of `pages` pages (pages 4096 bytes apart). Node"
                 + " settings: " + options.nodeSettingsText() + ". Times in µs. A fresh 3-node cluster per N; each node"
                 + " holds a full copy, N copies are durable before a commit returns. Raw force: append "
                 + Baselines.APPEND_BYTES + " bytes to a file, then `FileChannel.force(false)`. k concurrent forces:"
@@ -82,7 +88,9 @@ public final class ClusterLatencyHarness {
         Map<String, Samples> before = rawForces(directory.resolve("before"), warmup, commits);
         Map<Integer, Samples> single = new LinkedHashMap<>();
         for (int pages : PAGES) {
-            single.put(pages, Baselines.singleNodeCommit(directory.resolve("single"), pages, warmup, commits));
+            // The first case also warms this JVM's commit path up as far as the clusters' nodes are.
+            int singleWarmup = pages == PAGES[0] ? Math.max(warmup, CLUSTER_WARMUP) : warmup;
+            single.put(pages, Baselines.singleNodeCommit(directory.resolve("single"), pages, singleWarmup, commits));
         }
         Samples tcp = Baselines.tcpRoundTrip(logs.resolve("echo.log"), warmup, commits);
 
