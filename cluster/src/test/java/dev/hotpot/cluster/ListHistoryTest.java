@@ -21,13 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The list-append history on 3 nodes while random nodes are killed and restarted: every node
- * appends unique values to shared lists and records each call and its outcome ({@link ListNode}).
+ * appends unique values to shared lists, each also in a block allocated for it, and records each
+ * call and its outcome ({@link ListNode}).
  * Afterwards every acknowledged append is in its list exactly once, at the position after the
  * list it read; no value is anywhere twice; an append reported never sent is nowhere; every list a
- * transaction read is a prefix of the final list; and every node has the same pages.
+ * transaction read is a prefix of the final list; every value's block holds it; and every node
+ * has the same pages.
  */
 class ListHistoryTest {
     private static final int LISTS = 8;
+    /** Appending threads per node: more than a node's two superblock arenas, so its directory arenas are used too. */
+    private static final int THREADS = 4;
 
     @TempDir
     Path root;
@@ -39,7 +43,7 @@ class ListHistoryTest {
         long seed = Long.getLong("hotpot.cluster.seed", System.nanoTime());
         System.out.println("list history: faults=" + faults + " seed=" + seed);
         Random random = new Random(seed);
-        try (LocalCluster cluster = new LocalCluster(root, 3, ListNode.class, ListNode.arguments(LISTS, 2), List.of())) {
+        try (LocalCluster cluster = new LocalCluster(root, 3, ListNode.class, ListNode.arguments(LISTS, THREADS), List.of())) {
             for (String id : cluster.ids()) {
                 cluster.start(id);
             }
@@ -78,10 +82,13 @@ class ListHistoryTest {
         for (var state : states.entrySet()) {
             Map<Integer, List<Long>> read = new HashMap<>();
             String nodeHash = null;
+            Map<Integer, Integer> boxed = new HashMap<>();
             for (String line : Files.readAllLines(state.getValue())) {
                 String[] f = line.split(" ");
                 if (f[0].equals("hash")) {
                     nodeHash = f[1];
+                } else if (f[0].equals("boxed")) {
+                    boxed.put(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
                 } else {
                     List<Long> values = new ArrayList<>();
                     for (int i = 2; i < f.length; i++) {
@@ -90,6 +97,8 @@ class ListHistoryTest {
                     read.put(Integer.parseInt(f[1]), values);
                 }
             }
+            read.forEach((list, values) -> assertEquals(values.size(), boxed.get(list), "node " + state.getKey()
+                    + ": of list " + list + "'s values, only " + boxed.get(list) + " are in their own box"));
             if (hash == null) {
                 hash = nodeHash;
                 lists = read;

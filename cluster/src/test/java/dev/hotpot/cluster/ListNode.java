@@ -14,13 +14,16 @@ import java.util.zip.CRC32C;
 
 /**
  * A cluster node of the list-append history test: shared lists in the heap (root {@code lists}:
- * the address of each list; a list is {@code count}, then its values), to which each thread
- * appends unique values. Each append reads the whole list first; the history file gets
+ * the address of each list; a list is {@code count}, its values, then the address of each value's
+ * box), to which each thread appends unique values. Each append also allocates a box, a block that
+ * holds the value again, so that the history checks allocation too: a box handed out twice, or
+ * lost by a crash, no longer holds its value. Each append reads the whole list first; the history file gets
  * {@code ack <list> <value> <readLength> <readHash>} once the append returned (the list it read was
  * {@code readLength} values long with that CRC32C), {@code unknown <list> <value>} when its outcome
  * is unknown and {@code unavailable <list> <value>} when it was never sent.
  *
- * <p>Control files as {@link BankNode}'s; the state file holds the page hash and every list.
+ * <p>Control files as {@link BankNode}'s; the state file holds the page hash, every list, and per
+ * list the number of values whose box holds them ({@code boxed <list> <count>}).
  * Args: controlDir historyFile lists threads.
  */
 public final class ListNode {
@@ -57,10 +60,16 @@ public final class ListNode {
             for (int i = 0; i < count; i++) {
                 long list = heap.getLong(lists + 8L * i);
                 text.append("list ").append(i);
+                long boxed = 0;
                 for (long j = 0, n = heap.getLong(list); j < n; j++) {
-                    text.append(' ').append(heap.getLong(list + 8 + 8 * j));
+                    long value = heap.getLong(list + 8 + 8 * j);
+                    text.append(' ').append(value);
+                    long box = heap.getLong(boxes(list) + 8 * j);
+                    if (box != 0 && heap.getLong(box) == value) {
+                        boxed++;
+                    }
                 }
-                text.append('\n');
+                text.append("\nboxed ").append(i).append(' ').append(boxed).append('\n');
             }
             return text.toString();
         });
@@ -72,7 +81,7 @@ public final class ListNode {
             if (lists == 0) {
                 lists = heap.allocate(8L * count);
                 for (int i = 0; i < count; i++) {
-                    heap.putLong(lists + 8L * i, heap.allocate(8L + 8L * CAPACITY));
+                    heap.putLong(lists + 8L * i, heap.allocate(8L + 16L * CAPACITY));
                 }
                 heap.setRoot("lists", lists);
             }
@@ -97,6 +106,9 @@ public final class ListNode {
                         update(crc, heap.getLong(list + 8 + 8 * j));
                     }
                     heap.putLong(list + 8 + 8 * n, value);
+                    long box = heap.allocate(8);
+                    heap.putLong(box, value);
+                    heap.putLong(boxes(list) + 8 * n, box);
                     heap.putLong(list, n + 1);
                     return new long[] {n, crc.getValue()};
                 });
@@ -109,6 +121,11 @@ public final class ListNode {
                 return;
             }
         }
+    }
+
+    /** Where the box addresses of {@code list} start. */
+    private static long boxes(long list) {
+        return list + 8 + 8L * CAPACITY;
     }
 
     static void update(CRC32C crc, long value) {
