@@ -43,7 +43,8 @@ class ListHistoryTest {
         long seed = Long.getLong("hotpot.cluster.seed", System.nanoTime());
         System.out.println("list history: faults=" + faults + " seed=" + seed);
         Random random = new Random(seed);
-        try (LocalCluster cluster = new LocalCluster(root, 3, ListNode.class, ListNode.arguments(LISTS, THREADS), List.of())) {
+        try (LocalCluster cluster = new LocalCluster(root, 3, ListNode.class, ListNode.arguments(LISTS, THREADS),
+                List.of())) {
             for (String id : cluster.ids()) {
                 cluster.start(id);
             }

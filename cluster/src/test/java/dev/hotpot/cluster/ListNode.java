@@ -17,10 +17,10 @@ import java.util.zip.CRC32C;
  * the address of each list; a list is {@code count}, its values, then the address of each value's
  * box), to which each thread appends unique values. Each append also allocates a box, a block that
  * holds the value again, so that the history checks allocation too: a box handed out twice, or
- * lost by a crash, no longer holds its value. Each append reads the whole list first; the history file gets
- * {@code ack <list> <value> <readLength> <readHash>} once the append returned (the list it read was
- * {@code readLength} values long with that CRC32C), {@code unknown <list> <value>} when its outcome
- * is unknown and {@code unavailable <list> <value>} when it was never sent.
+ * lost by a crash, no longer holds its value. Each append reads the whole list first; the history
+ * file gets {@code ack <list> <value> <readLength> <readHash>} once the append returned (the list
+ * it read was {@code readLength} values long with that CRC32C), {@code unknown <list> <value>} when
+ * its outcome is unknown and {@code unavailable <list> <value>} when it was never sent.
  *
  * <p>Control files as {@link BankNode}'s; the state file holds the page hash, every list, and per
  * list the number of values whose box holds them ({@code boxed <list> <count>}).

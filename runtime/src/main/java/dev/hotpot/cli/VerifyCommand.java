@@ -29,8 +29,9 @@ final class VerifyCommand extends OfflineCommand {
             int[] reached = new int[1];
             check.forEachReachable(block -> reached[0]++);
             out.println("heap " + heap.heapName + ": " + (check.problems().isEmpty() ? "no problems" : check.problems().size()
-                    + " problems") + " (" + reached[0] + " blocks reached from " + check.roots().size() + " roots and the allocator, "
-                    + image.logRecords() + " log records after the checkpoint laid over the image)");
+                    + " problems") + " (" + reached[0] + " blocks reached from " + check.roots().size()
+                    + " roots and the allocator, " + image.logRecords()
+                    + " log records after the checkpoint laid over the image)");
             return check.problems().isEmpty() ? 0 : EXIT_DAMAGED;
         }
     }

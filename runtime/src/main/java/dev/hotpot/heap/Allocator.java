@@ -31,7 +31,7 @@ final class Allocator {
 
     Allocator(Heap heap) {
         this.heap = heap;
-        this.arenas = new Arenas(heap, this::newPages);
+        this.arenas = new Arenas(heap, bytes -> newPages(wholePages(bytes + HEADER), TAG_ALLOCATED));
     }
 
     /** Allocates a zeroed block of at least {@code size} bytes and returns its payload address. */
@@ -123,7 +123,7 @@ final class Allocator {
     }
 
     private long allocateLarge(long total, long tag) {
-        long blockSize = (total + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
+        long blockSize = wholePages(total);
         long link = Superblock.LARGE_FREE_HEAD;
         for (long block = heap.getLong(link); block != 0; link = block, block = heap.getLong(block)) {
             long size = BlockFormat.size(heap.getLong(block - HEADER));
@@ -134,16 +134,13 @@ final class Allocator {
                 return block;
             }
         }
-        long start = takeFromTop(blockSize, blockSize);
-        heap.putLong(start, tag | blockSize);
-        return start + HEADER;
+        return newPages(blockSize, tag);
     }
 
-    /** An allocated block of whole pages for {@code bytes} payload bytes, carved from never-used space. */
-    private long newPages(long bytes) {
-        long blockSize = (bytes + HEADER + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
-        long start = takeFromTop(blockSize, bytes);
-        heap.putLong(start, TAG_ALLOCATED | blockSize);
+    /** A block of {@code blockSize} bytes (whole pages) tagged {@code tag}, carved from never-used space. */
+    private long newPages(long blockSize, long tag) {
+        long start = takeFromTop(blockSize, blockSize);
+        heap.putLong(start, tag | blockSize);
         return start + HEADER;
     }
 
@@ -165,6 +162,10 @@ final class Allocator {
         for (long at = address; at < address + length; at += 8) {
             heap.putLong(at, 0);
         }
+    }
+
+    private static long wholePages(long bytes) {
+        return (bytes + Pages.OFFSET_MASK) & ~Pages.OFFSET_MASK;
     }
 
     private static long align8(long n) {

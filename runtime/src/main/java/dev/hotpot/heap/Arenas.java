@@ -39,7 +39,8 @@ final class Arenas {
     private final Heap heap;
     private final LongUnaryOperator newPages;
     private final AtomicInteger turns = new AtomicInteger();
-    private final ThreadLocal<Integer> turn = ThreadLocal.withInitial(() -> turns.getAndIncrement() & Integer.MAX_VALUE);
+    private final ThreadLocal<Integer> turn =
+            ThreadLocal.withInitial(() -> turns.getAndIncrement() & Integer.MAX_VALUE);
     /** Committed addresses of directory arenas by slot; 0 where not known yet. */
     private final AtomicLongArray known = new AtomicLongArray(Superblock.ARENA_DIRECTORY_SLOTS);
 

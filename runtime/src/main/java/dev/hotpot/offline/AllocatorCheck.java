@@ -64,8 +64,8 @@ final class AllocatorCheck {
             for (int slot = 0; slot < Superblock.ARENA_DIRECTORY_SLOTS; slot++) {
                 long entry = directory + 8L * slot;
                 long arena = heap.getLong(entry);
-                if (arena != 0 && claimPage(claims, arena, Superblock.ARENA_BYTES, "arena " + (Superblock.ARENAS + slot),
-                        entry)) {
+                String name = "arena " + (Superblock.ARENAS + slot);
+                if (arena != 0 && claimPage(claims, arena, Superblock.ARENA_BYTES, name, entry)) {
                     arenas.add(arena);
                 }
             }

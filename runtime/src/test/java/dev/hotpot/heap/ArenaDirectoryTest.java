@@ -79,8 +79,8 @@ class ArenaDirectoryTest {
             assertEquals(1, directoryArenas(heap).size());
             long arena = directoryArenas(heap).iterator().next();
             long cursor = heap.transaction(() -> heap.getLong(arena + Superblock.ARENA_CHUNK_CURSOR));
-            assertEquals(block - BlockFormat.HEADER + BlockFormat.classSize(BlockFormat.classOf(16 + BlockFormat.HEADER)),
-                    cursor, "the block comes from the arena made again");
+            long blockSize = BlockFormat.classSize(BlockFormat.classOf(16 + BlockFormat.HEADER));
+            assertEquals(block - BlockFormat.HEADER + blockSize, cursor, "the block comes from the arena made again");
             assertWhole(heap);
         }
     }

@@ -156,8 +156,9 @@ class BadInputTest {
                 java.nio.file.StandardOpenOption.WRITE); var arena = java.lang.foreign.Arena.ofConfined()) {
             var page0 = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, Pages.SIZE, arena);
             HeapHeader current = HeapHeader.readFrom(page0, image);
-            new HeapHeader(HeapHeader.FORMAT_VERSION + 1, current.heapSize(), current.heapId(), current.logSegmentBytes(), current.checkpointLsn(),
-                    current.sequence() + 1, current.createdMillis(), current.lastSequence()).writeTo(page0);
+            new HeapHeader(HeapHeader.FORMAT_VERSION + 1, current.heapSize(), current.heapId(),
+                    current.logSegmentBytes(), current.checkpointLsn(), current.sequence() + 1,
+                    current.createdMillis(), current.lastSequence()).writeTo(page0);
         }
         HeapVersionException e = assertThrows(HeapVersionException.class, () -> Heap.open(CommitThenHalt.config(dir)));
         assertTrue(e.getMessage().contains("version " + (HeapHeader.FORMAT_VERSION + 1))

@@ -138,7 +138,8 @@ public final class ClusterThroughputHarness {
             for (int threads : ONE_NODE_THREADS) {
                 cluster.awaitCopies(Duration.ofSeconds(60), true);
                 Map<String, String> plain = run(cluster, List.of(node), threads, seconds, 0).get(node);
-                Map<String, String> allocating = run(cluster, List.of(node), threads, seconds, ALLOCATE_BYTES).get(node);
+                Map<String, String> allocating = run(cluster, List.of(node), threads, seconds, ALLOCATE_BYTES)
+                        .get(node);
                 long plainCommits = Long.parseLong(plain.get("commits"));
                 long allocatingCommits = Long.parseLong(allocating.get("commits"));
                 rows.add(List.of(Integer.toString(round), Integer.toString(threads), perSecond(plainCommits, seconds),
@@ -156,8 +157,8 @@ public final class ClusterThroughputHarness {
      * One window with {@code threads} threads in all, spread over {@code nodes}, each commit also
      * allocating {@code allocate} bytes if not 0; the answers of each node, with a {@code threads} field added.
      */
-    private static Map<String, Map<String, String>> run(BenchCluster cluster, List<String> nodes, int threads, int seconds,
-                                                        int allocate) {
+    private static Map<String, Map<String, String>> run(BenchCluster cluster, List<String> nodes, int threads,
+                                                        int seconds, int allocate) {
         long start = System.currentTimeMillis() + START_DELAY.toMillis();
         Map<String, Long> ids = new LinkedHashMap<>();
         Map<String, Integer> share = new LinkedHashMap<>();
