@@ -40,22 +40,32 @@ import java.util.concurrent.locks.LockSupport;
  * which records are committed, which other nodes apply up to. A send blocked on a dead link holds
  * up that subscriber alone.
  *
+ * <p>Another node's commit request is logged, shipped and forced by a thread of a pool, which
+ * then leaves its answer in {@link CommitAnswers}: the thread that moves the commit point past
+ * the record (most often the reader of the last backup's acknowledgement) sends the commit point
+ * to every subscriber and then the answer, so that the requester has the commit point, and so
+ * its own record, applied by the time the answer comes.
+ *
  * <p>Invariants: the commit point never passes the local durable position, nor the acknowledged
- * position of a node in the in-sync set; a node joins the in-sync set here before the coordinator
+ * position of a node in the in-sync set; an answer that a commit succeeded goes out only once the
+ * commit point has reached its record; a node joins the in-sync set here before the coordinator
  * records it, and leaves it in the coordinator before it leaves it here, so the coordinator's
  * set is never missing a node that a commit counted on.
  *
  * <p>Threading: commit paths run on application threads and ship their records themselves; the
- * commit points that forces and acknowledgements move go out from the shipping thread, so a
- * commit returns without waiting for those sends; frames arrive on transport threads, which never
- * send (a blocked send there could stall the peer's reader in turn) but wake the shipping thread;
- * foreign commits run on a pool; one monitor thread changes the in-sync set.
+ * commit points that local forces move go out from the shipping thread, so a commit returns
+ * without waiting for those sends; frames arrive on transport threads, which send only what the
+ * transport never blocks them on (commit points, the records behind them when they are few, and
+ * answers) and leave larger sends to the shipping thread; foreign commits run on a pool; one
+ * monitor thread changes the in-sync set.
  */
 final class Primary implements ReplicationWait {
     private static final System.Logger LOG = System.getLogger(Primary.class.getName());
     /** Records per RECORDS frame at most, in log bytes. */
     private static final long BATCH_BYTES = 4L << 20;
     private static final int IMAGE_PAGES_PER_FRAME = 64;
+    /** How many bytes of records a thread that moved the commit point sends a subscriber with it, at most. */
+    private static final long DIRECT_SHIP_BYTES = 64L << 10;
     /** How far behind the end of the log a subscriber's acknowledgements may be for it to join the in-sync set. */
     private static final long CATCH_UP_SLACK = 1L << 20;
 
@@ -63,7 +73,8 @@ final class Primary implements ReplicationWait {
     private final TransactionManager manager;
     private final RedoLog log;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<Long>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Logged>> inFlight = new ConcurrentHashMap<>();
+    private final CommitAnswers answers = new CommitAnswers();
     private final Position acknowledged;
     /** Held by the one thread that indexes the log at a time. */
     private final AtomicBoolean indexing = new AtomicBoolean();
@@ -119,6 +130,7 @@ final class Primary implements ReplicationWait {
         for (Subscriber s : subscribers.values()) {
             s.connection().close();
         }
+        answers.clear();
         acknowledged.poke();
     }
 
@@ -152,6 +164,7 @@ final class Primary implements ReplicationWait {
         manager.setEpoch(epoch);
         inSync = new LinkedHashSet<>(assignment.inSync());
         recomputeAcknowledged();
+        kickShipper();
     }
 
     // ---- inbound frames -------------------------------------------------------------------------
@@ -176,24 +189,25 @@ final class Primary implements ReplicationWait {
         heap.metrics().acknowledged(s.node(), s.lagBehind(log.writtenPosition()));
         heap.settings().steps().reached(ProtocolSteps.Step.BACKUP_ACKNOWLEDGED);
         recomputeAcknowledged();
-        kickShipper();
+        commitPointMoved();
     }
 
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
         foreignCommits.execute(() -> {
             Messages.Committed outcome;
             try {
-                long sequence = commitOnce(commit);
+                Logged logged = commitOnce(commit);
+                if (logged.sequence() != CommitRoute.CONFLICT) {
+                    answers.add(new CommitAnswers.Answer(logged.end(), connection, frame, new Messages.Committed(
+                            Messages.CommitStatus.OK, logged.sequence(), "").encode()));
+                    commitPointMoved();
+                    return;
+                }
                 // A conflict answers with this node's clock: the sender re-runs once it has applied that far,
                 // so that its next attempt does not read what made this one fail.
-                outcome = sequence == CommitRoute.CONFLICT
-                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "")
-                        : new Messages.Committed(Messages.CommitStatus.OK, sequence, "");
+                outcome = new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "");
             } catch (RuntimeException e) {
                 outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
-            }
-            if (outcome.status() == Messages.CommitStatus.OK) {
-                heap.settings().steps().reached(ProtocolSteps.Step.COMMITTED_BEFORE_REPLY);
             }
             if (connection.isOpen()) {
                 connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
@@ -228,8 +242,9 @@ final class Primary implements ReplicationWait {
      * calling thread still has its own transaction open.
      */
     long commitLocally(Messages.Commit commit) {
+        Logged logged;
         try {
-            return foreignCommits.submit(() -> commitOnce(commit)).get();
+            logged = foreignCommits.submit(() -> commitOnce(commit)).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -240,39 +255,55 @@ final class Primary implements ReplicationWait {
             throw new CommitOutcomeUnknownException("commit outcome unknown: txId=" + Long.toHexString(commit.txId())
                     + " on heap " + heap.name() + ": interrupted while this node, just promoted, committed it", e);
         }
+        if (logged.sequence() != CommitRoute.CONFLICT) {
+            manager.awaitCommitted(logged.end());
+        }
+        return logged.sequence();
+    }
+
+    /** A transaction of another node in this log: its commit sequence and the end of its record, or a conflict. */
+    private record Logged(long sequence, long end) {
+        static final Logged CONFLICT = new Logged(CommitRoute.CONFLICT, 0);
     }
 
     /**
-     * Commits a transaction of another node exactly once: a retry of a transaction this log has
-     * gets the first attempt's sequence once that is committed; a retry that arrives while the
-     * first attempt runs waits for it.
+     * Logs a transaction of another node exactly once, and returns once its record is forced
+     * here: a retry of a transaction this log has gets the first attempt's record; a retry that
+     * arrives while the first attempt runs waits for it. The caller waits for the commit point.
      */
-    private long commitOnce(Messages.Commit commit) {
-        CompletableFuture<Long> mine = new CompletableFuture<>();
-        CompletableFuture<Long> running = inFlight.putIfAbsent(commit.txId(), mine);
+    private Logged commitOnce(Messages.Commit commit) {
+        CompletableFuture<Logged> mine = new CompletableFuture<>();
+        CompletableFuture<Logged> running = inFlight.putIfAbsent(commit.txId(), mine);
         if (running != null) {
             running.join();
             return commitOnce(commit);
         }
         try {
             long known = heap.recent().sequenceOf(commit.txId());
-            long sequence;
+            Logged logged;
             if (known >= 0) {
-                long end = heap.index().endOf(known);
-                manager.awaitCommitted(end >= 0 ? end : log.writtenPosition());
-                sequence = known;
+                logged = new Logged(known, endOf(known));
+                // Logged by an earlier attempt, perhaps in an earlier reign: it is forced here now, like a new one.
+                log.awaitDurable(logged.end());
             } else {
-                sequence = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
+                long sequence = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
                         commit.readCount(), commit.body());
+                logged = sequence == CommitRoute.CONFLICT ? Logged.CONFLICT : new Logged(sequence, endOf(sequence));
             }
-            mine.complete(sequence);
-            return sequence;
+            mine.complete(logged);
+            return logged;
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
             inFlight.remove(commit.txId(), mine);
         }
+    }
+
+    /** The end of the record with {@code sequence}; the end of the log if the index forgot it (it lies below). */
+    private long endOf(long sequence) {
+        long end = heap.index().endOf(sequence);
+        return end >= 0 ? end : log.writtenPosition();
     }
 
     // ---- shipping -------------------------------------------------------------------------------
@@ -293,6 +324,7 @@ final class Primary implements ReplicationWait {
             LockSupport.park(this);
             try {
                 shipAll();
+                answerCommitted();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "shipping the log of heap " + heap.name() + " failed: " + e);
             }
@@ -371,6 +403,43 @@ final class Primary implements ReplicationWait {
             if (result.endLsn() == from && from < written) {
                 throw new HotpotException("primary log unreadable at lsn=" + from + " below its end " + written
                         + " (" + result.tornInfo() + ")");
+            }
+        }
+    }
+
+    /**
+     * Sends every subscriber the commit point, then the answers it makes due: from any thread,
+     * transport readers included. A subscriber that lacks more than {@link #DIRECT_SHIP_BYTES} of
+     * records is left to the shipping thread, and one that another thread is sending to, to that
+     * thread, which sends the commit point once it is done.
+     */
+    private void commitPointMoved() {
+        long written = log.writtenPosition();
+        for (Subscriber s : subscribers.values()) {
+            if (written - s.position() > DIRECT_SHIP_BYTES) {
+                kickShipper();
+            } else if (s.claim()) {
+                try {
+                    shipTo(s, commitPoint());
+                } finally {
+                    s.release();
+                }
+                if (s.lags(log.writtenPosition(), commitPoint())) {
+                    kickShipper();
+                }
+            }
+        }
+        answerCommitted();
+    }
+
+    /** Sends the answers the commit point makes due. */
+    private void answerCommitted() {
+        for (CommitAnswers.Answer answer : answers.takeDue(commitPoint())) {
+            heap.settings().steps().reached(ProtocolSteps.Step.COMMITTED_BEFORE_REPLY);
+            try {
+                answer.connection().reply(answer.request(), Messages.COMMIT, epoch, answer.payload());
+            } catch (RuntimeException closed) {
+                // The requester asks again on its next connection, and the dedupe answers it then.
             }
         }
     }

@@ -81,13 +81,13 @@ final class Handshake {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] nonce = nonce();
         try {
-            TcpConnection.writeFully(channel, hello(nonce, selfIdBytes));
+            writeFully(channel, hello(nonce, selfIdBytes));
             Hello peer = readHello(channel, in, deadline);
             if (expectedPeerId != null && !peer.id().equals(expectedPeerId)) {
                 throw new HandshakeException("connected to node=" + peer.id() + " but expected peer=" + expectedPeerId
                         + "; check the address of " + expectedPeerId + " in the cluster configuration");
             }
-            TcpConnection.writeFully(channel, ByteBuffer.wrap(proof(CONNECTOR_LABEL, nonce, peer.nonce(),
+            writeFully(channel, ByteBuffer.wrap(proof(CONNECTOR_LABEL, nonce, peer.nonce(),
                     selfIdBytes, peer.idBytes())));
             byte[] proof = readFully(channel, in, PROOF_LENGTH, deadline);
             verify(proof, proof(LISTENER_LABEL, peer.nonce(), nonce, peer.idBytes(), selfIdBytes), peer.id());
@@ -109,12 +109,12 @@ final class Handshake {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] nonce = nonce();
         try {
-            TcpConnection.writeFully(channel, hello(nonce, selfIdBytes));
+            writeFully(channel, hello(nonce, selfIdBytes));
             awaitFirstByte(channel, in, deadline);
             Hello peer = readHello(channel, in, deadline);
             byte[] proof = readFully(channel, in, PROOF_LENGTH, deadline);
             verify(proof, proof(CONNECTOR_LABEL, peer.nonce(), nonce, peer.idBytes(), selfIdBytes), peer.id());
-            TcpConnection.writeFully(channel, ByteBuffer.wrap(proof(LISTENER_LABEL, nonce, peer.nonce(),
+            writeFully(channel, ByteBuffer.wrap(proof(LISTENER_LABEL, nonce, peer.nonce(),
                     selfIdBytes, peer.idBytes())));
             return peer.id();
         } catch (IOException e) {
@@ -219,6 +219,15 @@ final class Handshake {
             throw new SocketTimeoutException();
         }
         channel.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    }
+
+    /** Writes every byte of {@code buffers}: a blocking channel may write only part of them per call. */
+    private static void writeFully(SocketChannel channel, ByteBuffer... buffers) throws IOException {
+        for (ByteBuffer buffer : buffers) {
+            while (buffer.hasRemaining()) {
+                channel.write(buffers);
+            }
+        }
     }
 
     private HandshakeException failed(IOException e) {

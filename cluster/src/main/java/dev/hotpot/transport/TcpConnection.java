@@ -1,7 +1,6 @@
 package dev.hotpot.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
@@ -9,14 +8,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * A {@link Connection} over one authenticated TCP socket: callers write frames themselves under a
- * per-connection lock, one gathering write per frame, and one reader thread decodes what arrives
- * and calls the handler directly.
+ * A {@link Connection} over one authenticated TCP socket in non-blocking mode: callers hand their
+ * frames to a {@link FrameWriter}, which writes each whole and in order, and one reader thread
+ * decodes what arrives and calls the handler directly. The reader thread never waits to write:
+ * what it sends, here or on another connection, is queued when the socket is full, and the
+ * connection's own reader writes it out once there is room.
  *
  * <p>Invariants: {@code closed} is set once, by whichever of {@link #close}, a failed write or the
  * end of the read loop comes first, and its cause is the first one; after it is set no write
@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
  * byte of another is buffered or waiting in the socket.
  *
  * <p>Threading: the public methods are safe from any thread; {@link #readLoop} runs on the one
- * reader thread, which alone uses the decoder.
+ * reader thread, which alone uses the decoder and the input.
  */
 final class TcpConnection implements Connection {
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
@@ -37,30 +37,37 @@ final class TcpConnection implements Connection {
     private final SocketChannel channel;
     private final String peerId;
     private final InboundHandler handler;
+    private final FrameWriter writer;
+    private final ChannelInput input;
     private final FrameDecoder decoder;
     private final Consumer<TcpConnection> onShutdown;
-
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** Guarded by writeLock, like the gather array whose first buffer it is and the CRC. */
-    private final ByteBuffer header = FrameDescriptor.newHeader();
-    private final ByteBuffer[] gather = {header, null};
-    private final CRC32C crc = new CRC32C();
 
     private final AtomicLong correlations = new AtomicLong();
     private final Map<Long, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final AtomicReference<Closed> closed = new AtomicReference<>();
 
     /**
-     * @param in         the channel's input, positioned after the handshake
+     * Puts {@code channel} in non-blocking mode.
+     *
+     * @param leftover   what the handshake read past its own bytes: the start of the first frames
      * @param onShutdown told once when the connection closes, on the thread that closes it
+     * @throws IOException if the channel cannot be made non-blocking or watched
      */
-    TcpConnection(SocketChannel channel, InputStream in, String peerId, InboundHandler handler,
-                  Consumer<TcpConnection> onShutdown) {
+    TcpConnection(SocketChannel channel, byte[] leftover, int readBuffer, String peerId, InboundHandler handler,
+                  Consumer<TcpConnection> onShutdown) throws IOException {
         this.channel = channel;
         this.peerId = peerId;
         this.handler = handler;
-        this.decoder = new FrameDecoder(in);
         this.onShutdown = onShutdown;
+        channel.configureBlocking(false);
+        this.writer = new FrameWriter(channel);
+        try {
+            this.input = new ChannelInput(channel, leftover, readBuffer, this::flushQueued);
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        this.decoder = new FrameDecoder(input);
     }
 
     @Override
@@ -118,6 +125,7 @@ final class TcpConnection implements Connection {
 
     /** Reads and dispatches frames until the connection ends, then tells the handler. */
     void readLoop() {
+        FrameWriter.neverBlocks();
         Throwable cause = null;
         try {
             Frame frame;
@@ -159,28 +167,35 @@ final class TcpConnection implements Connection {
     }
 
     private void write(Frame frame) {
-        IOException failure;
-        writeLock.lock();
-        try {
-            if (!isOpen()) {
-                throw new TransportException("connection to peer=" + peerId + " is closed; open a new one with"
-                        + " Transport.connect", closed.get().cause());
-            }
-            FrameDescriptor.putHeader(header, frame, crc);
-            header.clear();
-            gather[1] = ByteBuffer.wrap(frame.payload());
-            writeFully(channel, gather);
-            return;
-        } catch (IOException e) {
-            failure = e;
-        } finally {
-            gather[1] = null;
-            writeLock.unlock();
+        if (!isOpen()) {
+            throw new TransportException("connection to peer=" + peerId + " is closed; open a new one with"
+                    + " Transport.connect", closed.get().cause());
         }
-        // Outside the lock: shutdown completes futures, whose actions may send on this connection.
-        shutdown(failure);
-        throw new TransportException("sending to peer=" + peerId + " failed, the connection is closed; reconnect",
-                failure);
+        ByteBuffer header = FrameDescriptor.newHeader();
+        FrameDescriptor.putHeader(header, frame, new CRC32C());
+        header.clear();
+        try {
+            if (!writer.write(new ByteBuffer[] {header, ByteBuffer.wrap(frame.payload())})) {
+                input.wantWritable();
+            }
+        } catch (IOException e) {
+            // Shutdown completes futures, whose actions may send on this connection: no lock is held here.
+            shutdown(e);
+            throw new TransportException("sending to peer=" + peerId + " failed, the connection is closed; reconnect",
+                    e);
+        }
+    }
+
+    /** On the reader thread, once the socket has room: writes what other threads could not. */
+    private void flushQueued() {
+        input.writableNoLongerWanted();
+        try {
+            if (!writer.flush()) {
+                input.wantWritable();
+            }
+        } catch (IOException e) {
+            shutdown(e);
+        }
     }
 
     /** Marks the connection closed with its first cause, closes the socket and fails pending requests. */
@@ -188,10 +203,13 @@ final class TcpConnection implements Connection {
         if (!closed.compareAndSet(null, new Closed(cause))) {
             return;
         }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the socket to peer=" + peerId + " failed", e);
+        for (AutoCloseable resource : new AutoCloseable[] {channel, writer, input}) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing " + resource + " of the connection to peer=" + peerId
+                        + " failed", e);
+            }
         }
         TransportException failure = new TransportException("connection to peer=" + peerId + " closed before the"
                 + " reply came; the peer may or may not have handled the request: retry on a new connection only"
@@ -208,15 +226,6 @@ final class TcpConnection implements Connection {
     private static void requireKind(Frame frame, Frame.Kind kind) {
         if (frame.kind() != kind) {
             throw new IllegalArgumentException("expected a " + kind + " frame: " + frame);
-        }
-    }
-
-    /** Writes every byte of {@code buffers}: a blocking channel may write only part of them per call. */
-    static void writeFully(SocketChannel channel, ByteBuffer... buffers) throws IOException {
-        for (ByteBuffer buffer : buffers) {
-            while (buffer.hasRemaining()) {
-                channel.write(buffers);
-            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,7 +99,7 @@ public final class TcpTransport implements Transport {
         try {
             channel.socket().connect(address, (int) handshake.timeout().toMillis());
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            InputStream in = input(channel);
+            HandshakeInput in = input(channel);
             String peerId;
             try {
                 peerId = handshake.asConnector(channel, in, expectedPeerId);
@@ -152,7 +153,7 @@ public final class TcpTransport implements Transport {
         try {
             remote = channel.getRemoteAddress();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            InputStream in = input(channel);
+            HandshakeInput in = input(channel);
             String peerId = handshake.asListener(channel, in);
             TcpConnection connection = open(channel, in, peerId, handler);
             Thread.currentThread().setName("hotpot-transport-from-" + peerId);
@@ -170,10 +171,10 @@ public final class TcpTransport implements Transport {
     }
 
     /** Makes a connection of a channel whose handshake succeeded, registered for {@link #close}. */
-    private TcpConnection open(SocketChannel channel, InputStream in, String peerId, InboundHandler handler)
+    private TcpConnection open(SocketChannel channel, HandshakeInput in, String peerId, InboundHandler handler)
             throws IOException {
-        channel.socket().setSoTimeout(0);
-        TcpConnection connection = new TcpConnection(channel, in, peerId, handler, connections::remove);
+        TcpConnection connection = new TcpConnection(channel, in.takeBuffered(), READ_BUFFER, peerId, handler,
+                connections::remove);
         register(connections, connection);
         LOG.log(System.Logger.Level.DEBUG, () -> "connected to peer=" + peerId + " at " + remote(channel));
         return connection;
@@ -194,8 +195,22 @@ public final class TcpTransport implements Transport {
         return e;
     }
 
-    private static InputStream input(SocketChannel channel) throws IOException {
-        return new BufferedInputStream(channel.socket().getInputStream(), READ_BUFFER);
+    private static HandshakeInput input(SocketChannel channel) throws IOException {
+        return new HandshakeInput(channel.socket().getInputStream());
+    }
+
+    /** The blocking input of a channel during its handshake, which hands over what it read past the handshake. */
+    private static final class HandshakeInput extends BufferedInputStream {
+        HandshakeInput(InputStream in) {
+            super(in, 4096);
+        }
+
+        /** The bytes read from the channel and not yet returned; the stream is not to be used afterwards. */
+        byte[] takeBuffered() {
+            byte[] rest = Arrays.copyOfRange(buf, pos, count);
+            pos = count;
+            return rest;
+        }
     }
 
     private static String remote(SocketChannel channel) {

@@ -101,6 +101,41 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * Both handlers answer each frame with a large one on their reader threads, so each side's
+     * writes fill the other's socket while that side's reader writes too: with writes that wait for
+     * room, the two readers would wait for each other for ever.
+     */
+    @Test
+    void readerThreadsThatSendMuchToEachOtherNeverWaitForEachOther() throws Exception {
+        int frames = 24;
+        int size = 1 << 20;
+        BlockingQueue<Frame> finished = new LinkedBlockingQueue<>();
+        InboundHandler atPrimary = (from, frame) -> from.send(Frame.oneWay(frame.type() + 1, 1, frame.payload()));
+        InboundHandler atBackup = (from, frame) -> {
+            if (frame.type() == 1) {
+                from.send(Frame.oneWay(2, 1, frame.payload()));
+            } else {
+                finished.add(frame);
+            }
+        };
+        try (Connection toPrimary = connect(atPrimary, atBackup)) {
+            for (int i = 0; i < frames; i++) {
+                byte[] payload = new byte[size];
+                ByteBuffer.wrap(payload).putInt(i);
+                toPrimary.send(Frame.oneWay(0, 1, payload));
+            }
+            for (int i = 0; i < frames; i++) {
+                Frame frame = finished.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+                assertNotNull(frame, "only " + i + " of " + frames + " frames came back three hops later within "
+                        + AWAIT_SECONDS + " s: the reader threads wait for each other");
+                assertEquals(3, frame.type());
+                assertEquals(size, frame.payload().length);
+                assertEquals(i, ByteBuffer.wrap(frame.payload()).getInt(), "frame order");
+            }
+        }
+    }
+
     @Test
     void framesThatQueuedWhileTheHandlerWorkedAreDrainedOnceAfterTheLast() throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();

@@ -355,7 +355,9 @@ public final class Transaction {
     /**
      * Commits: locks the written pages, validates the reads, logs the diff of every shadow against
      * the working copy, applies the record and unlocks its pages at its sequence (early lock
-     * release), then (with {@code SYNC}) waits until the record is durable.
+     * release), then (with {@code SYNC}) waits until the record is durable: for another node's
+     * transaction on a cluster primary, until it is shipped and forced here, and the primary
+     * answers that node once the in-sync backups have it too.
      *
      * @throws ConflictAbort after rolling back, when a written page changed or the reads are stale
      */
@@ -398,7 +400,9 @@ public final class Transaction {
             return;
         }
         try {
-            if (manager.durability() == Durability.SYNC) {
+            if (manager.durability() == Durability.SYNC && foreignTxId != 0) {
+                manager.awaitForced(lsn);
+            } else if (manager.durability() == Durability.SYNC) {
                 manager.awaitDurable(lsn);
             }
         } catch (RuntimeException notDurable) {

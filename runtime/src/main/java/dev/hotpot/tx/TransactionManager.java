@@ -337,8 +337,10 @@ public final class TransactionManager {
     /**
      * Commits, on a cluster primary, a transaction that ran on another node: its record
      * {@code body} is logged and applied if every page in {@code readPages} is still at a version
-     * no newer than {@code readVersion}. Returns once the record is durable as the heap's
-     * durability asks (on a primary: forced and acknowledged by the in-sync backups).
+     * no newer than {@code readVersion}. Returns once the record is shipped to the other nodes
+     * and forced here: the caller waits for the in-sync backups' acknowledgements
+     * ({@link ReplicationWait}) before it tells the sender that the transaction committed, so that
+     * no thread is held while they come.
      *
      * @return the commit sequence of the record, or {@link CommitRoute#CONFLICT}
      */
@@ -408,14 +410,20 @@ public final class TransactionManager {
      * acknowledged by every in-sync backup.
      */
     void awaitDurable(long lsn) {
+        awaitForced(lsn);
+        ReplicationWait wait = replication;
+        if (wait != null && lsn > 0) {
+            wait.awaitReplicated(lsn);
+        }
+    }
+
+    /** Returns once the log is forced here up to {@code lsn}, on a cluster primary after shipping it. */
+    void awaitForced(long lsn) {
         ReplicationWait wait = replication;
         if (wait != null && lsn > 0) {
             wait.ship(lsn);
         }
         log.awaitDurable(lsn);
-        if (wait != null && lsn > 0) {
-            wait.awaitReplicated(lsn);
-        }
     }
 
     /** Whether {@link #awaitDurable} would return at once for {@code lsn}. */

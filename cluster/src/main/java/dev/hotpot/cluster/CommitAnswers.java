@@ -1,0 +1,50 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.transport.Connection;
+import dev.hotpot.transport.Frame;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The answers a primary owes other nodes for their commit requests whose records are logged and
+ * forced here but not yet committed: each is due once the commit point reaches the end of its
+ * record, and whichever thread moves the commit point sends it, so that no thread waits for the
+ * backups' acknowledgements on a request's behalf.
+ *
+ * <p>Invariants: an answer is taken at most once, and only once the commit point given reaches
+ * its record's end; answers are taken in the order of their records' ends.
+ *
+ * <p>Threading: safe from any thread; the methods are short and never send.
+ */
+final class CommitAnswers {
+    /** The answer to {@code request}, received on {@code connection}, due once the log is committed up to {@code end}. */
+    record Answer(long end, Connection connection, Frame request, byte[] payload) {
+    }
+
+    /** Guarded by this. */
+    private final PriorityQueue<Answer> waiting = new PriorityQueue<>(Comparator.comparingLong(Answer::end));
+
+    synchronized void add(Answer answer) {
+        waiting.add(answer);
+    }
+
+    /** Removes and returns the answers due at commit point {@code commitPoint}, in the order of their records. */
+    synchronized List<Answer> takeDue(long commitPoint) {
+        if (waiting.isEmpty() || waiting.peek().end() > commitPoint) {
+            return List.of();
+        }
+        List<Answer> due = new ArrayList<>();
+        while (!waiting.isEmpty() && waiting.peek().end() <= commitPoint) {
+            due.add(waiting.poll());
+        }
+        return due;
+    }
+
+    /** Drops every answer: the connections they would go on are closed, and their senders ask the next primary. */
+    synchronized void clear() {
+        waiting.clear();
+    }
+}
