@@ -88,7 +88,11 @@ final class Follower {
         }
     }
 
-    /** Appends the records of one frame, unforced; forces at once if too many frames wait for it. */
+    /**
+     * Appends the records of one frame, unforced; forces at once if too many frames wait for it. A
+     * frame that carries only a commit point is applied at once: a commit of this node may wait for
+     * it, and its answer may be the next frame.
+     */
     synchronized void onFrame(Frame frame) {
         if (stopping || ended) {
             return;
@@ -98,6 +102,8 @@ final class Follower {
             if (appended >= 0) {
                 unforcedEnd = appended;
                 ackEpoch = Math.max(ackEpoch, frame.epoch());
+            } else {
+                applyCommitted();
             }
             if (++unforcedFrames >= MAX_FRAMES_PER_FORCE) {
                 makeDurable(true);

@@ -410,13 +410,14 @@ final class Primary implements ReplicationWait {
     /**
      * Sends every subscriber the commit point, then the answers it makes due: from any thread,
      * transport readers included. A subscriber that lacks more than {@link #DIRECT_SHIP_BYTES} of
-     * records is left to the shipping thread, and one that another thread is sending to, to that
-     * thread, which sends the commit point once it is done.
+     * records, or whose socket is full, is left to the shipping thread (so that what a reader
+     * thread sends without waiting stays small), and one that another thread is sending to, to
+     * that thread, which sends the commit point once it is done.
      */
     private void commitPointMoved() {
         long written = log.writtenPosition();
         for (Subscriber s : subscribers.values()) {
-            if (written - s.position() > DIRECT_SHIP_BYTES) {
+            if (written - s.position() > DIRECT_SHIP_BYTES || s.connection().isBacklogged()) {
                 kickShipper();
             } else if (s.claim()) {
                 try {

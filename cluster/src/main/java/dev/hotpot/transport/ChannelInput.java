@@ -2,6 +2,7 @@ package dev.hotpot.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -27,6 +28,8 @@ final class ChannelInput extends InputStream {
     private final Selector selector;
     private final SelectionKey key;
     private final Runnable onWritable;
+    /** Whether the last read found the socket empty: the next one waits for data first. */
+    private boolean socketEmpty;
 
     /**
      * @param channel    in non-blocking mode
@@ -71,13 +74,8 @@ final class ChannelInput extends InputStream {
     /** The bytes buffered, after one read of what waits in the socket if none are: never blocks. */
     @Override
     public int available() throws IOException {
-        if (!buffer.hasRemaining()) {
-            buffer.clear();
-            int n = channel.read(buffer);
-            buffer.flip();
-            if (n < 0) {
-                return 0;
-            }
+        if (!buffer.hasRemaining() && readSome() < 0) {
+            return 0;
         }
         return buffer.remaining();
     }
@@ -109,20 +107,30 @@ final class ChannelInput extends InputStream {
     /** Makes bytes available, waiting for them if none are; false at the end of the stream. */
     private boolean fill() throws IOException {
         while (!buffer.hasRemaining()) {
-            buffer.clear();
-            int n = channel.read(buffer);
-            buffer.flip();
-            if (n < 0) {
-                return false;
-            }
-            if (n == 0) {
+            if (socketEmpty) {
                 await();
+            }
+            if (readSome() < 0) {
+                return false;
             }
         }
         return true;
     }
 
+    /** Reads what the socket holds into the empty buffer, without waiting; -1 at the end of the stream. */
+    private int readSome() throws IOException {
+        buffer.clear();
+        int n = channel.read(buffer);
+        buffer.flip();
+        socketEmpty = n == 0;
+        return n;
+    }
+
+    /** Waits until the socket has data or room for the frames that wait for it (then writes them). */
     private void await() throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("the reader thread of a connection was interrupted");
+        }
         try {
             int ready = selector.select();
             if (ready > 0 && key.isValid() && key.isWritable()) {

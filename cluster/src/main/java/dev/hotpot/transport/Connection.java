@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link TransportException}.
  *
  * <p>Threading: every method is safe from any thread. A send blocks while the peer's receive
- * window is full (backpressure). Important: a thread interrupted while it writes closes the
+ * window is full (backpressure), except on a transport reader thread, which never waits: what the
+ * socket does not take then waits in memory until there is room. Important: a thread interrupted while it writes closes the
  * connection, as NIO channels do.
  */
 public interface Connection extends AutoCloseable {
@@ -46,6 +47,13 @@ public interface Connection extends AutoCloseable {
     void reply(Frame request, int type, long epoch, byte[] payload);
 
     boolean isOpen();
+
+    /**
+     * Whether frames wait for room in the socket. A transport reader thread never waits to send,
+     * so what it sends then waits in memory: such a sender of bulk data leaves it to a thread that
+     * may block while this is true.
+     */
+    boolean isBacklogged();
 
     /** Closes the connection and fails its pending requests; idempotent. */
     @Override

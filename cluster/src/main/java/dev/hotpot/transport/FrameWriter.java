@@ -74,7 +74,7 @@ final class FrameWriter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            return !pending();
+            return !isBacklogged();
         }
         lock.lock();
         try {
@@ -84,7 +84,7 @@ final class FrameWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return !pending();
+        return !isBacklogged();
     }
 
     /**
@@ -101,7 +101,7 @@ final class FrameWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return !pending();
+        return !isBacklogged();
     }
 
     @Override
@@ -128,7 +128,8 @@ final class FrameWriter implements AutoCloseable {
         }
     }
 
-    private boolean pending() {
+    /** Whether frames wait for room in the socket. */
+    boolean isBacklogged() {
         return head != null || !queue.isEmpty();
     }
 

@@ -114,6 +114,11 @@ final class TcpConnection implements Connection {
     }
 
     @Override
+    public boolean isBacklogged() {
+        return writer.isBacklogged();
+    }
+
+    @Override
     public void close() {
         shutdown(null);
     }

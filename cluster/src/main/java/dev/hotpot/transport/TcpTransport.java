@@ -143,6 +143,11 @@ public final class TcpTransport implements Transport {
                 LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
                 continue;
             }
+            if (closed || !server.isOpen()) {
+                // Accepted as the listener closed (the socket lives until accept returns): never served.
+                closeQuietly(channel);
+                return;
+            }
             Thread.ofPlatform().daemon().name("hotpot-transport-handshake").start(() -> serveInbound(channel, handler));
         }
     }

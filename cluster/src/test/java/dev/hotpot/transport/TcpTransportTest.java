@@ -136,6 +136,48 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * A reader thread's send to a peer that does not read returns at once and leaves the frame
+     * waiting in memory, which the connection reports, and which the peer gets whole once it reads.
+     */
+    @Test
+    void aReaderThreadsSendToAPeerThatDoesNotReadWaitsInMemoryUntilThePeerReads() throws Exception {
+        int size = 16 << 20;
+        CountDownLatch peerReads = new CountDownLatch(1);
+        BlockingQueue<Boolean> backloggedAfterSend = new LinkedBlockingQueue<>();
+        BlockingQueue<Connection> atPrimaryConnection = new LinkedBlockingQueue<>();
+        InboundHandler atPrimary = (from, frame) -> {
+            from.send(Frame.oneWay(1, 1, new byte[0]));
+            from.send(Frame.oneWay(2, 1, new byte[size]));
+            backloggedAfterSend.add(from.isBacklogged());
+            atPrimaryConnection.add(from);
+        };
+        BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
+        InboundHandler atBackup = (from, frame) -> {
+            if (frame.type() == 1) {
+                // The peer stops reading here, before the large frame.
+                awaitQuietly(peerReads);
+            } else {
+                received.add(frame);
+            }
+        };
+        try (Connection toPrimary = connect(atPrimary, atBackup)) {
+            toPrimary.send(Frame.oneWay(0, 1, new byte[0]));
+            assertEquals(Boolean.TRUE, backloggedAfterSend.poll(AWAIT_SECONDS, TimeUnit.SECONDS),
+                    "16 MiB fit in the sockets, or the send waited");
+            Connection backlogged = atPrimaryConnection.take();
+            peerReads.countDown();
+            Frame frame = received.poll(AWAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(frame, "the queued frame never arrived");
+            assertEquals(size, frame.payload().length);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+            while (backlogged.isBacklogged() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertFalse(backlogged.isBacklogged(), "the frame arrived, yet the sender still reports a backlog");
+        }
+    }
+
     @Test
     void framesThatQueuedWhileTheHandlerWorkedAreDrainedOnceAfterTheLast() throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
