@@ -15,13 +15,19 @@ import java.util.PriorityQueue;
  * backups' acknowledgements on a request's behalf.
  *
  * <p>Invariants: an answer is taken at most once, and only once the commit point given reaches
- * its record's end; answers are taken in the order of their records' ends.
+ * its record's end; answers are taken in the order of their records' ends; an answer whose
+ * connection closed, or that waited past its deadline (its sender has given up by then), is
+ * dropped by {@link #dropStale}, so that answers a primary cannot give do not pile up.
  *
  * <p>Threading: safe from any thread; the methods are short and never send.
  */
 final class CommitAnswers {
-    /** The answer to {@code request}, received on {@code connection}, due once the log is committed up to {@code end}. */
-    record Answer(long end, Connection connection, Frame request, byte[] payload) {
+    /**
+     * The answer to {@code request} (kept without its payload), received on {@code connection}, due
+     * once the log is committed up to {@code end}; not worth sending after {@code deadline}
+     * ({@link System#nanoTime}).
+     */
+    record Answer(long end, long deadline, Connection connection, Frame request, byte[] payload) {
     }
 
     /** Guarded by this. */
@@ -41,6 +47,13 @@ final class CommitAnswers {
             due.add(waiting.poll());
         }
         return due;
+    }
+
+    /** Drops the answers whose connection closed or whose deadline passed; returns how many. */
+    synchronized int dropStale(long now) {
+        int before = waiting.size();
+        waiting.removeIf(answer -> !answer.connection().isOpen() || now - answer.deadline() > 0);
+        return before - waiting.size();
     }
 
     /** Drops every answer: the connections they would go on are closed, and their senders ask the next primary. */

@@ -43,8 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Another node's commit request is logged, shipped and forced by a thread of a pool, which
  * then leaves its answer in {@link CommitAnswers}: the thread that moves the commit point past
  * the record (most often the reader of the last backup's acknowledgement) sends the commit point
- * to every subscriber and then the answer, so that the requester has the commit point, and so
- * its own record, applied by the time the answer comes.
+ * to every subscriber and then the answer, so that the requester has usually applied its own
+ * record by the time the answer comes (not when its stream lags or another thread was sending
+ * to it: the answer then comes first, and the requester waits for the commit point).
  *
  * <p>Invariants: the commit point never passes the local durable position, nor the acknowledged
  * position of a node in the in-sync set; an answer that a commit succeeded goes out only once the
@@ -197,19 +198,22 @@ final class Primary implements ReplicationWait {
             Messages.Committed outcome;
             try {
                 Logged logged = commitOnce(commit);
-                if (logged.sequence() != CommitRoute.CONFLICT) {
-                    answers.add(new CommitAnswers.Answer(logged.end(), connection, frame, new Messages.Committed(
-                            Messages.CommitStatus.OK, logged.sequence(), "").encode()));
-                    commitPointMoved();
-                    return;
-                }
                 // A conflict answers with this node's clock: the sender re-runs once it has applied that far,
                 // so that its next attempt does not read what made this one fail.
-                outcome = new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "");
+                outcome = logged.sequence() == CommitRoute.CONFLICT
+                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "")
+                        : new Messages.Committed(Messages.CommitStatus.OK, logged.sequence(), "");
+                if (outcome.status() == Messages.CommitStatus.OK) {
+                    answers.add(new CommitAnswers.Answer(logged.end(), System.nanoTime()
+                            + heap.settings().commitTimeout().toNanos(), connection, frame.withoutPayload(),
+                            outcome.encode()));
+                }
             } catch (RuntimeException e) {
                 outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
             }
-            if (connection.isOpen()) {
+            if (outcome.status() == Messages.CommitStatus.OK) {
+                commitPointMoved();
+            } else if (connection.isOpen()) {
                 connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
             }
         });
@@ -288,7 +292,14 @@ final class Primary implements ReplicationWait {
             } else {
                 long sequence = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
                         commit.readCount(), commit.body());
-                logged = sequence == CommitRoute.CONFLICT ? Logged.CONFLICT : new Logged(sequence, endOf(sequence));
+                if (sequence == CommitRoute.CONFLICT) {
+                    logged = Logged.CONFLICT;
+                } else {
+                    // Known to the dedupe before a retry waiting on this attempt may look, even if the
+                    // thread that indexes the log has not reached the record yet.
+                    heap.recent().logged(commit.txId(), sequence);
+                    logged = new Logged(sequence, endOf(sequence));
+                }
             }
             mine.complete(logged);
             return logged;
@@ -381,8 +392,17 @@ final class Primary implements ReplicationWait {
         indexed = result.endLsn();
     }
 
+    /** Sends {@code s} every record it lacks and the commit point, waiting for room in its socket as it must. */
     private void shipTo(Subscriber s, long commitPoint) {
-        long written = log.writtenPosition();
+        shipTo(s, commitPoint, log.writtenPosition(), false);
+    }
+
+    /**
+     * Sends {@code s} the records it lacks below {@code upTo} (whole records, so perhaps a little
+     * past it) and the commit point; with {@code queued}, never waits for room in its socket.
+     */
+    private void shipTo(Subscriber s, long commitPoint, long upTo, boolean queued) {
+        long written = Math.min(upTo, log.writtenPosition());
         while (s.position() < written || s.sentCommitPoint() < commitPoint) {
             List<Messages.Entry> entries = new ArrayList<>();
             long from = s.position();
@@ -392,8 +412,13 @@ final class Primary implements ReplicationWait {
                     : new LogReader.Result(0, from, false, null);
             long prev = s.lastSentSequence();
             long last = entries.isEmpty() ? prev : entries.getLast().sequence();
+            Frame frame = Frame.oneWay(Messages.RECORDS, epoch, Messages.Records.encode(prev, commitPoint, entries));
             try {
-                s.connection().send(Frame.oneWay(Messages.RECORDS, epoch, Messages.Records.encode(prev, commitPoint, entries)));
+                if (queued) {
+                    s.connection().sendQueued(frame);
+                } else {
+                    s.connection().send(frame);
+                }
             } catch (RuntimeException closed) {
                 subscribers.remove(s.node(), s);
                 return;
@@ -408,26 +433,33 @@ final class Primary implements ReplicationWait {
     }
 
     /**
-     * Sends every subscriber the commit point, then the answers it makes due: from any thread,
-     * transport readers included. A subscriber that lacks more than {@link #DIRECT_SHIP_BYTES} of
-     * records, or whose socket is full, is left to the shipping thread (so that what a reader
-     * thread sends without waiting stays small), and one that another thread is sending to, to
-     * that thread, which sends the commit point once it is done.
+     * Sends every subscriber the commit point, then the answers it makes due, never waiting for
+     * room in a socket: from any thread, transport readers included, and a slow subscriber holds
+     * up no answer. With the commit point go the records a subscriber lacks, up to
+     * {@link #DIRECT_SHIP_BYTES} past what it has; a subscriber whose socket is full, or that lacks
+     * more, is left to the shipping thread, and one that another thread is sending to, to that
+     * thread, which sends the commit point once it is done. Failures are logged, not thrown: the
+     * callers' own work (a commit logged, an acknowledgement taken) is done.
      */
     private void commitPointMoved() {
-        long written = log.writtenPosition();
         for (Subscriber s : subscribers.values()) {
-            if (written - s.position() > DIRECT_SHIP_BYTES || s.connection().isBacklogged()) {
-                kickShipper();
-            } else if (s.claim()) {
-                try {
-                    shipTo(s, commitPoint());
-                } finally {
-                    s.release();
-                }
-                if (s.lags(log.writtenPosition(), commitPoint())) {
+            try {
+                if (s.connection().isBacklogged()) {
                     kickShipper();
+                } else if (s.claim()) {
+                    try {
+                        shipTo(s, commitPoint(), s.position() + DIRECT_SHIP_BYTES, true);
+                    } finally {
+                        s.release();
+                    }
+                    if (s.lags(log.writtenPosition(), commitPoint())) {
+                        kickShipper();
+                    }
                 }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "sending the commit point of heap " + heap.name() + " to node "
+                        + s.node() + " failed; the shipping thread retries: " + e);
+                kickShipper();
             }
         }
         answerCommitted();
@@ -554,6 +586,7 @@ final class Primary implements ReplicationWait {
                 removeSilentBackups();
                 addCaughtUpBackups();
                 releaseLog();
+                answers.dropStale(System.nanoTime());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "primary of heap " + heap.name() + ": " + e.getMessage());
             }
@@ -643,6 +676,7 @@ final class Primary implements ReplicationWait {
                 inSync = narrowed;
             }
             recomputeAcknowledged();
+            kickShipper();
             throw e;
         }
     }

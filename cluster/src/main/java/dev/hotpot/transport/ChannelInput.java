@@ -109,6 +109,9 @@ final class ChannelInput extends InputStream {
         while (!buffer.hasRemaining()) {
             if (socketEmpty) {
                 await();
+            } else if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                // Data keeps coming, so the reader may not wait for a while: frames waiting for room go out now if they can.
+                selectNow();
             }
             if (readSome() < 0) {
                 return false;
@@ -132,13 +135,24 @@ final class ChannelInput extends InputStream {
             throw new InterruptedIOException("the reader thread of a connection was interrupted");
         }
         try {
-            int ready = selector.select();
-            if (ready > 0 && key.isValid() && key.isWritable()) {
-                onWritable.run();
-            }
-            selector.selectedKeys().clear();
+            handleReady(selector.select());
         } catch (ClosedSelectorException e) {
             throw new IOException("connection closed", e);
         }
+    }
+
+    private void selectNow() throws IOException {
+        try {
+            handleReady(selector.selectNow());
+        } catch (ClosedSelectorException e) {
+            throw new IOException("connection closed", e);
+        }
+    }
+
+    private void handleReady(int ready) {
+        if (ready > 0 && key.isValid() && key.isWritable()) {
+            onWritable.run();
+        }
+        selector.selectedKeys().clear();
     }
 }

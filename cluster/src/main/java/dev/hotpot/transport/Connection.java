@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Threading: every method is safe from any thread. A send blocks while the peer's receive
  * window is full (backpressure), except on a transport reader thread, which never waits: what the
- * socket does not take then waits in memory until there is room. Important: a thread interrupted while it writes closes the
- * connection, as NIO channels do.
+ * socket does not take then waits in memory until there is room. Important: a thread interrupted
+ * while it waits for room closes the connection, as NIO channels do.
  */
 public interface Connection extends AutoCloseable {
     /** The node id the other side proved at the handshake. */
@@ -29,6 +29,16 @@ public interface Connection extends AutoCloseable {
     void send(Frame frame);
 
     /**
+     * Sends a ONE_WAY frame like {@link #send}, but never waits for room in the socket: what the
+     * socket does not take waits in memory. For small frames whose sender must not be held up by
+     * a slow peer; {@link #isBacklogged} tells whether the peer keeps up.
+     *
+     * @throws TransportException       if the connection is closed or closes while sending
+     * @throws IllegalArgumentException if the frame is not ONE_WAY
+     */
+    void sendQueued(Frame frame);
+
+    /**
      * Sends a REQUEST (correlation 0: the connection chooses it) and returns its reply. The future
      * completes on the connection's reader thread: a dependent action that blocks stalls the
      * connection. It fails with a {@link TransportException} if the connection is or becomes
@@ -39,7 +49,9 @@ public interface Connection extends AutoCloseable {
     CompletableFuture<Frame> request(Frame frame);
 
     /**
-     * Sends the REPLY to {@code request}, a REQUEST received on this connection.
+     * Sends the REPLY to {@code request}, a REQUEST received on this connection. Never waits for
+     * room in the socket (as {@link #sendQueued}): a reply answers a request the peer sent, so the
+     * peer bounds how many wait.
      *
      * @throws TransportException       if the connection is closed or closes while sending
      * @throws IllegalArgumentException if {@code request} is not a REQUEST

@@ -47,6 +47,11 @@ public record Frame(Kind kind, int type, long epoch, long correlation, byte[] pa
         return new Frame(Kind.REQUEST, type, epoch, 0, payload);
     }
 
+    /** This frame with an empty payload: enough to reply to a request later without keeping its payload. */
+    public Frame withoutPayload() {
+        return payload.length == 0 ? this : new Frame(kind, type, epoch, correlation, new byte[0]);
+    }
+
     /** Equal when every field and every payload byte are. */
     @Override
     public boolean equals(Object other) {

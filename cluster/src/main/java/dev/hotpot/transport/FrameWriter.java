@@ -2,7 +2,9 @@ package dev.hotpot.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -15,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * over, from whichever thread holds the write lock: the caller itself when it gets the lock, the
  * holder of the lock otherwise, or the connection's reader thread once the socket has room again.
  *
- * <p>A thread that {@link #neverBlocks} (the transport's reader threads) never waits, neither for
- * the lock nor for room in the socket: what the socket does not take stays queued, and the caller
+ * <p>A thread that {@link #neverBlocks} (the transport's reader threads), and any write that may
+ * not wait, never waits, neither for the lock nor for room in the socket: what the socket does not take stays queued, and the caller
  * learns that it must ask the reader thread for a flush. So a handler may send and reply from its
  * reader thread without two peers' readers ever waiting for each other. Every other thread returns
  * once its own frame is written whole (backpressure), as with a blocking socket.
@@ -56,16 +58,17 @@ final class FrameWriter implements AutoCloseable {
     }
 
     /**
-     * Writes one frame, given as its buffers.
+     * Writes one frame, given as its buffers; waits for room in the socket only if {@code mayWait}
+     * and the calling thread is not one that {@link #neverBlocks}.
      *
      * @return false if frames are left queued and the reader thread must flush them when the socket has room
      * @throws IOException if the channel fails or closes; and, for a thread interrupted while it waits for room,
      *                     a {@link ClosedByInterruptException} (its interrupt status stays set), as a blocking
      *                     channel would throw
      */
-    boolean write(ByteBuffer[] frame) throws IOException {
+    boolean write(ByteBuffer[] frame, boolean mayWait) throws IOException {
         queue.add(frame);
-        if (NEVER_BLOCKS.get()) {
+        if (!mayWait || NEVER_BLOCKS.get()) {
             if (!lock.tryLock()) {
                 return true;
             }
@@ -137,8 +140,12 @@ final class FrameWriter implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new ClosedByInterruptException();
         }
-        room.select();
-        room.selectedKeys().clear();
+        try {
+            room.select();
+            room.selectedKeys().clear();
+        } catch (ClosedSelectorException closed) {
+            throw new AsynchronousCloseException();
+        }
     }
 
     private static boolean written(ByteBuffer[] frame) {

@@ -78,7 +78,13 @@ final class TcpConnection implements Connection {
     @Override
     public void send(Frame frame) {
         requireKind(frame, Frame.Kind.ONE_WAY);
-        write(frame);
+        write(frame, true);
+    }
+
+    @Override
+    public void sendQueued(Frame frame) {
+        requireKind(frame, Frame.Kind.ONE_WAY);
+        write(frame, false);
     }
 
     @Override
@@ -94,7 +100,7 @@ final class TcpConnection implements Connection {
         // registered, either finds it or makes the write below refuse.
         pending.put(correlation, reply);
         try {
-            write(new Frame(Frame.Kind.REQUEST, frame.type(), frame.epoch(), correlation, frame.payload()));
+            write(new Frame(Frame.Kind.REQUEST, frame.type(), frame.epoch(), correlation, frame.payload()), true);
         } catch (TransportException e) {
             pending.remove(correlation);
             reply.completeExceptionally(e);
@@ -105,7 +111,7 @@ final class TcpConnection implements Connection {
     @Override
     public void reply(Frame request, int type, long epoch, byte[] payload) {
         requireKind(request, Frame.Kind.REQUEST);
-        write(new Frame(Frame.Kind.REPLY, type, epoch, request.correlation(), payload));
+        write(new Frame(Frame.Kind.REPLY, type, epoch, request.correlation(), payload), false);
     }
 
     @Override
@@ -171,7 +177,8 @@ final class TcpConnection implements Connection {
         }
     }
 
-    private void write(Frame frame) {
+    /** Writes {@code frame}; waits for room in the socket only if {@code mayWait} and the thread may block. */
+    private void write(Frame frame, boolean mayWait) {
         if (!isOpen()) {
             throw new TransportException("connection to peer=" + peerId + " is closed; open a new one with"
                     + " Transport.connect", closed.get().cause());
@@ -180,7 +187,7 @@ final class TcpConnection implements Connection {
         FrameDescriptor.putHeader(header, frame, new CRC32C());
         header.clear();
         try {
-            if (!writer.write(new ByteBuffer[] {header, ByteBuffer.wrap(frame.payload())})) {
+            if (!writer.write(new ByteBuffer[] {header, ByteBuffer.wrap(frame.payload())}, mayWait)) {
                 input.wantWritable();
             }
         } catch (IOException e) {
