@@ -49,6 +49,11 @@ final class CommitAnswers {
         return due;
     }
 
+    /** Whether an answer is due at commit point {@code commitPoint}. */
+    synchronized boolean anyDue(long commitPoint) {
+        return !waiting.isEmpty() && waiting.peek().end() <= commitPoint;
+    }
+
     /** Drops the answers whose connection closed or whose deadline passed; returns how many. */
     synchronized int dropStale(long now) {
         int before = waiting.size();

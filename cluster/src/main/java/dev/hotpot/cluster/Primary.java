@@ -190,7 +190,14 @@ final class Primary implements ReplicationWait {
         heap.metrics().acknowledged(s.node(), s.lagBehind(log.writtenPosition()));
         heap.settings().steps().reached(ProtocolSteps.Step.BACKUP_ACKNOWLEDGED);
         recomputeAcknowledged();
-        commitPointMoved();
+        // Another node's commit waits for this commit point: it goes out from here, with the answer.
+        // Otherwise only this node's committing threads wait, woken above, and the shipping thread
+        // sends it, so that this thread frees its vCPU for them at once.
+        if (answers.anyDue(commitPoint())) {
+            commitPointMoved();
+        } else {
+            kickShipper();
+        }
     }
 
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {

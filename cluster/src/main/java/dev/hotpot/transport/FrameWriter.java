@@ -69,15 +69,7 @@ final class FrameWriter implements AutoCloseable {
     boolean write(ByteBuffer[] frame, boolean mayWait) throws IOException {
         queue.add(frame);
         if (!mayWait || NEVER_BLOCKS.get()) {
-            if (!lock.tryLock()) {
-                return true;
-            }
-            try {
-                drain();
-            } finally {
-                lock.unlock();
-            }
-            return !isBacklogged();
+            return flush();
         }
         lock.lock();
         try {
