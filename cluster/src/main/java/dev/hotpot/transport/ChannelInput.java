@@ -110,7 +110,8 @@ final class ChannelInput extends InputStream {
             if (socketEmpty) {
                 await();
             } else if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
-                // Data keeps coming, so the reader may not wait for a while: frames waiting for room go out now if they can.
+                // Data keeps coming, so the reader may not wait for a while: frames waiting for room
+                // go out now if they can.
                 selectNow();
             }
             if (readSome() < 0) {

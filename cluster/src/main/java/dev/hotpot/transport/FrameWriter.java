@@ -18,10 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * holder of the lock otherwise, or the connection's reader thread once the socket has room again.
  *
  * <p>A thread that {@link #neverBlocks} (the transport's reader threads), and any write that may
- * not wait, never waits, neither for the lock nor for room in the socket: what the socket does not take stays queued, and the caller
- * learns that it must ask the reader thread for a flush. So a handler may send and reply from its
- * reader thread without two peers' readers ever waiting for each other. Every other thread returns
- * once its own frame is written whole (backpressure), as with a blocking socket.
+ * not wait, never waits, neither for the lock nor for room in the socket: what the socket does
+ * not take stays queued, and the caller learns that it must ask the reader thread for a flush. So
+ * a handler may send and reply from its reader thread without two peers' readers ever waiting for
+ * each other. Every other write returns once its own frame is written whole (backpressure), as
+ * with a blocking socket.
  *
  * <p>Invariants: frames go out whole, one after the other, in the order of {@link #write} calls
  * (for one thread, the order of its calls); after a {@code write} or {@link #flush} returns false,
