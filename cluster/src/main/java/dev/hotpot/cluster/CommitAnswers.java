@@ -39,11 +39,11 @@ final class CommitAnswers {
 
     /** Removes and returns the answers due at commit point {@code commitPoint}, in the order of their records. */
     synchronized List<Answer> takeDue(long commitPoint) {
-        if (waiting.isEmpty() || waiting.peek().end() > commitPoint) {
+        if (!anyDue(commitPoint)) {
             return List.of();
         }
         List<Answer> due = new ArrayList<>();
-        while (!waiting.isEmpty() && waiting.peek().end() <= commitPoint) {
+        while (anyDue(commitPoint)) {
             due.add(waiting.poll());
         }
         return due;

@@ -108,11 +108,11 @@ final class ChannelInput extends InputStream {
     private boolean fill() throws IOException {
         while (!buffer.hasRemaining()) {
             if (socketEmpty) {
-                await();
+                select(true);
             } else if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
                 // Data keeps coming, so the reader may not wait for a while: frames waiting for room
                 // go out now if they can.
-                selectNow();
+                select(false);
             }
             if (readSome() < 0) {
                 return false;
@@ -130,30 +130,22 @@ final class ChannelInput extends InputStream {
         return n;
     }
 
-    /** Waits until the socket has data or room for the frames that wait for it (then writes them). */
-    private void await() throws IOException {
-        if (Thread.currentThread().isInterrupted()) {
+    /**
+     * Writes the frames that wait for room if the socket has some; with {@code wait}, first waits
+     * until the socket has data or that room.
+     */
+    private void select(boolean wait) throws IOException {
+        if (wait && Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("the reader thread of a connection was interrupted");
         }
         try {
-            handleReady(selector.select());
+            int ready = wait ? selector.select() : selector.selectNow();
+            if (ready > 0 && key.isValid() && key.isWritable()) {
+                onWritable.run();
+            }
+            selector.selectedKeys().clear();
         } catch (ClosedSelectorException e) {
             throw new IOException("connection closed", e);
         }
-    }
-
-    private void selectNow() throws IOException {
-        try {
-            handleReady(selector.selectNow());
-        } catch (ClosedSelectorException e) {
-            throw new IOException("connection closed", e);
-        }
-    }
-
-    private void handleReady(int ready) {
-        if (ready > 0 && key.isValid() && key.isWritable()) {
-            onWritable.run();
-        }
-        selector.selectedKeys().clear();
     }
 }

@@ -35,6 +35,8 @@ public final class TcpTransport implements Transport {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Read buffer per connection: a burst of small frames costs one read system call. */
     private static final int READ_BUFFER = 64 << 10;
+    /** Read buffer of a handshake: its messages are small, and what it reads past them moves to the connection. */
+    private static final int HANDSHAKE_BUFFER = 4 << 10;
     /** Pause of an accept loop after a failed accept (out of file descriptors), instead of spinning. */
     private static final long ACCEPT_RETRY_NANOS = 10_000_000;
 
@@ -207,7 +209,7 @@ public final class TcpTransport implements Transport {
     /** The blocking input of a channel during its handshake, which hands over what it read past the handshake. */
     private static final class HandshakeInput extends BufferedInputStream {
         HandshakeInput(InputStream in) {
-            super(in, 4096);
+            super(in, HANDSHAKE_BUFFER);
         }
 
         /** The bytes read from the channel and not yet returned; the stream is not to be used afterwards. */

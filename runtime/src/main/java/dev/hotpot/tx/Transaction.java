@@ -400,10 +400,12 @@ public final class Transaction {
             return;
         }
         try {
-            if (manager.durability() == Durability.SYNC && foreignTxId != 0) {
-                manager.awaitForced(lsn);
-            } else if (manager.durability() == Durability.SYNC) {
-                manager.awaitDurable(lsn);
+            if (manager.durability() == Durability.SYNC) {
+                if (foreignTxId != 0) {
+                    manager.awaitForced(lsn);
+                } else {
+                    manager.awaitDurable(lsn);
+                }
             }
         } catch (RuntimeException notDurable) {
             // The record is appended and may or may not become durable: nothing may commit after
