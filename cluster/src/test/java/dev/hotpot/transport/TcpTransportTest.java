@@ -178,6 +178,37 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * A sender waiting for room in the socket of a peer that does not read is released by closing
+     * the connection, with a TransportException, not an unchecked exception of the selector it waits on.
+     */
+    @Test
+    void aSenderWaitingForRoomWhenTheConnectionClosesGetsATransportException() throws Exception {
+        CountDownLatch peerReads = new CountDownLatch(1);
+        InboundHandler atPrimary = (from, frame) -> awaitQuietly(peerReads);
+        try (Connection toPrimary = connect(atPrimary, new Recorder())) {
+            toPrimary.send(Frame.oneWay(1, 1, new byte[0]));
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (int i = 0; i < 64; i++) {
+                        toPrimary.send(Frame.oneWay(2, 1, new byte[1 << 20]));
+                    }
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            // 64 MiB do not fit in the sockets: the sender waits for room until the close.
+            Thread.sleep(500);
+            assertFalse(outcome.isDone(), "64 MiB went into sockets whose reader does not read");
+            toPrimary.close();
+            Throwable failure = outcome.get(AWAIT_SECONDS, TimeUnit.SECONDS);
+            assertInstanceOf(TransportException.class, failure);
+        } finally {
+            peerReads.countDown();
+        }
+    }
+
     @Test
     void framesThatQueuedWhileTheHandlerWorkedAreDrainedOnceAfterTheLast() throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
