@@ -231,7 +231,10 @@ final class ClusteredHeap {
         return true;
     }
 
-    /** Writes the primary's image into the (closed) local heap, marking the folder while it is incomplete. */
+    /**
+     * Writes the primary's image into the (closed) local heap and takes the primary's recent
+     * transaction ids in place of this node's, marking the folder while the copy is incomplete.
+     */
     private void receiveImage(Messages.Subscribed subscribed, PrimaryStream stream, Connection connection) {
         long start = System.nanoTime();
         try {
@@ -258,6 +261,12 @@ final class ClusteredHeap {
                     settings().steps().reached(ProtocolSteps.Step.CATCHING_UP);
                 }
             });
+            Frame ids = stream.take(connection);
+            if (ids.type() != Messages.RECENT_IDS) {
+                throw new ProtocolException("expected the primary's recent transaction ids after its image, got message"
+                        + " type " + ids.type());
+            }
+            keeper.replaceWith(Messages.RecentIds.decode(ids.payload()).pairs());
             Files.delete(replacingMark());
         } catch (IOException e) {
             throw new HotpotException("cannot write the image of heap " + name() + " into " + config.heapDirectory()

@@ -20,6 +20,8 @@ import java.util.List;
  *  COMMIT     node -> primary, request   txId, readVersion, pages[], body
  *  COMMITTED  primary -> node, reply     status (OK, CONFLICT, NOT_PRIMARY, FAILED), sequence, message
  *  IMAGE      primary -> node, one-way   firstPage, bytes (whole pages)
+ *  RECENT_IDS primary -> node, one-way   n x {txId, sequence}: after the last IMAGE frame, the
+ *                                        primary's recent transaction ids, oldest first
  *  SYNC       node -> primary, request   (empty); the reply carries the sequence of the last
  *                                        record appended before it, once that is committed
  *  FETCH      new primary -> member, request  heap, afterSequence; the reply is a RECORDS payload of
@@ -38,6 +40,7 @@ final class Messages {
     static final int SYNC = 6;
     static final int FETCH = 7;
     static final int STATUS = 8;
+    static final int RECENT_IDS = 9;
 
     /** Bounds on decoded counts: a frame is at most this big anyway. */
     private static final int MAX_COUNT = 1 << 24;
@@ -220,6 +223,28 @@ final class Messages {
         static Image decode(byte[] payload) {
             ByteBuffer in = ByteBuffer.wrap(payload);
             return guard(() -> new Image(in.getLong(), MemorySegment.ofArray(payload).asSlice(8)), "IMAGE");
+        }
+    }
+
+    /** Pairs (txId, sequence) of the transactions a primary logged lately, oldest first. */
+    record RecentIds(long[] pairs) {
+        static byte[] encode(long[] pairs) {
+            ByteBuffer out = ByteBuffer.allocate(4 + 8 * pairs.length).putInt(pairs.length / 2);
+            out.asLongBuffer().put(pairs);
+            return out.array();
+        }
+
+        static RecentIds decode(byte[] payload) {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            return guard(() -> {
+                int count = count(in.getInt());
+                if (in.remaining() != 16L * count) {
+                    throw new IllegalArgumentException(count + " pairs in " + in.remaining() + " bytes");
+                }
+                long[] pairs = new long[2 * count];
+                in.asLongBuffer().get(pairs);
+                return new RecentIds(pairs);
+            }, "RECENT_IDS");
         }
     }
 

@@ -551,7 +551,8 @@ final class Primary implements ReplicationWait {
     /**
      * Sends a node the whole heap as of now, page by page while commits go on, then streams it the
      * records from the position the copy started at: replayed in order over the copy, they leave
-     * every page as it is here.
+     * every page as it is here. Between the two go this node's recent transaction ids, which the
+     * node's dedupe takes in place of its own.
      */
     private void sendImage(Connection connection, Frame frame, Messages.Subscribe subscribe) {
         try {
@@ -575,6 +576,10 @@ final class Primary implements ReplicationWait {
                     heap.metrics().catchUpSent((long) count * Pages.SIZE);
                 }
             }
+            // Every record up to the image's tail is indexed, so its id is among these.
+            indexAll();
+            connection.send(Frame.oneWay(Messages.RECENT_IDS, epoch,
+                    Messages.RecentIds.encode(heap.recent().newest(RecentCommits.SAVED))));
             register(new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sending the image of heap " + heap.name() + " to node "

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * commit retried after an unknown outcome with the sequence it already has, so that every
  * transaction applies exactly once. Every node records the ids of the records it logs, so that a
  * backup promoted to primary knows them too; the newest {@value #SAVED} of them outlive
- * checkpoints and restarts in a {@link RecentCommitsFile}.
+ * checkpoints and restarts in a {@link RecentCommitsFile}. A node that takes a copy of the
+ * primary's image takes the primary's ids with it, in place of its own: its own may name records
+ * the cluster never committed, and a retry of one would be answered without being applied.
  *
  * <p>Storage: the (txId, sequence) pairs sit in a ring of primitive longs in the order they were
  * first logged, and an open-addressing index (linear probing, deletion by backward shift) maps a
@@ -85,6 +87,16 @@ final class RecentCommits {
         index[at] = next;
         next = (next + 1) & (slots() - 1);
         size++;
+    }
+
+    /** Holds exactly the ids of {@code pairs} (txId, sequence, oldest first), as if only they had been logged. */
+    synchronized void replaceWith(long[] pairs) {
+        Arrays.fill(index, FREE);
+        next = 0;
+        size = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            logged(pairs[i], pairs[i + 1]);
+        }
     }
 
     /** The newest {@code limit} ids as pairs (txId, sequence), oldest first. */

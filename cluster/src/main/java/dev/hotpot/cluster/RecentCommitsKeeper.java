@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * the newest ids are written to {@link #FILE} in the heap's folder. Passes checkpoint progress on
  * to the heap's own listener and marks the {@code CHECKPOINTING} protocol step.
  *
- * <p>Threading: called on the checkpoint thread, or on the thread that opens the heap; never both
- * at once.
+ * <p>Threading: called on the checkpoint thread, or on the thread that opens the heap or replaces
+ * its image; never two at once.
  */
 final class RecentCommitsKeeper implements CheckpointListener {
     static final String FILE = "recent-commits";
@@ -31,6 +31,15 @@ final class RecentCommitsKeeper implements CheckpointListener {
     /** Adds the ids saved by earlier checkpoints to the table: call before the heap opens. */
     void load() {
         RecentCommitsFile.load(file, recent);
+    }
+
+    /**
+     * Replaces the table and the file with the ids of an image taken from the primary, pairs
+     * (txId, sequence) oldest first: call while the heap is closed, before it opens on that image.
+     */
+    void replaceWith(long[] pairs) {
+        recent.replaceWith(pairs);
+        RecentCommitsFile.save(recent, RecentCommits.SAVED, file);
     }
 
     @Override

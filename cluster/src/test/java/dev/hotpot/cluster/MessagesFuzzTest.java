@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MessagesFuzzTest {
     private static final List<Function<byte[], ?>> DECODERS = List.of(Messages.Subscribe::decode,
             Messages.Subscribed::decode, Messages.Records::decode, Messages.Ack::decode, Messages.Commit::decode,
-            Messages.Committed::decode, Messages.Image::decode, Messages.Fetch::decode, Messages::decodeSequence);
+            Messages.Committed::decode, Messages.Image::decode, Messages.Fetch::decode, Messages::decodeSequence,
+            Messages.RecentIds::decode);
 
     @Test
     void validMessagesComeBackAsTheyWereSent() {
@@ -31,12 +32,15 @@ class MessagesFuzzTest {
         assertArrayEquals(records, Messages.Records.encode(decoded.prevSequence(), decoded.commitPoint(), decoded.entries()));
         byte[] subscribe = new Messages.Subscribe("bank", "n2", 77, true).encode();
         assertArrayEquals(subscribe, Messages.Subscribe.decode(subscribe).encode());
+        long[] ids = {7, 1L << 40 | 3, -2, 1L << 41 | 9};
+        assertArrayEquals(ids, Messages.RecentIds.decode(Messages.RecentIds.encode(ids)).pairs());
     }
 
     @Test
     void everyTruncationIsRefusedOrDecodes() {
         for (byte[] valid : List.of(sampleCommit(), sampleRecords(), new Messages.Subscribe("bank", "n2", 77, true).encode(),
-                new Messages.Committed(Messages.CommitStatus.FAILED, 3, "why").encode(), new Messages.Fetch("bank", 9).encode())) {
+                new Messages.Committed(Messages.CommitStatus.FAILED, 3, "why").encode(), new Messages.Fetch("bank", 9).encode(),
+                Messages.RecentIds.encode(new long[] {7, 1L << 40 | 3}))) {
             for (int cut = 0; cut < valid.length; cut++) {
                 decodeAll(Arrays.copyOf(valid, cut));
             }

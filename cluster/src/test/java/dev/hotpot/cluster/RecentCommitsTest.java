@@ -25,17 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * {@link RecentCommits} against a {@link LinkedHashMap} in insertion order that drops its eldest
  * entry beyond the capacity: random runs of logging (ids from small pools, so that ids repeat,
- * collide in the index and are evicted while others sit behind them in a probe run), lookups and
- * copies of the newest ids must agree. The ring starts with 1 to 4 slots, so that it grows, then
- * wraps and evicts, within one run.
+ * collide in the index and are evicted while others sit behind them in a probe run), lookups,
+ * copies of the newest ids and, now and then, a replacement of all of them must agree. The ring
+ * starts with 1 to 4 slots, so that it grows, then wraps and evicts, within one run.
  */
 class RecentCommitsTest {
 
-    enum Kind { LOG, LOOK_UP, COPY_NEWEST }
+    enum Kind { LOG, LOOK_UP, COPY_NEWEST, REPLACE }
 
     /**
      * One operation on id {@code id}: a log gives it sequence {@code number}; a copy takes the
-     * newest {@code number} ids.
+     * newest {@code number} ids; a replacement holds ids {@code id, id + 1, ...} with sequences
+     * {@code number, number + 1, ...}, as many as {@code number} modulo twice the capacity plus one.
      */
     record Op(Kind kind, long id, long number) {
     }
@@ -43,7 +44,7 @@ class RecentCommitsTest {
     @Provide
     Arbitrary<List<Op>> operations() {
         Arbitrary<Kind> kinds = Arbitraries.frequency(Tuple.of(70, Kind.LOG), Tuple.of(20, Kind.LOOK_UP),
-                Tuple.of(10, Kind.COPY_NEWEST));
+                Tuple.of(10, Kind.COPY_NEWEST), Tuple.of(1, Kind.REPLACE));
         Arbitrary<Long> ids = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 300),
                 Arbitraries.longs().between(0, 300).map(i -> i << 40),
@@ -76,6 +77,16 @@ class RecentCommitsTest {
                 case COPY_NEWEST -> {
                     int limit = (int) (op.number() % (capacity * 2L + 1));
                     assertArrayEquals(newest(model, limit), recent.newest(limit), "newest " + limit);
+                }
+                case REPLACE -> {
+                    long[] pairs = new long[2 * (int) (op.number() % (capacity * 2L + 1))];
+                    model.clear();
+                    for (int k = 0; k < pairs.length / 2; k++) {
+                        pairs[2 * k] = op.id() + k;
+                        pairs[2 * k + 1] = op.number() + k;
+                        model.put(op.id() + k, op.number() + k);
+                    }
+                    recent.replaceWith(pairs);
                 }
             }
         }
