@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,12 +35,8 @@ class HotRecordTest {
     @Test
     void threadsOfABackupThatUpdateOneRecordAllGetThrough() throws Exception {
         int ports = FreePorts.pairs(2, 2);
-        String peers = "n1@127.0.0.1:" + ports;
-        Properties other = OneNodeCluster.settings("n2", peers);
-        other.setProperty("hotpot.address", "127.0.0.1:" + (ports + 2));
-        try (ClusterNode primary = ClusterNode.start(ClusterSettings.from(OneNodeCluster.settings("n1", peers)),
-                root.resolve("d1"));
-             ClusterNode second = ClusterNode.start(ClusterSettings.from(other), root.resolve("d2"))) {
+        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"));
+             ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"))) {
             Heap onPrimary = primary.openHeap(config(root.resolve("d1")));
             long counter = OneNodeCluster.createAccount(onPrimary, 0);
             Heap heap = second.openHeap(config(root.resolve("d2")));

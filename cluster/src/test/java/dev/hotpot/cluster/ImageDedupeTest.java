@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,11 +31,7 @@ class ImageDedupeTest {
     @Test
     void aNodeThatTakesAnImageKnowsThePrimarysIdsAndForgetsItsOwn() throws Exception {
         int ports = FreePorts.pairs(2, 2);
-        String peers = "n1@127.0.0.1:" + ports;
-        Properties other = OneNodeCluster.settings("n2", peers);
-        other.setProperty("hotpot.address", "127.0.0.1:" + (ports + 2));
-        try (ClusterNode primary = ClusterNode.start(ClusterSettings.from(OneNodeCluster.settings("n1", peers)),
-                root.resolve("d1"))) {
+        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"))) {
             Heap onPrimary = primary.openHeap(OneNodeCluster.bank(root.resolve("d1")));
             long account = OneNodeCluster.createAccount(onPrimary, 42);
             long readVersion = onPrimary.transactionManager().clock();
@@ -57,7 +52,7 @@ class ImageDedupeTest {
             RecentCommits own = new RecentCommits();
             own.logged(NEVER_COMMITTED, 5);
             RecentCommitsFile.save(own, RecentCommits.SAVED, idsFile);
-            try (ClusterNode second = ClusterNode.start(ClusterSettings.from(other), root.resolve("d2"))) {
+            try (ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"))) {
                 Heap heap = second.openHeap(copy);
                 assertEquals(43, heap.transaction(() -> heap.getLong(account)), "the node took the primary's image");
                 RecentCommits taken = second.heaps().get("bank").recent();

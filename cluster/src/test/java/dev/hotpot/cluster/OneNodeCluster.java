@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /**
  * Settings and data for tests that run a one-node cluster in their own JVM: node {@code n1}, the
- * only peer, with a cluster secret; heap {@code bank} with one account under root {@code account}.
+ * only peer (with a cluster secret, or none), perhaps joined by node {@code n2}, which is not a
+ * peer; heap {@code bank} with one account under root {@code account}.
  *
  * <p>Threading: static.
  */
@@ -25,9 +26,26 @@ final class OneNodeCluster {
     static Properties settingsWithSecret(Path root, int port) throws IOException {
         Path secretFile = root.resolve("secret");
         Files.write(secretFile, SECRET);
-        Properties settings = settings("n1", "n1@127.0.0.1:" + port);
+        Properties settings = settings("n1", peers(port));
         settings.setProperty("hotpot.secretFile", secretFile.toString());
         return settings;
+    }
+
+    /** The peers list of a cluster whose only peer is node n1 on {@code port} of 127.0.0.1. */
+    static String peers(int port) {
+        return "n1@127.0.0.1:" + port;
+    }
+
+    /** Starts node n1, the only peer, on {@code port} with its folder {@code dir}, without a secret. */
+    static ClusterNode startPeer(int port, Path dir) {
+        return ClusterNode.start(ClusterSettings.from(settings("n1", peers(port))), dir);
+    }
+
+    /** Starts node n2, not a peer, on {@code port + 2} with its folder {@code dir}, joining n1 on {@code port}. */
+    static ClusterNode startJoiner(int port, Path dir) {
+        Properties settings = settings("n2", peers(port));
+        settings.setProperty("hotpot.address", "127.0.0.1:" + (port + 2));
+        return ClusterNode.start(ClusterSettings.from(settings), dir);
     }
 
     /** The settings of node {@code node} among {@code peers}, with a start timeout a test can wait for. */
