@@ -10,6 +10,7 @@ import dev.hotpot.log.RedoLog;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.Frame;
 import dev.hotpot.tx.CommitRoute;
+import dev.hotpot.tx.ForeignRecord;
 import dev.hotpot.tx.ReplicationWait;
 import dev.hotpot.tx.TransactionManager;
 
@@ -40,8 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  * which records are committed, which other nodes apply up to. A send blocked on a dead link holds
  * up that subscriber alone.
  *
- * <p>Another node's commit request is logged, shipped and forced by a thread of a pool, which
- * then leaves its answer in {@link CommitAnswers}: the thread that moves the commit point past
+ * <p>Another node's commit request is logged and shipped by the transport thread that read it,
+ * which never waits for another thread's transaction there (a retry, or a request that would have
+ * to wait, goes to a pool thread instead), and forced by a pool thread. Its answer waits in
+ * {@link CommitAnswers}: the thread that moves the commit point past
  * the record (most often the reader of the last backup's acknowledgement) sends the commit point
  * to every subscriber and then the answer, so that the requester has usually applied its own
  * record by the time the answer comes (not when its stream lags or another thread was sending
@@ -57,8 +60,8 @@ import java.util.concurrent.locks.LockSupport;
  * commit points that local forces move go out from the shipping thread, so a commit returns
  * without waiting for those sends; frames arrive on transport threads, which send only what the
  * transport never blocks them on (commit points, the records behind them when they are few, and
- * answers) and leave larger sends to the shipping thread; foreign commits run on a pool; one
- * monitor thread changes the in-sync set.
+ * answers) and leave larger sends to the shipping thread; they log new foreign commits, and a
+ * pool forces those and runs the others; one monitor thread changes the in-sync set.
  */
 final class Primary implements ReplicationWait {
     private static final System.Logger LOG = System.getLogger(Primary.class.getName());
@@ -74,7 +77,7 @@ final class Primary implements ReplicationWait {
     private final TransactionManager manager;
     private final RedoLog log;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<Logged>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<ForeignRecord>> inFlight = new ConcurrentHashMap<>();
     private final CommitAnswers answers = new CommitAnswers();
     private final Position acknowledged;
     /** Held by the one thread that indexes the log at a time. */
@@ -200,30 +203,106 @@ final class Primary implements ReplicationWait {
         }
     }
 
+    /**
+     * Takes another node's commit request on the transport thread that read it. A new transaction
+     * is logged and shipped on that thread, and a pool thread forces it here. That thread never
+     * waits for another thread's transaction, which may be waiting for the acknowledgements it
+     * reads (it may wait a moment for a page another commit is applying, or for a checkpoint when
+     * the log is full). Any other request (a retry, or one that would have to wait) goes to the
+     * pool. The answer goes out once the commit point reaches the record.
+     */
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
-        foreignCommits.execute(() -> {
-            Messages.Committed outcome;
-            try {
-                Logged logged = commitOnce(commit);
-                // A conflict answers with this node's clock: the sender re-runs once it has applied that far,
-                // so that its next attempt does not read what made this one fail.
-                outcome = logged.sequence() == CommitRoute.CONFLICT
-                        ? new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), "")
-                        : new Messages.Committed(Messages.CommitStatus.OK, logged.sequence(), "");
-                if (outcome.status() == Messages.CommitStatus.OK) {
-                    answers.add(new CommitAnswers.Answer(logged.end(), System.nanoTime()
-                            + heap.settings().commitTimeout().toNanos(), connection, frame.withoutPayload(),
-                            outcome.encode()));
+        if (!commitOnReader(connection, frame, commit)) {
+            foreignCommits.execute(() -> {
+                ForeignRecord logged;
+                try {
+                    logged = commitOnce(commit);
+                } catch (RuntimeException e) {
+                    answerFailed(connection, frame, e);
+                    return;
                 }
-            } catch (RuntimeException e) {
-                outcome = new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage()));
+                answerWhenCommitted(connection, frame, logged);
+            });
+        }
+    }
+
+    /**
+     * Logs a new transaction of another node without waiting for another thread, and has it forced
+     * and answered; returns false, having done nothing, if it is not new or must wait.
+     */
+    private boolean commitOnReader(Connection connection, Frame frame, Messages.Commit commit) {
+        long start = System.nanoTime();
+        CompletableFuture<ForeignRecord> mine = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(commit.txId(), mine) != null) {
+            return false;
+        }
+        ForeignRecord logged = ForeignRecord.MUST_WAIT;
+        try {
+            if (heap.recent().sequenceOf(commit.txId()) < 0) {
+                logged = manager.tryCommitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
+                        commit.readCount(), commit.body());
             }
-            if (outcome.status() == Messages.CommitStatus.OK) {
-                commitPointMoved();
-            } else if (connection.isOpen()) {
-                connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
+            if (logged.end() > 0) {
+                heap.recent().logged(commit.txId(), logged.sequence());
             }
-        });
+        } catch (RuntimeException e) {
+            answerFailed(connection, frame, e);
+            return true;
+        } finally {
+            // A retry that waits for this attempt looks again once it ends, and finds the id known or not tried.
+            inFlight.remove(commit.txId(), mine);
+            mine.complete(logged);
+        }
+        if (logged == ForeignRecord.MUST_WAIT) {
+            return false;
+        }
+        if (logged.end() > 0) {
+            heap.settings().steps().reached(ProtocolSteps.Step.PRIMARY_APPENDED);
+            long end = logged.end();
+            foreignCommits.execute(() -> forceForeign(end, start));
+            indexAll();
+        }
+        answerWhenCommitted(connection, frame, logged);
+        return true;
+    }
+
+    /** Forces a record logged by {@link #commitOnReader}, then sends what the new commit point makes due. */
+    private void forceForeign(long end, long start) {
+        try {
+            manager.awaitForeignForced(end, start);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": forcing the log failed; the commits it"
+                    + " holds are answered by no one and their senders learn that their outcome is unknown: " + e);
+            return;
+        }
+        commitPointMoved();
+    }
+
+    /**
+     * Answers a conflict at once; an OK once the commit point reaches the record, from whichever
+     * thread moves it there. Never waits for room in a socket.
+     */
+    private void answerWhenCommitted(Connection connection, Frame frame, ForeignRecord logged) {
+        if (logged.sequence() == CommitRoute.CONFLICT) {
+            // A conflict answers with this node's clock: the sender re-runs once it has applied that far,
+            // so that its next attempt does not read what made this one fail.
+            reply(connection, frame, new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), ""));
+            return;
+        }
+        answers.add(new CommitAnswers.Answer(logged.end(), System.nanoTime() + heap.settings().commitTimeout().toNanos(),
+                connection, frame.withoutPayload(),
+                new Messages.Committed(Messages.CommitStatus.OK, logged.sequence(), "").encode()));
+        commitPointMoved();
+    }
+
+    private void answerFailed(Connection connection, Frame frame, RuntimeException e) {
+        reply(connection, frame, new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage())));
+    }
+
+    private void reply(Connection connection, Frame frame, Messages.Committed outcome) {
+        if (connection.isOpen()) {
+            connection.reply(frame, Messages.COMMIT, epoch, outcome.encode());
+        }
     }
 
     /** The barrier: answers with the last sequence appended before the request, once it is committed. */
@@ -253,7 +332,7 @@ final class Primary implements ReplicationWait {
      * calling thread still has its own transaction open.
      */
     long commitLocally(Messages.Commit commit) {
-        Logged logged;
+        ForeignRecord logged;
         try {
             logged = foreignCommits.submit(() -> commitOnce(commit)).get();
         } catch (ExecutionException e) {
@@ -272,40 +351,32 @@ final class Primary implements ReplicationWait {
         return logged.sequence();
     }
 
-    /** A transaction of another node in this log: its commit sequence and the end of its record, or a conflict. */
-    private record Logged(long sequence, long end) {
-        static final Logged CONFLICT = new Logged(CommitRoute.CONFLICT, 0);
-    }
-
     /**
      * Logs a transaction of another node exactly once, and returns once its record is forced
      * here: a retry of a transaction this log has gets the first attempt's record; a retry that
      * arrives while the first attempt runs waits for it. The caller waits for the commit point.
      */
-    private Logged commitOnce(Messages.Commit commit) {
-        CompletableFuture<Logged> mine = new CompletableFuture<>();
-        CompletableFuture<Logged> running = inFlight.putIfAbsent(commit.txId(), mine);
+    private ForeignRecord commitOnce(Messages.Commit commit) {
+        CompletableFuture<ForeignRecord> mine = new CompletableFuture<>();
+        CompletableFuture<ForeignRecord> running = inFlight.putIfAbsent(commit.txId(), mine);
         if (running != null) {
             running.join();
             return commitOnce(commit);
         }
         try {
             long known = heap.recent().sequenceOf(commit.txId());
-            Logged logged;
+            ForeignRecord logged;
             if (known >= 0) {
-                logged = new Logged(known, endOf(known));
+                logged = new ForeignRecord(known, endOf(known));
                 // Logged by an earlier attempt, perhaps in an earlier reign: it is forced here now, like a new one.
                 log.awaitDurable(logged.end());
             } else {
-                long sequence = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
+                logged = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
                         commit.readCount(), commit.body());
-                if (sequence == CommitRoute.CONFLICT) {
-                    logged = Logged.CONFLICT;
-                } else {
+                if (logged != ForeignRecord.CONFLICT) {
                     // Known to the dedupe before a retry waiting on this attempt may look, even if the
                     // thread that indexes the log has not reached the record yet.
-                    heap.recent().logged(commit.txId(), sequence);
-                    logged = new Logged(sequence, endOf(sequence));
+                    heap.recent().logged(commit.txId(), logged.sequence());
                 }
             }
             mine.complete(logged);

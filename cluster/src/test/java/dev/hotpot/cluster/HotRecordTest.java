@@ -35,8 +35,8 @@ class HotRecordTest {
     @Test
     void threadsOfABackupThatUpdateOneRecordAllGetThrough() throws Exception {
         int ports = FreePorts.pairs(2, 2);
-        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"));
-             ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"))) {
+        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"), 1);
+             ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"), 1)) {
             Heap onPrimary = primary.openHeap(config(root.resolve("d1")));
             long counter = OneNodeCluster.createAccount(onPrimary, 0);
             Heap heap = second.openHeap(config(root.resolve("d2")));

@@ -31,7 +31,7 @@ class ImageDedupeTest {
     @Test
     void aNodeThatTakesAnImageKnowsThePrimarysIdsAndForgetsItsOwn() throws Exception {
         int ports = FreePorts.pairs(2, 2);
-        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"))) {
+        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"), 1)) {
             Heap onPrimary = primary.openHeap(OneNodeCluster.bank(root.resolve("d1")));
             long account = OneNodeCluster.createAccount(onPrimary, 42);
             long readVersion = onPrimary.transactionManager().clock();
@@ -52,7 +52,7 @@ class ImageDedupeTest {
             RecentCommits own = new RecentCommits();
             own.logged(NEVER_COMMITTED, 5);
             RecentCommitsFile.save(own, RecentCommits.SAVED, idsFile);
-            try (ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"))) {
+            try (ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"), 1)) {
                 Heap heap = second.openHeap(copy);
                 assertEquals(43, heap.transaction(() -> heap.getLong(account)), "the node took the primary's image");
                 RecentCommits taken = second.heaps().get("bank").recent();

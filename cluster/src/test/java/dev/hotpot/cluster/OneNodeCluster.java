@@ -36,16 +36,24 @@ final class OneNodeCluster {
         return "n1@127.0.0.1:" + port;
     }
 
-    /** Starts node n1, the only peer, on {@code port} with its folder {@code dir}, without a secret. */
-    static ClusterNode startPeer(int port, Path dir) {
-        return ClusterNode.start(ClusterSettings.from(settings("n1", peers(port))), dir);
+    /**
+     * Starts node n1, the only peer, on {@code port} with its folder {@code dir}, without a secret;
+     * a heap it creates has {@code replicas} copies.
+     */
+    static ClusterNode startPeer(int port, Path dir, int replicas) {
+        return ClusterNode.start(ClusterSettings.from(withReplicas(settings("n1", peers(port)), replicas)), dir);
     }
 
     /** Starts node n2, not a peer, on {@code port + 2} with its folder {@code dir}, joining n1 on {@code port}. */
-    static ClusterNode startJoiner(int port, Path dir) {
-        Properties settings = settings("n2", peers(port));
+    static ClusterNode startJoiner(int port, Path dir, int replicas) {
+        Properties settings = withReplicas(settings("n2", peers(port)), replicas);
         settings.setProperty("hotpot.address", "127.0.0.1:" + (port + 2));
         return ClusterNode.start(ClusterSettings.from(settings), dir);
+    }
+
+    private static Properties withReplicas(Properties settings, int replicas) {
+        settings.setProperty("hotpot.replicas", String.valueOf(replicas));
+        return settings;
     }
 
     /** The settings of node {@code node} among {@code peers}, with a start timeout a test can wait for. */

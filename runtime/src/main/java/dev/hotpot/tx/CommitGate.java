@@ -28,19 +28,31 @@ final class CommitGate {
 
     /** Enters to apply, waiting while another thread's transaction runs alone; returns the token for {@link #exit}. */
     int enter() {
-        Thread self = Thread.currentThread();
-        int stripe = ((int) self.threadId() & (STRIPES - 1)) * SPREAD;
         while (true) {
-            inside.getAndIncrement(stripe);
-            Thread current = holder;
-            if (current == null || current == self) {
-                return stripe;
+            int token = tryEnter();
+            if (token >= 0) {
+                return token;
             }
-            inside.getAndDecrement(stripe);
             // Blocks until the holder opens the gate.
             holding.lock();
             holding.unlock();
         }
+    }
+
+    /**
+     * Enters to apply unless another thread's transaction runs alone: for threads that must never
+     * wait for one (it may wait for them). Returns the token for {@link #exit}, or -1.
+     */
+    int tryEnter() {
+        Thread self = Thread.currentThread();
+        int stripe = ((int) self.threadId() & (STRIPES - 1)) * SPREAD;
+        inside.getAndIncrement(stripe);
+        Thread current = holder;
+        if (current == null || current == self) {
+            return stripe;
+        }
+        inside.getAndDecrement(stripe);
+        return -1;
     }
 
     void exit(int token) {

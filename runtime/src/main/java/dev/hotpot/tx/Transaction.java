@@ -37,6 +37,8 @@ public final class Transaction {
     /** What {@link #logAndApply} returns when validation failed, and when the diff was empty. */
     private static final long CONFLICT = -1;
     private static final long NO_RECORD = 0;
+    /** What {@link #commitForeignLogged} returns when the commit needs a thread that may wait. */
+    static final long MUST_WAIT = -2;
     private static final int RECENT_MASK = 255;
 
     /** The thread that runs this transaction's bodies. */
@@ -74,8 +76,9 @@ public final class Transaction {
     private boolean wroteInLastAttempt;
     /** The id the next record takes instead of a new one: a foreign commit keeps its node's id. 0 if none. */
     private long foreignTxId;
-    /** The commit sequence of the last record this transaction logged. */
+    /** The commit sequence of the last record this transaction logged, and the log position just past it. */
     private long lastSequence;
+    private long lastEnd;
 
     Transaction(TransactionManager manager) {
         this.manager = manager;
@@ -128,6 +131,11 @@ public final class Transaction {
     /** The commit sequence of the last record this transaction logged. */
     long lastSequence() {
         return lastSequence;
+    }
+
+    /** The log position just past the last record this transaction logged. */
+    long lastEnd() {
+        return lastEnd;
     }
 
     TransactionManager manager() {
@@ -362,10 +370,7 @@ public final class Transaction {
      * @throws ConflictAbort after rolling back, when a written page changed or the reads are stale
      */
     void commit() {
-        if (doomed) {
-            rollback();
-            throw conflict;
-        }
+        rollBackIfDoomed();
         if (writes.size() == 0) {
             finishWithoutRecord();
             return;
@@ -376,25 +381,9 @@ public final class Transaction {
             return;
         }
         long start = System.nanoTime();
-        long lsn = CONFLICT;
-        Throwable failed = null;
         // Inside the gate only while the working copy may change: the outcome hooks run after it,
         // and they may start transactions.
-        int token = manager.gate().enter();
-        try {
-            lsn = logAndApply();
-        } catch (RuntimeException | Error e) {
-            failed = e;
-        } finally {
-            manager.gate().exit(token);
-        }
-        if (failed != null) {
-            endAfterFailedCommit(failed);
-        }
-        if (lsn == CONFLICT) {
-            rollback();
-            throw abort();
-        }
+        long lsn = logAndApplyInside(manager.gate().enter());
         if (lsn == NO_RECORD) {
             finishWithoutRecord();
             return;
@@ -417,6 +406,64 @@ public final class Transaction {
         finish(Outcome.COMMITTED);
         manager.metrics().commitLatency(System.nanoTime() - start);
         manager.afterLoggedCommit();
+    }
+
+    /**
+     * Commits another node's transaction (see {@link #replayForeign}) as {@link #commit} does, but
+     * on a thread that must not wait for other threads' transactions: it neither ships nor forces
+     * the record, which its caller does. Returns the log position just past the record, or
+     * {@link #MUST_WAIT} after rolling back, having changed nothing, if the commit needs a thread
+     * that may wait: a transaction of this node runs alone, or the record would be empty.
+     *
+     * @throws ConflictAbort after rolling back, when a written page changed or the reads are stale
+     */
+    long commitForeignLogged() {
+        rollBackIfDoomed();
+        int token = manager.gate().tryEnter();
+        if (token < 0) {
+            rollback();
+            return MUST_WAIT;
+        }
+        long lsn = logAndApplyInside(token);
+        if (lsn == NO_RECORD) {
+            rollback();
+            return MUST_WAIT;
+        }
+        finish(Outcome.COMMITTED);
+        manager.afterLoggedCommit();
+        return lsn;
+    }
+
+    /** Rolls back and throws the conflict if a read already found this attempt stale. */
+    private void rollBackIfDoomed() {
+        if (doomed) {
+            rollback();
+            throw conflict;
+        }
+    }
+
+    /**
+     * Runs {@link #logAndApply} inside the gate, entered with {@code token}, and leaves it; ends the
+     * transaction if that failed or conflicted. Returns the log position past the record, or {@link #NO_RECORD}.
+     */
+    private long logAndApplyInside(int token) {
+        long lsn = CONFLICT;
+        Throwable failed = null;
+        try {
+            lsn = logAndApply();
+        } catch (RuntimeException | Error e) {
+            failed = e;
+        } finally {
+            manager.gate().exit(token);
+        }
+        if (failed != null) {
+            endAfterFailedCommit(failed);
+        }
+        if (lsn == CONFLICT) {
+            rollback();
+            throw abort();
+        }
+        return lsn;
     }
 
     /**
@@ -518,6 +565,7 @@ public final class Transaction {
             long lsn = manager.log().append(record, manager::nextSequence);
             appended = true;
             lastSequence = record.sequence();
+            lastEnd = lsn;
             try {
                 applier.copyLocked(record.body(), manager.durability() == Durability.SYNC ? lsn : 0);
                 runAndClear(beforeUnlock);
@@ -613,17 +661,20 @@ public final class Transaction {
     /**
      * Drops every write (nothing shared was changed) and, once what this attempt saw is durable,
      * runs its finish and rollback actions: like an exception from the body, they must not act on
-     * a state a crash could take back.
+     * a state a crash could take back. Another node's transaction waits for nothing: it has no
+     * actions, and nothing it saw is shown on this node (so a thread that must not wait may end it).
      *
      * @throws RuntimeException if the log cannot make what it saw durable; then only the finish
      *                          actions run
      */
     void rollback() {
-        try {
-            manager.awaitDurable(newestSeenPosition());
-        } catch (RuntimeException notDurable) {
-            finish(Outcome.UNKNOWN);
-            throw notDurable;
+        if (foreignTxId == 0) {
+            try {
+                manager.awaitDurable(newestSeenPosition());
+            } catch (RuntimeException notDurable) {
+                finish(Outcome.UNKNOWN);
+                throw notDurable;
+            }
         }
         finish(Outcome.ROLLED_BACK);
     }

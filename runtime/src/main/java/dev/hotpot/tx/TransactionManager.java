@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 public final class TransactionManager {
     private static final long MAX_BACKOFF_NANOS = 1_000_000;
     /** Conflicts in a row after which a transaction that wrote nothing runs alone. */
-    static final int RUN_ALONE_AFTER = 4;
+    public static final int RUN_ALONE_AFTER = 4;
     /** What {@link #attempt} returns when the attempt conflicted. */
     private static final Object CONFLICTED = new Object();
     /**
@@ -342,9 +342,49 @@ public final class TransactionManager {
      * ({@link ReplicationWait}) before it tells the sender that the transaction committed, so that
      * no thread is held while they come.
      *
-     * @return the commit sequence of the record, or {@link CommitRoute#CONFLICT}
+     * @return the record's sequence and end, or {@link ForeignRecord#CONFLICT}
      */
-    public long commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+    public ForeignRecord commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+        return runForeign(txId, readVersion, readPages, readCount, body, tx -> {
+            tx.commit();
+            return new ForeignRecord(tx.lastSequence(), tx.lastEnd());
+        });
+    }
+
+    /**
+     * As {@link #commitForeign}, for a thread that must never wait for another thread's
+     * transaction (one that reads the network): the record is logged and applied but neither
+     * shipped nor forced; the caller ships it and has it forced ({@link #awaitForeignForced}).
+     *
+     * @return the record's sequence and end, {@link ForeignRecord#CONFLICT}, or
+     *         {@link ForeignRecord#MUST_WAIT} when nothing was done because the commit needs a
+     *         thread that may wait: a transaction of this node runs alone, or the record would be empty
+     */
+    public ForeignRecord tryCommitForeign(long txId, long readVersion, int[] readPages, int readCount,
+                                          MemorySegment body) {
+        return runForeign(txId, readVersion, readPages, readCount, body, tx -> {
+            long end = tx.commitForeignLogged();
+            return end == Transaction.MUST_WAIT ? ForeignRecord.MUST_WAIT : new ForeignRecord(tx.lastSequence(), end);
+        });
+    }
+
+    /**
+     * Returns once the log is forced up to {@code end}, the end of a record that
+     * {@link #tryCommitForeign} logged {@code startNanos} ({@link System#nanoTime}) after its
+     * commit began; a failed force leaves the heap failed, as a failed commit does.
+     */
+    public void awaitForeignForced(long end, long startNanos) {
+        try {
+            log.awaitDurable(end);
+        } catch (RuntimeException notDurable) {
+            fail(notDurable);
+            throw notDurable;
+        }
+        metrics.commitLatency(System.nanoTime() - startNanos);
+    }
+
+    private ForeignRecord runForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body,
+                                     java.util.function.Function<Transaction, ForeignRecord> commit) {
         throwIfFailed();
         Transaction tx = open.mine();
         if (tx.isActive()) {
@@ -353,8 +393,7 @@ public final class TransactionManager {
         tx.begin();
         try {
             tx.replayForeign(txId, readVersion, readPages, readCount, body);
-            tx.commit();
-            return tx.lastSequence();
+            return commit.apply(tx);
         } catch (ConflictAbort conflict) {
             if (tx.isActive()) {
                 tx.rollback();
@@ -362,7 +401,7 @@ public final class TransactionManager {
             if (!tx.isOwnConflict(conflict)) {
                 throw conflict;
             }
-            return CommitRoute.CONFLICT;
+            return ForeignRecord.CONFLICT;
         } catch (RuntimeException | Error e) {
             if (tx.isActive()) {
                 tx.rollback();
