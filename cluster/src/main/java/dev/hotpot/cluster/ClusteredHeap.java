@@ -446,7 +446,7 @@ final class ClusteredHeap {
      * Stops the JVM: this node's copy must be replaced by the primary's image, which cannot happen
      * under a running application. On restart the node catches up before it hands out the heap.
      */
-    private void resynchronizeByRestart(String why) {
+    void resynchronizeByRestart(String why) {
         LOG.log(System.Logger.Level.ERROR, "node " + nodeId() + ", heap " + name() + ": " + why + ". The JVM stops now"
                 + " (exit status " + EXIT_RESYNC + "); restart it to catch up from the primary.");
         Runtime.getRuntime().halt(EXIT_RESYNC);

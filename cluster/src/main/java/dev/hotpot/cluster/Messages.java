@@ -18,7 +18,8 @@ import java.util.List;
  *  RECORDS    primary -> node, one-way   prevSequence, commitPoint, n x {lsnEnd, txId, sequence, body}
  *  ACK        backup -> primary, one-way durable (primary log position), lastSequence
  *  COMMIT     node -> primary, request   txId, readVersion, pages[], body
- *  COMMITTED  primary -> node, reply     status (OK, CONFLICT, NOT_PRIMARY, FAILED), sequence, message
+ *  COMMITTED  primary -> node, reply     status (OK, CONFLICT, NOT_PRIMARY, FAILED, UNAVAILABLE), sequence,
+ *                                        message
  *  IMAGE      primary -> node, one-way   firstPage, bytes (whole pages)
  *  RECENT_IDS primary -> node, one-way   n x {txId, sequence}: after the last IMAGE frame, the
  *                                        primary's recent transaction ids, oldest first
@@ -190,7 +191,7 @@ final class Messages {
         }
     }
 
-    enum CommitStatus { OK, CONFLICT, NOT_PRIMARY, FAILED }
+    enum CommitStatus { OK, CONFLICT, NOT_PRIMARY, FAILED, UNAVAILABLE }
 
     record Committed(CommitStatus status, long sequence, String message) {
         byte[] encode() {

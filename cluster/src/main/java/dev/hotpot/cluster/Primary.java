@@ -1,6 +1,7 @@
 package dev.hotpot.cluster;
 
 import dev.hotpot.HotpotException;
+import dev.hotpot.coordinator.CommandRefusedException;
 import dev.hotpot.coordinator.EpochMismatchException;
 import dev.hotpot.coordinator.HeapAssignment;
 import dev.hotpot.heap.Pages;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -41,9 +43,10 @@ import java.util.concurrent.locks.LockSupport;
  * which records are committed, which other nodes apply up to. A send blocked on a dead link holds
  * up that subscriber alone.
  *
- * <p>Another node's commit request is logged and shipped by the transport thread that read it,
- * which never waits for another thread's transaction there (a retry, or a request that would have
- * to wait, goes to a pool thread instead), and forced by a pool thread. Its answer waits in
+ * <p>Another node's commit request is logged by the transport thread that read it, which never
+ * waits for another thread's transaction there (a retry, or a request that would have to wait,
+ * goes to a pool thread instead) and sends the record on with the commit point as far as it can
+ * without waiting (the shipping thread sends the rest); a pool thread forces it. Its answer waits in
  * {@link CommitAnswers}: the thread that moves the commit point past
  * the record (most often the reader of the last backup's acknowledgement) sends the commit point
  * to every subscriber and then the answer, so that the requester has usually applied its own
@@ -77,7 +80,7 @@ final class Primary implements ReplicationWait {
     private final TransactionManager manager;
     private final RedoLog log;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<ForeignRecord>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final CommitAnswers answers = new CommitAnswers();
     private final Position acknowledged;
     /** Held by the one thread that indexes the log at a time. */
@@ -205,15 +208,20 @@ final class Primary implements ReplicationWait {
 
     /**
      * Takes another node's commit request on the transport thread that read it. A new transaction
-     * is logged and shipped on that thread, and a pool thread forces it here. That thread never
+     * is logged on that thread and sent on as far as no send waits, and a pool thread forces it here. That thread never
      * waits for another thread's transaction, which may be waiting for the acknowledgements it
      * reads (it may wait a moment for a page another commit is applying, or for a checkpoint when
      * the log is full). Any other request (a retry, or one that would have to wait) goes to the
      * pool. The answer goes out once the commit point reaches the record.
      */
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
+        if (stopped) {
+            reply(connection, frame, new Messages.Committed(Messages.CommitStatus.NOT_PRIMARY, 0, "node " + heap.nodeId()
+                    + " stopped being primary of heap " + heap.name()));
+            return;
+        }
         if (!commitOnReader(connection, frame, commit)) {
-            foreignCommits.execute(() -> {
+            runOnPool(() -> {
                 ForeignRecord logged;
                 try {
                     logged = commitOnce(commit);
@@ -226,13 +234,23 @@ final class Primary implements ReplicationWait {
         }
     }
 
+    /** Runs {@code task} on the pool of foreign commits, unless this role has stopped (its sender then asks again). */
+    private void runOnPool(Runnable task) {
+        try {
+            foreignCommits.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            LOG.log(System.Logger.Level.INFO, "heap " + heap.name() + ": a foreign commit arrived as this node stopped"
+                    + " being primary; its sender learns the outcome from the next primary");
+        }
+    }
+
     /**
      * Logs a new transaction of another node without waiting for another thread, and has it forced
      * and answered; returns false, having done nothing, if it is not new or must wait.
      */
     private boolean commitOnReader(Connection connection, Frame frame, Messages.Commit commit) {
         long start = System.nanoTime();
-        CompletableFuture<ForeignRecord> mine = new CompletableFuture<>();
+        CompletableFuture<Void> mine = new CompletableFuture<>();
         if (inFlight.putIfAbsent(commit.txId(), mine) != null) {
             return false;
         }
@@ -251,7 +269,7 @@ final class Primary implements ReplicationWait {
         } finally {
             // A retry that waits for this attempt looks again once it ends, and finds the id known or not tried.
             inFlight.remove(commit.txId(), mine);
-            mine.complete(logged);
+            mine.complete(null);
         }
         if (logged == ForeignRecord.MUST_WAIT) {
             return false;
@@ -259,15 +277,15 @@ final class Primary implements ReplicationWait {
         if (logged.end() > 0) {
             heap.settings().steps().reached(ProtocolSteps.Step.PRIMARY_APPENDED);
             long end = logged.end();
-            foreignCommits.execute(() -> forceForeign(end, start));
-            indexAll();
+            runOnPool(() -> forceForeign(end, start));
         }
         answerWhenCommitted(connection, frame, logged);
         return true;
     }
 
-    /** Forces a record logged by {@link #commitOnReader}, then sends what the new commit point makes due. */
+    /** Indexes and forces a record logged by {@link #commitOnReader}, then sends what the new commit point makes due. */
     private void forceForeign(long end, long start) {
+        indexAll();
         try {
             manager.awaitForeignForced(end, start);
         } catch (RuntimeException e) {
@@ -295,8 +313,11 @@ final class Primary implements ReplicationWait {
         commitPointMoved();
     }
 
+    /** Answers a request that logged nothing: UNAVAILABLE while this node's copy is unusable, else FAILED. */
     private void answerFailed(Connection connection, Frame frame, RuntimeException e) {
-        reply(connection, frame, new Messages.Committed(Messages.CommitStatus.FAILED, 0, String.valueOf(e.getMessage())));
+        Messages.CommitStatus status = manager.failure() != null
+                ? Messages.CommitStatus.UNAVAILABLE : Messages.CommitStatus.FAILED;
+        reply(connection, frame, new Messages.Committed(status, 0, String.valueOf(e.getMessage())));
     }
 
     private void reply(Connection connection, Frame frame, Messages.Committed outcome) {
@@ -357,36 +378,40 @@ final class Primary implements ReplicationWait {
      * arrives while the first attempt runs waits for it. The caller waits for the commit point.
      */
     private ForeignRecord commitOnce(Messages.Commit commit) {
-        CompletableFuture<ForeignRecord> mine = new CompletableFuture<>();
-        CompletableFuture<ForeignRecord> running = inFlight.putIfAbsent(commit.txId(), mine);
-        if (running != null) {
-            running.join();
-            return commitOnce(commit);
-        }
-        try {
-            long known = heap.recent().sequenceOf(commit.txId());
-            ForeignRecord logged;
-            if (known >= 0) {
-                logged = new ForeignRecord(known, endOf(known));
-                // Logged by an earlier attempt, perhaps in an earlier reign: it is forced here now, like a new one.
-                log.awaitDurable(logged.end());
-            } else {
-                logged = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
-                        commit.readCount(), commit.body());
-                if (logged != ForeignRecord.CONFLICT) {
-                    // Known to the dedupe before a retry waiting on this attempt may look, even if the
-                    // thread that indexes the log has not reached the record yet.
-                    heap.recent().logged(commit.txId(), logged.sequence());
+        while (true) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> running = inFlight.putIfAbsent(commit.txId(), mine);
+            if (running == null) {
+                try {
+                    return logOnce(commit);
+                } finally {
+                    // Known to the dedupe before this goes, if logged: a retry waiting on it then finds the id.
+                    inFlight.remove(commit.txId(), mine);
+                    mine.complete(null);
                 }
             }
-            mine.complete(logged);
-            return logged;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(commit.txId(), mine);
+            // Another attempt runs: once it ends, however, this one finds the id known, or tries itself.
+            running.join();
         }
+    }
+
+    /** {@link #commitOnce} as the one attempt of its transaction in flight. */
+    private ForeignRecord logOnce(Messages.Commit commit) {
+        long known = heap.recent().sequenceOf(commit.txId());
+        if (known >= 0) {
+            ForeignRecord logged = new ForeignRecord(known, endOf(known));
+            // Logged by an earlier attempt, perhaps in an earlier reign: it is forced here now, like a new one.
+            log.awaitDurable(logged.end());
+            return logged;
+        }
+        ForeignRecord logged = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
+                commit.readCount(), commit.body());
+        if (logged.end() > 0) {
+            // Known to the dedupe before a retry waiting on this attempt may look, even if the
+            // thread that indexes the log has not reached the record yet.
+            heap.recent().logged(commit.txId(), logged.sequence());
+        }
+        return logged;
     }
 
     /** The end of the record with {@code sequence}; the end of the log if the index forgot it (it lies below). */
@@ -453,6 +478,16 @@ final class Primary implements ReplicationWait {
             }
             if (indexed >= log.writtenPosition()) {
                 return;
+            }
+        }
+    }
+
+    /** Returns once the log is indexed up to {@code position}, indexing it if no other thread is at it. */
+    private void awaitIndexed(long position) {
+        while (indexed < position && !stopped) {
+            indexAll();
+            if (indexed < position) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
         }
     }
@@ -647,8 +682,8 @@ final class Primary implements ReplicationWait {
                     heap.metrics().catchUpSent((long) count * Pages.SIZE);
                 }
             }
-            // Every record up to the image's tail is indexed, so its id is among these.
-            indexAll();
+            // Once every record up to the image's tail is indexed, its id is among these.
+            awaitIndexed(tail[0]);
             connection.send(Frame.oneWay(Messages.RECENT_IDS, epoch,
                     Messages.RecentIds.encode(heap.recent().newest(RecentCommits.SAVED))));
             register(new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));
@@ -666,6 +701,7 @@ final class Primary implements ReplicationWait {
         long period = TimeUnit.MILLISECONDS.toNanos(50);
         while (!stopped) {
             try {
+                handOverIfUnusable();
                 removeSilentBackups();
                 addCaughtUpBackups();
                 releaseLog();
@@ -675,6 +711,30 @@ final class Primary implements ReplicationWait {
             }
             LockSupport.parkNanos(period);
         }
+    }
+
+    /**
+     * Once this node's copy is unusable (a commit of its own reached no backup in time, so its
+     * outcome is unknown), it can commit nothing more: it hands the role to a live in-sync backup
+     * through the coordinator, and stops its JVM to catch up from it on restart. With no such backup
+     * it stops its JVM at once: its restart recovers exactly what is durable here, and takes the
+     * role back. While the coordinator cannot be reached (this node is cut off), it tries again.
+     */
+    private void handOverIfUnusable() {
+        HotpotException failure = manager.failure();
+        if (failure == null) {
+            return;
+        }
+        HeapAssignment changed;
+        try {
+            changed = heap.coordinator().stepDown(heap.name(), epoch, heap.nodeId());
+        } catch (EpochMismatchException moved) {
+            changed = moved.current();
+        } catch (CommandRefusedException noBackup) {
+            heap.resynchronizeByRestart("its copy is unusable (" + failure.getMessage() + ") and " + noBackup.getMessage());
+            return;
+        }
+        applyOwnChange(changed, "handed the role over: this node's copy is unusable");
     }
 
     private void removeSilentBackups() {

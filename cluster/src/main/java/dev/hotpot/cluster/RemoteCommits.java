@@ -30,9 +30,10 @@ final class RemoteCommits implements CommitRoute {
         Messages.Commit commit = new Messages.Commit(txId, readVersion, readPages, readCount, body);
         byte[] payload = commit.encode();
         long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
-        boolean sent = false;
         // Whether an attempt was sent and its answer lost: it may have committed.
         boolean lost = false;
+        // Why the last primary asked could not commit, if it said so.
+        String unavailable = "is this node cut off from the majority?";
         Connection failed = null;
         while (true) {
             Primary local = heap.primaryRole();
@@ -48,14 +49,13 @@ final class RemoteCommits implements CommitRoute {
                 continue; // this node was promoted meanwhile: it commits the request itself
             }
             if (primary == null) {
-                throw sent ? unknown(txId, "no primary answered", null) : new ClusterUnavailableException(
+                throw lost ? unknown(txId, "no primary answered", null) : new ClusterUnavailableException(
                         "cannot commit on heap " + heap.name() + ": no primary reachable within commitTimeout="
-                                + heap.settings().commitTimeout() + " (is this node cut off from the majority?); nothing"
+                                + heap.settings().commitTimeout() + " (" + unavailable + "); nothing"
                                 + " was changed, and reads here may be stale");
             }
             Messages.Committed outcome;
             try {
-                sent = true;
                 long left = deadline - System.nanoTime();
                 Frame reply = primary.request(Frame.request(Messages.COMMIT, heap.epoch(), payload))
                         .get(Math.max(left, 1), TimeUnit.NANOSECONDS);
@@ -93,7 +93,12 @@ final class RemoteCommits implements CommitRoute {
                     }
                     return CONFLICT;
                 }
+                // Nothing was changed: the next primary is asked, or this one again once the coordinator moved on.
                 case NOT_PRIMARY -> failed = primary;
+                case UNAVAILABLE -> {
+                    failed = primary;
+                    unavailable = "the primary answered: " + outcome.message();
+                }
                 case FAILED -> throw new HotpotException("commit of txId=" + Long.toHexString(txId) + " failed on the"
                         + " primary of heap " + heap.name() + ": " + outcome.message());
             }

@@ -10,5 +10,5 @@ public record ForeignRecord(long sequence, long end) {
     /** The transaction read a page that changed since: the sender runs it again. */
     public static final ForeignRecord CONFLICT = new ForeignRecord(CommitRoute.CONFLICT, 0);
     /** Nothing was done: the commit needs a thread that may wait ({@link TransactionManager#tryCommitForeign}). */
-    public static final ForeignRecord MUST_WAIT = new ForeignRecord(CommitRoute.CONFLICT, -1);
+    public static final ForeignRecord MUST_WAIT = new ForeignRecord(-2, -1);
 }

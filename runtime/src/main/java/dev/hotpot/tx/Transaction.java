@@ -94,6 +94,8 @@ public final class Transaction {
         lockedPages = 0;
         lastReadPage = -1;
         foreignTxId = 0;
+        lastSequence = 0;
+        lastEnd = 0;
         readVersion = manager.clock();
     }
 

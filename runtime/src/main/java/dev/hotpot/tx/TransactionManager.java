@@ -342,7 +342,8 @@ public final class TransactionManager {
      * ({@link ReplicationWait}) before it tells the sender that the transaction committed, so that
      * no thread is held while they come.
      *
-     * @return the record's sequence and end, or {@link ForeignRecord#CONFLICT}
+     * @return the record's sequence and end; (0, 0) if it changed nothing here, so that nothing was
+     *         logged; or {@link ForeignRecord#CONFLICT}
      */
     public ForeignRecord commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
         return runForeign(txId, readVersion, readPages, readCount, body, tx -> {
@@ -469,6 +470,11 @@ public final class TransactionManager {
     boolean isDurable(long lsn) {
         ReplicationWait wait = replication;
         return lsn <= log.durablePosition() && (wait == null || wait.isReplicated(lsn));
+    }
+
+    /** Why this heap is unusable (a commit's outcome became unknown), or null while it is usable. */
+    public HotpotException failure() {
+        return failure;
     }
 
     private void throwIfFailed() {
