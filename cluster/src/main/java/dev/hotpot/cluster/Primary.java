@@ -208,16 +208,16 @@ final class Primary implements ReplicationWait {
 
     /**
      * Takes another node's commit request on the transport thread that read it. A new transaction
-     * is logged on that thread and sent on as far as no send waits, and a pool thread forces it here. That thread never
-     * waits for another thread's transaction, which may be waiting for the acknowledgements it
-     * reads (it may wait a moment for a page another commit is applying, or for a checkpoint when
-     * the log is full). Any other request (a retry, or one that would have to wait) goes to the
-     * pool. The answer goes out once the commit point reaches the record.
+     * is logged on that thread and sent on as far as no send waits, and a pool thread forces it
+     * here. That thread never waits for another thread's transaction, which may be waiting for the
+     * acknowledgements it reads (it may wait a moment for a page another commit is applying, or for
+     * a checkpoint when the log is full). Any other request (a retry, or one that would have to
+     * wait) goes to the pool. The answer goes out once the commit point reaches the record.
      */
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
         if (stopped) {
-            reply(connection, frame, new Messages.Committed(Messages.CommitStatus.NOT_PRIMARY, 0, "node " + heap.nodeId()
-                    + " stopped being primary of heap " + heap.name()));
+            reply(connection, frame, new Messages.Committed(Messages.CommitStatus.NOT_PRIMARY, 0,
+                    "node " + heap.nodeId() + " stopped being primary of heap " + heap.name()));
             return;
         }
         if (!commitOnReader(connection, frame, commit)) {
@@ -283,7 +283,7 @@ final class Primary implements ReplicationWait {
         return true;
     }
 
-    /** Indexes and forces a record logged by {@link #commitOnReader}, then sends what the new commit point makes due. */
+    /** Indexes and forces a record {@link #commitOnReader} logged, then sends what the new commit point makes due. */
     private void forceForeign(long end, long start) {
         indexAll();
         try {
@@ -307,8 +307,8 @@ final class Primary implements ReplicationWait {
             reply(connection, frame, new Messages.Committed(Messages.CommitStatus.CONFLICT, manager.clock(), ""));
             return;
         }
-        answers.add(new CommitAnswers.Answer(logged.end(), System.nanoTime() + heap.settings().commitTimeout().toNanos(),
-                connection, frame.withoutPayload(),
+        long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
+        answers.add(new CommitAnswers.Answer(logged.end(), deadline, connection, frame.withoutPayload(),
                 new Messages.Committed(Messages.CommitStatus.OK, logged.sequence(), "").encode()));
         commitPointMoved();
     }
@@ -731,7 +731,8 @@ final class Primary implements ReplicationWait {
         } catch (EpochMismatchException moved) {
             changed = moved.current();
         } catch (CommandRefusedException noBackup) {
-            heap.resynchronizeByRestart("its copy is unusable (" + failure.getMessage() + ") and " + noBackup.getMessage());
+            heap.resynchronizeByRestart("its copy is unusable (" + failure.getMessage() + ") and "
+                    + noBackup.getMessage());
             return;
         }
         applyOwnChange(changed, "handed the role over: this node's copy is unusable");

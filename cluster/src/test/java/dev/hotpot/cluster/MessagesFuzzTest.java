@@ -39,8 +39,8 @@ class MessagesFuzzTest {
     @Test
     void everyTruncationIsRefusedOrDecodes() {
         for (byte[] valid : List.of(sampleCommit(), sampleRecords(), new Messages.Subscribe("bank", "n2", 77, true).encode(),
-                new Messages.Committed(Messages.CommitStatus.FAILED, 3, "why").encode(), new Messages.Fetch("bank", 9).encode(),
-                Messages.RecentIds.encode(new long[] {7, 1L << 40 | 3}))) {
+                new Messages.Committed(Messages.CommitStatus.FAILED, 3, "why").encode(),
+                new Messages.Fetch("bank", 9).encode(), Messages.RecentIds.encode(new long[] {7, 1L << 40 | 3}))) {
             for (int cut = 0; cut < valid.length; cut++) {
                 decodeAll(Arrays.copyOf(valid, cut));
             }

@@ -72,7 +72,7 @@ class PrimaryRunsAloneTest {
                             onPrimary.transaction(() -> {
                                 long before = onPrimary.getLong(counter);
                                 if (runs.incrementAndGet() <= TransactionManager.RUN_ALONE_AFTER) {
-                                    // Long enough for a commit of the backup to land in between, which makes this run lose.
+                                    // Long enough for a backup's commit to land in between: this run loses.
                                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
                                 }
                                 // Alone, it ends at once: what it saw is then often not acknowledged yet.

@@ -345,7 +345,8 @@ public final class TransactionManager {
      * @return the record's sequence and end; (0, 0) if it changed nothing here, so that nothing was
      *         logged; or {@link ForeignRecord#CONFLICT}
      */
-    public ForeignRecord commitForeign(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+    public ForeignRecord commitForeign(long txId, long readVersion, int[] readPages, int readCount,
+                                       MemorySegment body) {
         return runForeign(txId, readVersion, readPages, readCount, body, tx -> {
             tx.commit();
             return new ForeignRecord(tx.lastSequence(), tx.lastEnd());

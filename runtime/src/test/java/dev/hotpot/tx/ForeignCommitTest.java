@@ -65,7 +65,7 @@ class ForeignCommitTest {
         assertTrue(logged.end() > 0, "logged: " + logged);
         assertEquals(logged.end(), log.writtenPosition());
         assertEquals(manager.clock(), logged.sequence(), "the record took the next commit sequence");
-        assertEquals(41, manager.working().get(ValueLayout.JAVA_LONG_UNALIGNED, ACCOUNT), "applied to the working copy");
+        assertEquals(41, manager.working().get(ValueLayout.JAVA_LONG_UNALIGNED, ACCOUNT), "applied to the copy");
         assertTrue(log.durablePosition() < logged.end(), "but not forced");
         manager.awaitForeignForced(logged.end(), System.nanoTime());
         assertTrue(log.durablePosition() >= logged.end(), "forced when asked");
@@ -89,7 +89,7 @@ class ForeignCommitTest {
         assertEquals(0, manager.read(ACCOUNT, 8), "nothing applied");
         reopen.complete(null);
         alone.join();
-        assertTrue(manager.tryCommitForeign(7, manager.clock(), READ, 1, body(41)).end() > 0, "logged once the gate opens");
+        assertTrue(manager.tryCommitForeign(7, manager.clock(), READ, 1, body(41)).end() > 0, "logged once it opens");
     }
 
     @Test
