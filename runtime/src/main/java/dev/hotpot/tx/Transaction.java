@@ -37,8 +37,6 @@ public final class Transaction {
     /** What {@link #logAndApply} returns when validation failed, and when the diff was empty. */
     private static final long CONFLICT = -1;
     private static final long NO_RECORD = 0;
-    /** What {@link #commitForeignLogged} returns when the commit needs a thread that may wait. */
-    static final long MUST_WAIT = -2;
     private static final int RECENT_MASK = 255;
 
     /** The thread that runs this transaction's bodies. */
@@ -413,27 +411,27 @@ public final class Transaction {
     /**
      * Commits another node's transaction (see {@link #replayForeign}) as {@link #commit} does, but
      * on a thread that must not wait for other threads' transactions: it neither ships nor forces
-     * the record, which its caller does. Returns the log position just past the record, or
-     * {@link #MUST_WAIT} after rolling back, having changed nothing, if the commit needs a thread
-     * that may wait: a transaction of this node runs alone, or the record would be empty.
+     * the record, which its caller does. Returns the record's sequence and end, or
+     * {@link ForeignRecord#MUST_WAIT} after rolling back, having changed nothing, if the commit needs
+     * a thread that may wait: a transaction of this node runs alone, or the record would be empty.
      *
      * @throws ConflictAbort after rolling back, when a written page changed or the reads are stale
      */
-    long commitForeignLogged() {
+    ForeignRecord commitForeignLogged() {
         rollBackIfDoomed();
         int token = manager.gate().tryEnter();
         if (token < 0) {
             rollback();
-            return MUST_WAIT;
+            return ForeignRecord.MUST_WAIT;
         }
         long lsn = logAndApplyInside(token);
         if (lsn == NO_RECORD) {
             rollback();
-            return MUST_WAIT;
+            return ForeignRecord.MUST_WAIT;
         }
         finish(Outcome.COMMITTED);
         manager.afterLoggedCommit();
-        return lsn;
+        return new ForeignRecord(lastSequence, lsn);
     }
 
     /** Rolls back and throws the conflict if a read already found this attempt stale. */

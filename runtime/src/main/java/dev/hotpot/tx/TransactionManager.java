@@ -364,10 +364,7 @@ public final class TransactionManager {
      */
     public ForeignRecord tryCommitForeign(long txId, long readVersion, int[] readPages, int readCount,
                                           MemorySegment body) {
-        return runForeign(txId, readVersion, readPages, readCount, body, tx -> {
-            long end = tx.commitForeignLogged();
-            return end == Transaction.MUST_WAIT ? ForeignRecord.MUST_WAIT : new ForeignRecord(tx.lastSequence(), end);
-        });
+        return runForeign(txId, readVersion, readPages, readCount, body, Transaction::commitForeignLogged);
     }
 
     /**
