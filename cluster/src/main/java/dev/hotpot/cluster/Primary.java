@@ -250,8 +250,8 @@ final class Primary implements ReplicationWait {
      */
     private boolean commitOnReader(Connection connection, Frame frame, Messages.Commit commit) {
         long start = System.nanoTime();
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        if (inFlight.putIfAbsent(commit.txId(), mine) != null) {
+        CompletableFuture<Void> mine = claim(commit.txId());
+        if (mine == null) {
             return false;
         }
         ForeignRecord logged = ForeignRecord.MUST_WAIT;
@@ -260,16 +260,11 @@ final class Primary implements ReplicationWait {
                 logged = manager.tryCommitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
                         commit.readCount(), commit.body());
             }
-            if (logged.end() > 0) {
-                heap.recent().logged(commit.txId(), logged.sequence());
-            }
         } catch (RuntimeException e) {
             answerFailed(connection, frame, e);
             return true;
         } finally {
-            // A retry that waits for this attempt looks again once it ends, and finds the id known or not tried.
-            inFlight.remove(commit.txId(), mine);
-            mine.complete(null);
+            release(commit.txId(), mine, logged);
         }
         if (logged == ForeignRecord.MUST_WAIT) {
             return false;
@@ -379,19 +374,21 @@ final class Primary implements ReplicationWait {
      */
     private ForeignRecord commitOnce(Messages.Commit commit) {
         while (true) {
-            CompletableFuture<Void> mine = new CompletableFuture<>();
-            CompletableFuture<Void> running = inFlight.putIfAbsent(commit.txId(), mine);
-            if (running == null) {
+            CompletableFuture<Void> mine = claim(commit.txId());
+            if (mine != null) {
+                ForeignRecord logged = null;
                 try {
-                    return logOnce(commit);
+                    logged = logOnce(commit);
+                    return logged;
                 } finally {
-                    // Known to the dedupe before this goes, if logged: a retry waiting on it then finds the id.
-                    inFlight.remove(commit.txId(), mine);
-                    mine.complete(null);
+                    release(commit.txId(), mine, logged);
                 }
             }
             // Another attempt runs: once it ends, however, this one finds the id known, or tries itself.
-            running.join();
+            CompletableFuture<Void> running = inFlight.get(commit.txId());
+            if (running != null) {
+                running.join();
+            }
         }
     }
 
@@ -404,14 +401,27 @@ final class Primary implements ReplicationWait {
             log.awaitDurable(logged.end());
             return logged;
         }
-        ForeignRecord logged = manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(),
-                commit.readCount(), commit.body());
-        if (logged.end() > 0) {
-            // Known to the dedupe before a retry waiting on this attempt may look, even if the
-            // thread that indexes the log has not reached the record yet.
-            heap.recent().logged(commit.txId(), logged.sequence());
+        return manager.commitForeign(commit.txId(), commit.readVersion(), commit.readPages(), commit.readCount(),
+                commit.body());
+    }
+
+    /** Makes the caller's attempt at transaction {@code txId} the one in flight; null if another one is. */
+    private CompletableFuture<Void> claim(long txId) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        return inFlight.putIfAbsent(txId, mine) == null ? mine : null;
+    }
+
+    /**
+     * Ends the attempt that {@link #claim} gave {@code mine}; {@code logged} is its record, or null if
+     * it threw. The record's id joins the dedupe before the claim goes, even if the thread that
+     * indexes the log has not reached it yet: a retry waiting on this attempt then finds it.
+     */
+    private void release(long txId, CompletableFuture<Void> mine, ForeignRecord logged) {
+        if (logged != null && logged.end() > 0) {
+            heap.recent().logged(txId, logged.sequence());
         }
-        return logged;
+        inFlight.remove(txId, mine);
+        mine.complete(null);
     }
 
     /** The end of the record with {@code sequence}; the end of the log if the index forgot it (it lies below). */
