@@ -67,7 +67,8 @@ class PrimaryRunsAloneTest {
                 }
                 for (int t = 0; t < READERS; t++) {
                     done.add(threads.submit(() -> {
-                        while (writersLeft.get() > 0) {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                        while (writersLeft.get() > 0 && System.nanoTime() < deadline) {
                             AtomicInteger runs = new AtomicInteger();
                             onPrimary.transaction(() -> {
                                 long before = onPrimary.getLong(counter);
