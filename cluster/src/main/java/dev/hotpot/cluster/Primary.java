@@ -98,6 +98,8 @@ final class Primary implements ReplicationWait {
     /** How far the index of this log's records reaches. */
     private volatile long indexed;
     private volatile boolean stopped;
+    /** Whether this node said that it hands the role over; the monitor thread's only. */
+    private boolean handingOver;
 
     Primary(ClusteredHeap heap, HeapAssignment assignment) {
         this.heap = heap;
@@ -711,9 +713,13 @@ final class Primary implements ReplicationWait {
         long period = TimeUnit.MILLISECONDS.toNanos(50);
         while (!stopped) {
             try {
-                handOverIfUnusable();
-                removeSilentBackups();
-                addCaughtUpBackups();
+                HotpotException failure = manager.failure();
+                if (failure != null) {
+                    handOver(failure);
+                } else {
+                    removeSilentBackups();
+                    addCaughtUpBackups();
+                }
                 releaseLog();
                 answers.dropStale(System.nanoTime());
             } catch (RuntimeException e) {
@@ -729,11 +735,13 @@ final class Primary implements ReplicationWait {
      * through the coordinator, and stops its JVM to catch up from it on restart. With no such backup
      * it stops its JVM at once: its restart recovers exactly what is durable here, and takes the
      * role back. While the coordinator cannot be reached (this node is cut off), it tries again.
+     * It removes no backup meanwhile: that would only leave fewer copies to hand the role to.
      */
-    private void handOverIfUnusable() {
-        HotpotException failure = manager.failure();
-        if (failure == null) {
-            return;
+    private void handOver(HotpotException failure) {
+        if (!handingOver) {
+            handingOver = true;
+            LOG.log(System.Logger.Level.WARNING, "node " + heap.nodeId() + " hands heap " + heap.name()
+                    + " over to an in-sync backup: its copy is unusable (" + failure.getMessage() + ")");
         }
         HeapAssignment changed;
         try {
@@ -745,7 +753,7 @@ final class Primary implements ReplicationWait {
                     + noBackup.getMessage());
             return;
         }
-        applyOwnChange(changed, "handed the role over: this node's copy is unusable");
+        applyOwnChange(changed, "the epoch moved on before the role could be handed over");
     }
 
     private void removeSilentBackups() {
@@ -753,6 +761,9 @@ final class Primary implements ReplicationWait {
         long timeout = heap.settings().backupTimeout().toNanos();
         long written = log.writtenPosition();
         for (String backup : inSync) {
+            if (manager.failure() != null) {
+                return; // a removal ended after the copy became unusable: the role is handed over instead
+            }
             Subscriber s = subscribers.get(backup);
             boolean silent = s == null ? now - lastSeen(backup) > timeout
                     : s.acked() < s.position() && s.position() <= written && now - s.waitingSince() > timeout;
