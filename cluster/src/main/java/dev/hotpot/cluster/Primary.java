@@ -17,6 +17,7 @@ import dev.hotpot.tx.TransactionManager;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +74,11 @@ final class Primary implements ReplicationWait {
     private static final int IMAGE_PAGES_PER_FRAME = 64;
     /** How many bytes of records a thread that moved the commit point sends a subscriber with it, at most. */
     private static final long DIRECT_SHIP_BYTES = 64L << 10;
+    /**
+     * How many backupTimeouts a node outside the in-sync set may leave records waiting in its
+     * socket before it is disconnected: it costs no commit time, so it gets longer than a backup.
+     */
+    private static final int STALL_TIMEOUTS = 5;
     /** How far behind the end of the log a subscriber's acknowledgements may be for it to join the in-sync set. */
     private static final long CATCH_UP_SLACK = 1L << 20;
 
@@ -472,8 +478,9 @@ final class Primary implements ReplicationWait {
                 } finally {
                     s.release();
                 }
-                // What another thread appended while this one held the claim is sent on the next turn.
-                if (!s.lags(log.writtenPosition(), commitPoint())) {
+                // What another thread appended while this one held the claim is sent on the next turn;
+                // a subscriber dropped meanwhile (its connection closed) is sent nothing more.
+                if (subscribers.get(s.node()) != s || !s.lags(log.writtenPosition(), commitPoint())) {
                     break;
                 }
             }
@@ -720,6 +727,7 @@ final class Primary implements ReplicationWait {
                     removeSilentBackups();
                     addCaughtUpBackups();
                 }
+                disconnectStalled();
                 releaseLog();
                 answers.dropStale(System.nanoTime());
             } catch (RuntimeException e) {
@@ -782,6 +790,26 @@ final class Primary implements ReplicationWait {
                     subscribers.remove(backup, s);
                     s.connection().close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Disconnects a node outside the in-sync set that took none of the records waiting in its
+     * socket for {@link #STALL_TIMEOUTS} times backupTimeout: a send to it blocks the shipping
+     * thread, which serves every subscriber, and its position keeps the log from being released.
+     * It subscribes again once it reads, and is caught up from where it was. In-sync backups are
+     * judged by their acknowledgements instead ({@link #removeSilentBackups}).
+     */
+    private void disconnectStalled() {
+        long now = System.nanoTime();
+        Duration timeout = heap.settings().backupTimeout().multipliedBy(STALL_TIMEOUTS);
+        for (Subscriber s : subscribers.values()) {
+            if (!inSync.contains(s.node()) && s.stalledFor(s.connection().isBacklogged(), now, timeout.toNanos())) {
+                LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + s.node() + " took no records"
+                        + " for " + timeout.toMillis() + " ms while they waited in its socket; disconnecting it");
+                subscribers.remove(s.node(), s);
+                s.connection().close();
             }
         }
     }

@@ -11,7 +11,8 @@ import dev.hotpot.transport.Connection;
  *
  * <p>Threading: {@link #sent} is called by the thread that holds the subscriber's claim
  * ({@link #claim}), one at a time, so that a send that blocks on a dead link holds up no other
- * subscriber; {@link #acknowledge} by the connection's reader; the getters from any thread.
+ * subscriber; {@link #acknowledge} by the connection's reader; {@link #stalledFor} by the primary's
+ * monitor; the getters from any thread.
  */
 final class Subscriber {
     private final String node;
@@ -23,6 +24,9 @@ final class Subscriber {
     private volatile long acked;
     /** When the node last acknowledged progress, or was last fully acknowledged and sent more. */
     private volatile long waitingSince = System.nanoTime();
+    /** The position when records were first seen waiting in the socket, and when; the monitor's only. */
+    private long stallPosition = -1;
+    private long stallSince;
     private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param acked how far the node has the log durable already: 0 while its image is not yet durable there */
@@ -65,6 +69,20 @@ final class Subscriber {
 
     long waitingSince() {
         return waitingSince;
+    }
+
+    /**
+     * Whether records have waited in this node's socket for longer than {@code timeout}, with no
+     * send to it finished meanwhile; {@code backlogged} says whether they wait now. The monitor
+     * thread's only, called at regular intervals.
+     */
+    boolean stalledFor(boolean backlogged, long now, long timeout) {
+        if (!backlogged || position != stallPosition) {
+            stallPosition = backlogged ? position : -1;
+            stallSince = now;
+            return false;
+        }
+        return now - stallSince > timeout;
     }
 
     /** Takes the right to send to this node; false if another thread has it. */

@@ -4,12 +4,14 @@ import dev.hotpot.heap.Pages;
 import dev.hotpot.log.LogRecordDescriptor;
 import dev.hotpot.transport.Connection;
 import dev.hotpot.transport.Frame;
+import dev.hotpot.transport.InboundHandler;
 import dev.hotpot.transport.TcpTransport;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,10 +35,33 @@ final class RawPeer implements AutoCloseable {
 
     /** Connects as node {@code id} with {@code secret} to node {@code primary}, at {@code port} on 127.0.0.1, the primary of {@code heap}. */
     static RawPeer subscribe(String id, byte[] secret, String primary, int port, String heap) throws Exception {
+        return subscribe(id, secret, primary, port, heap, (from, frame) -> { });
+    }
+
+    /**
+     * As {@link #subscribe(String, byte[], String, int, String)}, but the peer stops reading at the
+     * first records the primary streams to it, after the heap's image, until {@code resume} opens:
+     * a node that hangs.
+     */
+    static RawPeer subscribeStalling(String id, String primary, int port, String heap, CountDownLatch resume)
+            throws Exception {
+        return subscribe(id, null, primary, port, heap, (from, frame) -> {
+            if (frame.type() != Messages.RECORDS) {
+                return;
+            }
+            try {
+                resume.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private static RawPeer subscribe(String id, byte[] secret, String primary, int port, String heap,
+                                     InboundHandler handler) throws Exception {
         TcpTransport transport = new TcpTransport(id, secret);
         try {
-            Connection connection = transport.connect(primary, new InetSocketAddress("127.0.0.1", port),
-                    (from, frame) -> { });
+            Connection connection = transport.connect(primary, new InetSocketAddress("127.0.0.1", port), handler);
             long epoch = connection.request(Frame.request(Messages.SUBSCRIBE, 0,
                     new Messages.Subscribe(heap, id, -1, false).encode())).get(10, TimeUnit.SECONDS).epoch();
             return new RawPeer(transport, connection, epoch);
