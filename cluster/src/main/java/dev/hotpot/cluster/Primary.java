@@ -466,8 +466,8 @@ final class Primary implements ReplicationWait {
     /**
      * Sends every subscriber what it lacks: records to the end of the log, and the commit point.
      * Each subscriber is served by one thread at a time, and a thread skips a subscriber another
-     * one serves: a send blocked on a dead link stalls only that subscriber, which the monitor then
-     * removes from the in-sync set and disconnects.
+     * one serves: a send blocked on a dead link or a hung node holds up only the thread that sends,
+     * until the monitor disconnects that node (an in-sync backup once it is removed from the set).
      */
     void shipAll() {
         indexAll();
