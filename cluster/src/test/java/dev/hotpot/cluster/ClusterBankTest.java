@@ -33,12 +33,7 @@ class ClusterBankTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void threeNodesShareOneBank() throws Exception {
         try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2), List.of())) {
-            for (String id : cluster.ids()) {
-                cluster.start(id);
-            }
-            for (String id : cluster.ids()) {
-                cluster.awaitReady(id, START);
-            }
+            cluster.startAll(START);
             cluster.awaitAcknowledged(cluster.ids(), 200);
             Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(60)));
             BankCheck.Summary summary = BankCheck.check(states, cluster.witnesses(), ACCOUNTS);
@@ -63,12 +58,7 @@ class ClusterBankTest {
         try (NetworkNamespaces network = noNamespaces.isEmpty() ? NetworkNamespaces.create(3) : null;
              LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2, journal, 4),
                      options, network)) {
-            for (String id : cluster.ids()) {
-                cluster.start(id);
-            }
-            for (String id : cluster.ids()) {
-                cluster.awaitReady(id, START);
-            }
+            cluster.startAll(START);
             Nemesis nemesis = new Nemesis(cluster, network, new Random(seed));
             for (int fault = 0; fault < faults; fault++) {
                 cluster.awaitAcknowledged(cluster.ids(), 50 * (fault + 1));

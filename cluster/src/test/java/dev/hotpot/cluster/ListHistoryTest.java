@@ -45,12 +45,7 @@ class ListHistoryTest {
         Random random = new Random(seed);
         try (LocalCluster cluster = new LocalCluster(root, 3, ListNode.class, ListNode.arguments(LISTS, THREADS),
                 List.of())) {
-            for (String id : cluster.ids()) {
-                cluster.start(id);
-            }
-            for (String id : cluster.ids()) {
-                cluster.awaitReady(id, Duration.ofSeconds(90));
-            }
+            cluster.startAll(Duration.ofSeconds(90));
             for (int fault = 0; fault < faults; fault++) {
                 Thread.sleep(1000 + random.nextInt(1500));
                 String victim = cluster.ids().get(random.nextInt(cluster.ids().size()));

@@ -141,6 +141,16 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Starts every node, then waits for each, up to {@code ready}, until it has opened its heap. */
+    void startAll(Duration ready) throws IOException, InterruptedException {
+        for (String id : ids) {
+            start(id);
+        }
+        for (String id : ids) {
+            awaitReady(id, ready);
+        }
+    }
+
     /** Starts node {@code id} (again, after a kill: with the same folder). */
     ChildJvm start(String id) throws IOException, InterruptedException {
         return start(id, List.of());

@@ -35,12 +35,7 @@ class StatusCommandTest {
     @Test
     void showsTheNodesTheirRolesAndTheirLagBeforeAndAfterAKill() throws Exception {
         try (LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(16, 2), List.of())) {
-            for (String id : cluster.ids()) {
-                cluster.start(id);
-            }
-            for (String id : cluster.ids()) {
-                cluster.awaitReady(id, Duration.ofSeconds(90));
-            }
+            cluster.startAll(Duration.ofSeconds(90));
             cluster.awaitAcknowledged(cluster.ids(), 200);
             String primary = cluster.primaryByLog();
             String before = awaitStatus(cluster.address("n1"), text -> {

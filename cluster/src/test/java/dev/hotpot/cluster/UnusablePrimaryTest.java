@@ -51,12 +51,7 @@ class UnusablePrimaryTest {
              LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2),
                      List.of("-Dhotpot.commitTimeout=" + COMMIT_TIMEOUT.toSeconds() + "s",
                              "-Dhotpot.lease=" + LEASE.toSeconds() + "s"), network)) {
-            for (String id : cluster.ids()) {
-                cluster.start(id);
-            }
-            for (String id : cluster.ids()) {
-                cluster.awaitReady(id, Duration.ofSeconds(90));
-            }
+            cluster.startAll(Duration.ofSeconds(90));
             for (String id : cluster.ids()) {
                 cluster.awaitAcknowledged(List.of(id), 20);
             }
