@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A primary whose copy became unusable while the coordinator still names it: it is cut off from
  * every node, and the coordinator's lease outlasts the cut, so the role stays with it. Its own
  * commits reach no backup, and it cannot remove one, so the first one's outcome becomes unknown
- * within the commit timeout and its copy unusable; the cut heals then. Once healed it must hand the role to an in-sync
- * backup and stop itself (exit status 75), not keep a role in which every node's commit fails. The
- * others then commit through the new primary, the old one catches up on restart, and the bank is
- * checked whole ({@link BankCheck}).
+ * within the commit timeout and its copy unusable; the cut heals then. It must then hand the role
+ * to an in-sync backup and stop itself (exit status 75), not keep a role in which every node's
+ * commit fails. The others then commit through the new primary, the old one catches up on
+ * restart, and the bank is checked whole ({@link BankCheck}).
  */
 class UnusablePrimaryTest {
     private static final int ACCOUNTS = 16;
@@ -78,14 +78,14 @@ class UnusablePrimaryTest {
             awaitPrinted(cluster.jvm(successor), 0, serving, HAND_OVER);
 
             cluster.awaitAcknowledged(others, othersAcks + 20);
-            long refused = unavailableLines(cluster, others);
+            long endedUnavailable = unavailableLines(cluster, others);
             cluster.restartDead(null);
             long primaryAcks = cluster.acknowledged(List.of(primary));
             cluster.awaitAcknowledged(List.of(primary), primaryAcks + 20);
             Map<String, BankState> states = BankState.readAll(cluster.stopAndCollect(Duration.ofSeconds(90)));
             System.out.println("unusable-primary test: " + primary + " handed the role to " + successor + " in epoch "
-                    + lost.group(1) + "; commits of the others that ended unavailable: " + refused + "; "
-                    + BankCheck.check(states, cluster.witnesses(), ACCOUNTS));
+                    + lost.group(1) + "; commits of the others that ended unavailable: " + endedUnavailable
+                    + "; " + BankCheck.check(states, cluster.witnesses(), ACCOUNTS));
         }
     }
 
