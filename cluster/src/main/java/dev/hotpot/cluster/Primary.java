@@ -719,21 +719,26 @@ final class Primary implements ReplicationWait {
     private void monitor() {
         long period = TimeUnit.MILLISECONDS.toNanos(50);
         while (!stopped) {
-            try {
-                HotpotException failure = manager.failure();
-                if (failure != null) {
-                    handOver(failure);
-                } else {
-                    removeSilentBackups();
-                    addCaughtUpBackups();
-                }
-                disconnectStalled();
-                releaseLog();
-                answers.dropStale(System.nanoTime());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "primary of heap " + heap.name() + ": " + e.getMessage());
+            HotpotException failure = manager.failure();
+            if (failure != null) {
+                monitorStep(() -> handOver(failure));
+            } else {
+                monitorStep(this::removeSilentBackups);
+                monitorStep(this::addCaughtUpBackups);
             }
+            monitorStep(this::disconnectStalled);
+            monitorStep(this::releaseLog);
+            monitorStep(() -> answers.dropStale(System.nanoTime()));
             LockSupport.parkNanos(period);
+        }
+    }
+
+    /** Runs one step of the monitor: one that fails (the coordinator unreachable) keeps no other from running. */
+    private void monitorStep(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "primary of heap " + heap.name() + ": " + e.getMessage());
         }
     }
 
@@ -743,7 +748,8 @@ final class Primary implements ReplicationWait {
      * through the coordinator, and stops its JVM to catch up from it on restart. With no such backup
      * it stops its JVM at once: its restart recovers exactly what is durable here, and takes the
      * role back. While the coordinator cannot be reached (this node is cut off), it tries again.
-     * It removes no backup meanwhile: that would only leave fewer copies to hand the role to.
+     * It starts no removal of a backup meanwhile: that would only leave fewer copies to hand the
+     * role to (a removal already under way may still go through).
      */
     private void handOver(HotpotException failure) {
         if (!handingOver) {
@@ -795,8 +801,8 @@ final class Primary implements ReplicationWait {
     }
 
     /**
-     * Disconnects a node outside the in-sync set that took none of the records waiting in its
-     * socket for {@link #STALL_TIMEOUTS} times backupTimeout: a send to it blocks the shipping
+     * Disconnects a node outside the in-sync set that took not one byte of the frames waiting for
+     * it for {@link #STALL_TIMEOUTS} times backupTimeout: a send to it blocks the shipping
      * thread, which serves every subscriber, and its position keeps the log from being released.
      * It subscribes again once it reads, and is caught up from where it was. In-sync backups are
      * judged by their acknowledgements instead ({@link #removeSilentBackups}).
@@ -805,9 +811,10 @@ final class Primary implements ReplicationWait {
         long now = System.nanoTime();
         Duration timeout = heap.settings().backupTimeout().multipliedBy(STALL_TIMEOUTS);
         for (Subscriber s : subscribers.values()) {
-            if (!inSync.contains(s.node()) && s.stalledFor(s.connection().isBacklogged(), now, timeout.toNanos())) {
-                LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + s.node() + " took no records"
-                        + " for " + timeout.toMillis() + " ms while they waited in its socket; disconnecting it");
+            boolean stalled = s.stalledFor(now, timeout.toNanos());
+            if (stalled && !inSync.contains(s.node())) {
+                LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + s.node() + " took not one byte"
+                        + " of the frames waiting for it for " + timeout.toMillis() + " ms; disconnecting it");
                 subscribers.remove(s.node(), s);
                 s.connection().close();
             }
@@ -831,7 +838,8 @@ final class Primary implements ReplicationWait {
         }
         long written = log.writtenPosition();
         for (Subscriber s : subscribers.values()) {
-            if (s.backup() && !inSync.contains(s.node()) && s.acked() > 0 && s.lagBehind(written) <= CATCH_UP_SLACK) {
+            if (s.backup() && !inSync.contains(s.node()) && s.acked() > 0 && s.lagBehind(written) <= CATCH_UP_SLACK
+                    && !s.connection().isBacklogged()) {
                 widen(s);
                 return;
             }
@@ -846,7 +854,7 @@ final class Primary implements ReplicationWait {
         }
         long target = log.writtenPosition();
         long deadline = System.nanoTime() + heap.settings().backupTimeout().toNanos();
-        while (s.acked() < target && System.nanoTime() < deadline && !stopped) {
+        while (s.acked() < target && System.nanoTime() < deadline && !stopped && subscribers.get(s.node()) == s) {
             kickShipper();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -24,8 +24,8 @@ final class Subscriber {
     private volatile long acked;
     /** When the node last acknowledged progress, or was last fully acknowledged and sent more. */
     private volatile long waitingSince = System.nanoTime();
-    /** The position when records were first seen waiting in the socket, and when; the monitor's only. */
-    private long stallPosition = -1;
+    /** The connection's bytes sent when frames were first seen waiting, and when; the monitor's only. */
+    private long stallBytes = -1;
     private long stallSince;
     private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -72,13 +72,14 @@ final class Subscriber {
     }
 
     /**
-     * Whether records have waited in this node's socket for longer than {@code timeout}, with no
-     * send to it finished meanwhile; {@code backlogged} says whether they wait now. The monitor
-     * thread's only, called at regular intervals.
+     * Whether frames have waited to be sent to this node for longer than {@code timeout} while its
+     * connection sent no byte: the node takes nothing. The monitor thread's only, called at regular
+     * intervals for every subscriber, so that a node that was in the in-sync set has a fresh clock.
      */
-    boolean stalledFor(boolean backlogged, long now, long timeout) {
-        if (!backlogged || position != stallPosition) {
-            stallPosition = backlogged ? position : -1;
+    boolean stalledFor(long now, long timeout) {
+        long sent = connection.sentBytes();
+        if (!connection.isBacklogged() || sent != stallBytes) {
+            stallBytes = connection.isBacklogged() ? sent : -1;
             stallSince = now;
             return false;
         }

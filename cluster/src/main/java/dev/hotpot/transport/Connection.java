@@ -67,6 +67,12 @@ public interface Connection extends AutoCloseable {
      */
     boolean isBacklogged();
 
+    /**
+     * How many bytes this connection has handed to the network so far. With {@link #isBacklogged},
+     * it tells a peer that takes nothing from one that is only slow.
+     */
+    long sentBytes();
+
     /** Closes the connection and fails its pending requests; idempotent. */
     @Override
     void close();

@@ -44,6 +44,8 @@ final class FrameWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** The frame being written, perhaps in part; guarded by lock, read without it only to see whether one is. */
     private volatile ByteBuffer[] head;
+    /** Bytes the socket has taken so far; written under lock. */
+    private volatile long sentBytes;
     /** Waits for room in the socket, for a thread that may block; used under lock. */
     private final Selector room;
 
@@ -116,12 +118,17 @@ final class FrameWriter implements AutoCloseable {
                 }
                 head = frame;
             }
-            channel.write(frame);
+            sentBytes += channel.write(frame);
             if (!written(frame)) {
                 return false;
             }
             head = null;
         }
+    }
+
+    /** How many bytes the socket has taken so far. */
+    long sentBytes() {
+        return sentBytes;
     }
 
     /** Whether frames wait for room in the socket. */

@@ -125,6 +125,11 @@ final class TcpConnection implements Connection {
     }
 
     @Override
+    public long sentBytes() {
+        return writer.sentBytes();
+    }
+
+    @Override
     public void close() {
         shutdown(null);
     }

@@ -87,6 +87,11 @@ class CommitAnswersTest {
         }
 
         @Override
+        public long sentBytes() {
+            return 0;
+        }
+
+        @Override
         public void close() {
         }
     }

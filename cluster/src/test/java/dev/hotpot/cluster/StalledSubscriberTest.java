@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,12 +22,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * A node outside the in-sync set that hangs (it stops reading its connection) must not hold the
  * primary's shipping thread, which serves every subscriber, nor keep the primary's log from being
  * released: once records have waited in its socket for five backupTimeouts, the primary
- * disconnects it, and goes on committing: the thread that was sending to it stops at once.
+ * disconnects it, and goes on committing; the thread that was sending to it parks.
  */
 class StalledSubscriberTest {
     private static final int BLOCK = 128 << 10;
     /** 50 MiB of records: more than the socket buffers of a loopback connection take. */
     private static final int MAX_COMMITS = 400;
+    private static final Duration SHIPPER_WINDOW = Duration.ofSeconds(2);
     /** Five backupTimeouts of 1 s, and a margin for a busy machine. */
     private static final Duration DISCONNECT = Duration.ofSeconds(15);
 
@@ -33,7 +36,8 @@ class StalledSubscriberTest {
     Path root;
 
     @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    // In a thread of its own: a commit that helps a shipping loop without end never sees an interrupt.
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aHungSubscriberIsDisconnectedAndCommitsGoOn() throws Exception {
         int port = FreePorts.pairs(1, 2);
         CountDownLatch resume = new CountDownLatch(1);
@@ -59,6 +63,7 @@ class StalledSubscriberTest {
                     heap.transaction(() -> heap.putLong(block, heap.getLong(block) + 1));
                     Thread.sleep(50);
                 }
+                assertShipperIdle();
                 write(heap, block, commits);
                 byte[] last = heap.transaction(() -> heap.getBytes(block, BLOCK));
                 assertEquals((byte) commits, last[BLOCK - 1], "a commit after the disconnect is applied");
@@ -68,6 +73,21 @@ class StalledSubscriberTest {
                 resume.countDown();
             }
         }
+    }
+
+    /**
+     * The shipping thread, with nothing left to send, must park: one that went on sending to the
+     * dropped node's closed connection would use about a core.
+     */
+    private static void assertShipperIdle() throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Thread shipper = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("hotpot-ship-bank")).findFirst().orElseThrow();
+        long before = threads.getThreadCpuTime(shipper.threadId());
+        Thread.sleep(SHIPPER_WINDOW.toMillis());
+        long used = threads.getThreadCpuTime(shipper.threadId()) - before;
+        assertTrue(used < SHIPPER_WINDOW.toNanos() / 4, "the shipping thread used " + used / 1_000_000
+                + " ms of CPU in " + SHIPPER_WINDOW.toMillis() + " ms with nothing to send");
     }
 
     /** The subscriber {@code node}, once the primary registered it (after its image), within 30 s. */
