@@ -480,7 +480,7 @@ final class Primary implements ReplicationWait {
                 }
                 // What another thread appended while this one held the claim is sent on the next turn;
                 // a subscriber dropped meanwhile (its connection closed) is sent nothing more.
-                if (subscribers.get(s.node()) != s || !s.lags(log.writtenPosition(), commitPoint())) {
+                if (!registered(s) || !s.lags(log.writtenPosition(), commitPoint())) {
                     break;
                 }
             }
@@ -793,8 +793,7 @@ final class Primary implements ReplicationWait {
                 if (s != null && !inSync.contains(backup)) {
                     // A send to it may be blocked on a dead link: closing ends it. The node
                     // subscribes again once it can, and is caught up from where it was.
-                    subscribers.remove(backup, s);
-                    s.connection().close();
+                    disconnect(s);
                 }
             }
         }
@@ -815,10 +814,20 @@ final class Primary implements ReplicationWait {
             if (stalled && !inSync.contains(s.node())) {
                 LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + s.node() + " took not one byte"
                         + " of the frames waiting for it for " + timeout.toMillis() + " ms; disconnecting it");
-                subscribers.remove(s.node(), s);
-                s.connection().close();
+                disconnect(s);
             }
         }
+    }
+
+    /** Whether {@code s} is still the subscriber of its node: not dropped, nor replaced by a new subscription. */
+    private boolean registered(Subscriber s) {
+        return subscribers.get(s.node()) == s;
+    }
+
+    /** Drops {@code s} and closes its connection, which ends a send to it that waits for room. */
+    private void disconnect(Subscriber s) {
+        subscribers.remove(s.node(), s);
+        s.connection().close();
     }
 
     private final Map<String, Long> firstMissed = new ConcurrentHashMap<>();
@@ -854,7 +863,7 @@ final class Primary implements ReplicationWait {
         }
         long target = log.writtenPosition();
         long deadline = System.nanoTime() + heap.settings().backupTimeout().toNanos();
-        while (s.acked() < target && System.nanoTime() < deadline && !stopped && subscribers.get(s.node()) == s) {
+        while (s.acked() < target && System.nanoTime() < deadline && !stopped && registered(s)) {
             kickShipper();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -78,8 +78,9 @@ final class Subscriber {
      */
     boolean stalledFor(long now, long timeout) {
         long sent = connection.sentBytes();
-        if (!connection.isBacklogged() || sent != stallBytes) {
-            stallBytes = connection.isBacklogged() ? sent : -1;
+        boolean backlogged = connection.isBacklogged();
+        if (!backlogged || sent != stallBytes) {
+            stallBytes = backlogged ? sent : -1;
             stallSince = now;
             return false;
         }
