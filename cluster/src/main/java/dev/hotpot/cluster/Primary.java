@@ -86,6 +86,8 @@ final class Primary implements ReplicationWait {
     private final TransactionManager manager;
     private final RedoLog log;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+    /** Nodes being brought onto the stream: the log is kept from where each one's records start. */
+    private final Set<Joiner> joiners = ConcurrentHashMap.newKeySet();
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final CommitAnswers answers = new CommitAnswers();
     private final Position acknowledged;
@@ -184,15 +186,42 @@ final class Primary implements ReplicationWait {
 
     // ---- inbound frames -------------------------------------------------------------------------
 
+    /** The nodes being brought onto the stream now: those taking an image, mostly. */
+    List<String> joining() {
+        return joiners.stream().map(Joiner::node).toList();
+    }
+
+    /**
+     * Streams the log to a node from the end of its own, if this log still holds the records after
+     * it; otherwise sends it an image first.
+     */
     void onSubscribe(Connection connection, Frame frame, Messages.Subscribe subscribe) {
         long end = heap.index().endOf(subscribe.lastSequence());
-        if (end >= 0 && end >= retainedFrom && end <= log.writtenPosition()) {
-            connection.reply(frame, Messages.SUBSCRIBE, epoch,
-                    new Messages.Subscribed(Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0, end).encode());
-            register(new Subscriber(subscribe.node(), connection, subscribe.backup(), end, subscribe.lastSequence(), end));
+        Joiner joiner = new Joiner(subscribe.node(), connection, end);
+        if (end >= 0 && end <= log.writtenPosition() && keepLogFor(joiner)) {
+            try {
+                connection.reply(frame, Messages.SUBSCRIBE, epoch, new Messages.Subscribed(
+                        Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0, end).encode());
+                register(new Subscriber(subscribe.node(), connection, subscribe.backup(), end, subscribe.lastSequence(),
+                        end));
+            } finally {
+                joiners.remove(joiner);
+            }
             return;
         }
         Thread.ofVirtual().name("hotpot-image-" + subscribe.node()).start(() -> sendImage(connection, frame, subscribe));
+    }
+
+    /**
+     * Keeps the log from where {@code joiner}'s records start until it leaves {@link #joiners};
+     * false, keeping nothing, if the log is released there already.
+     */
+    private synchronized boolean keepLogFor(Joiner joiner) {
+        if (joiner.from() < retainedFrom) {
+            return false;
+        }
+        joiners.add(joiner);
+        return true;
     }
 
     void onAck(Connection connection, Messages.Ack ack) {
@@ -680,12 +709,14 @@ final class Primary implements ReplicationWait {
      * node's dedupe takes in place of its own.
      */
     private void sendImage(Connection connection, Frame frame, Messages.Subscribe subscribe) {
+        long[] tail = manager.logTail();
+        Joiner joiner = new Joiner(subscribe.node(), connection, tail[0]);
         try {
-            synchronized (this) {
-                retainedFrom = Math.min(retainedFrom, log.writtenPosition());
-                log.retainFrom(retainedFrom);
+            // The tail was the end of the log, which the log is kept for: unless this thread was held up
+            // while RETAINED_LOG bytes were written.
+            if (!keepLogFor(joiner)) {
+                throw new HotpotException("the log was released past the image's tail, lsn=" + tail[0]);
             }
-            long[] tail = manager.logTail();
             long pages = manager.pageCount() - 1L;
             connection.reply(frame, Messages.SUBSCRIBE, epoch,
                     new Messages.Subscribed(Messages.SubscribeStatus.NEED_IMAGE, tail[1], pages, tail[0]).encode());
@@ -710,6 +741,8 @@ final class Primary implements ReplicationWait {
             LOG.log(System.Logger.Level.WARNING, "sending the image of heap " + heap.name() + " to node "
                     + subscribe.node() + " failed: " + e);
             connection.close();
+        } finally {
+            joiners.remove(joiner);
         }
     }
 
@@ -803,8 +836,9 @@ final class Primary implements ReplicationWait {
      * Disconnects a node outside the in-sync set that took not one byte of the frames waiting for
      * it for {@link #STALL_TIMEOUTS} times backupTimeout: a send to it blocks the shipping
      * thread, which serves every subscriber, and its position keeps the log from being released.
-     * It subscribes again once it reads, and is caught up from where it was. In-sync backups are
-     * judged by their acknowledgements instead ({@link #removeSilentBackups}).
+     * It subscribes again once it reads, and is caught up from where it was. A node taking its
+     * image is judged the same way: the image's tail keeps the log. In-sync backups are judged by
+     * their acknowledgements instead ({@link #removeSilentBackups}).
      */
     private void disconnectStalled() {
         long now = System.nanoTime();
@@ -812,11 +846,21 @@ final class Primary implements ReplicationWait {
         for (Subscriber s : subscribers.values()) {
             boolean stalled = s.stalledFor(now, timeout.toNanos());
             if (stalled && !inSync.contains(s.node())) {
-                LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + s.node() + " took not one byte"
-                        + " of the frames waiting for it for " + timeout.toMillis() + " ms; disconnecting it");
+                logStalled(s.node(), "the frames waiting for it", timeout);
                 disconnect(s);
             }
         }
+        for (Joiner joiner : joiners) {
+            if (joiner.stall().stalledFor(now, timeout.toNanos())) {
+                logStalled(joiner.node(), "its image", timeout);
+                joiner.connection().close();
+            }
+        }
+    }
+
+    private void logStalled(String node, String what, Duration timeout) {
+        LOG.log(System.Logger.Level.WARNING, "heap " + heap.name() + ": node " + node + " took not one byte of " + what
+                + " for " + timeout.toMillis() + " ms; disconnecting it");
     }
 
     /** Whether {@code s} is still the subscriber of its node: not dropped, nor replaced by a new subscription. */
@@ -906,11 +950,17 @@ final class Primary implements ReplicationWait {
                 + inSync);
     }
 
-    /** Keeps the log from the oldest subscriber's position, and at least the last {@link ClusteredHeap#RETAINED_LOG} bytes. */
+    /**
+     * Keeps the log from the oldest subscriber's position and from where every joiner's records
+     * start, and at least the last {@link ClusteredHeap#RETAINED_LOG} bytes.
+     */
     private synchronized void releaseLog() {
         long floor = heap.index().floorEnd(indexed - ClusteredHeap.RETAINED_LOG);
         for (Subscriber s : subscribers.values()) {
             floor = Math.min(floor, s.position());
+        }
+        for (Joiner joiner : joiners) {
+            floor = Math.min(floor, joiner.from());
         }
         if (floor > retainedFrom) {
             retainedFrom = floor;

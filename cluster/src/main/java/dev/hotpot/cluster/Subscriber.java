@@ -2,6 +2,8 @@ package dev.hotpot.cluster;
 
 import dev.hotpot.transport.Connection;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * A node the primary streams its log to: where the next record to send starts, what was sent,
  * and how far the node has acknowledged the log durable (backups only).
@@ -24,10 +26,8 @@ final class Subscriber {
     private volatile long acked;
     /** When the node last acknowledged progress, or was last fully acknowledged and sent more. */
     private volatile long waitingSince = System.nanoTime();
-    /** The connection's bytes sent when frames were first seen waiting, and when; the monitor's only. */
-    private long stallBytes = -1;
-    private long stallSince;
-    private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final StallWatch stall;
+    private final AtomicBoolean claimed = new AtomicBoolean();
 
     /** @param acked how far the node has the log durable already: 0 while its image is not yet durable there */
     Subscriber(String node, Connection connection, boolean backup, long position, long lastSentSequence, long acked) {
@@ -37,6 +37,7 @@ final class Subscriber {
         this.position = position;
         this.lastSentSequence = lastSentSequence;
         this.acked = acked;
+        this.stall = new StallWatch(connection);
     }
 
     String node() {
@@ -77,14 +78,7 @@ final class Subscriber {
      * intervals for every subscriber, so that a node that was in the in-sync set has a fresh clock.
      */
     boolean stalledFor(long now, long timeout) {
-        long sent = connection.sentBytes();
-        boolean backlogged = connection.isBacklogged();
-        if (!backlogged || sent != stallBytes) {
-            stallBytes = backlogged ? sent : -1;
-            stallSince = now;
-            return false;
-        }
-        return now - stallSince > timeout;
+        return stall.stalledFor(now, timeout);
     }
 
     /** Takes the right to send to this node; false if another thread has it. */

@@ -26,46 +26,58 @@ final class RawPeer implements AutoCloseable {
     private final TcpTransport transport;
     private final Connection connection;
     private final long epoch;
+    private final Messages.Subscribed subscribed;
+    /** Opened by {@link #resume} or {@link #close}: a stalling peer reads on. */
+    private final CountDownLatch resume;
 
-    private RawPeer(TcpTransport transport, Connection connection, long epoch) {
+    private RawPeer(TcpTransport transport, Connection connection, long epoch, Messages.Subscribed subscribed,
+                    CountDownLatch resume) {
         this.transport = transport;
         this.connection = connection;
         this.epoch = epoch;
+        this.subscribed = subscribed;
+        this.resume = resume;
     }
 
     /** Connects as node {@code id} with {@code secret} to node {@code primary}, at {@code port} on 127.0.0.1, the primary of {@code heap}. */
     static RawPeer subscribe(String id, byte[] secret, String primary, int port, String heap) throws Exception {
-        return subscribe(id, secret, primary, port, heap, (from, frame) -> { });
+        return subscribe(id, secret, primary, port, heap, new CountDownLatch(0), (from, frame) -> { });
     }
 
     /**
-     * As {@link #subscribe(String, byte[], String, int, String)}, but the peer stops reading at the
-     * first records the primary streams to it, after the heap's image, until {@code resume} opens:
-     * a node that hangs.
+     * As {@link #subscribe(String, byte[], String, int, String)} without a secret, but the peer
+     * stops reading at the first frame of type {@code stallAt} the primary sends it (IMAGE: as it
+     * takes the heap's image; RECORDS: once the image is done) until {@link #resume} or
+     * {@link #close}: a node that hangs, or pauses. Every frame, the one it stopped at included,
+     * then goes to {@code frames}.
      */
-    static RawPeer subscribeStalling(String id, String primary, int port, String heap, CountDownLatch resume)
-            throws Exception {
-        return subscribe(id, null, primary, port, heap, (from, frame) -> {
-            if (frame.type() != Messages.RECORDS) {
-                return;
+    static RawPeer subscribeStalling(String id, String primary, int port, String heap, int stallAt,
+                                     InboundHandler frames) throws Exception {
+        boolean[] stalled = {false}; // the connection's one reader thread's
+        CountDownLatch resume = new CountDownLatch(1);
+        return subscribe(id, null, primary, port, heap, resume, (from, frame) -> {
+            if (frame.type() == stallAt && !stalled[0]) {
+                stalled[0] = true;
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            try {
-                resume.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            frames.onFrame(from, frame);
         });
     }
 
     private static RawPeer subscribe(String id, byte[] secret, String primary, int port, String heap,
-                                     InboundHandler handler) throws Exception {
+                                     CountDownLatch resume, InboundHandler handler) throws Exception {
         TcpTransport transport = new TcpTransport(id, secret);
         try {
             Connection connection = transport.connect(primary, new InetSocketAddress("127.0.0.1", port), handler);
-            long epoch = connection.request(Frame.request(Messages.SUBSCRIBE, 0,
-                    new Messages.Subscribe(heap, id, -1, false).encode())).get(10, TimeUnit.SECONDS).epoch();
-            return new RawPeer(transport, connection, epoch);
+            Frame reply = connection.request(Frame.request(Messages.SUBSCRIBE, 0,
+                    new Messages.Subscribe(heap, id, -1, false).encode())).get(10, TimeUnit.SECONDS);
+            return new RawPeer(transport, connection, reply.epoch(), Messages.Subscribed.decode(reply.payload()), resume);
         } catch (Exception e) {
+            resume.countDown();
             transport.close();
             throw e;
         }
@@ -74,6 +86,11 @@ final class RawPeer implements AutoCloseable {
     /** The primary's epoch when it answered the subscription. */
     long epoch() {
         return epoch;
+    }
+
+    /** The primary's answer to the subscription: for an image, its tail's sequence and position. */
+    Messages.Subscribed subscribed() {
+        return subscribed;
     }
 
     /**
@@ -90,8 +107,14 @@ final class RawPeer implements AutoCloseable {
         return Messages.Committed.decode(reply.payload());
     }
 
+    /** Lets a stalling peer read on. */
+    void resume() {
+        resume.countDown();
+    }
+
     @Override
     public void close() throws IOException {
+        resume();
         connection.close();
         transport.close();
     }
