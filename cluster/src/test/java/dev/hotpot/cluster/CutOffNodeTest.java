@@ -9,13 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A node cut off from the majority (its namespace's link down), first a backup, then the primary:
@@ -47,15 +45,12 @@ class CutOffNodeTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aNodeCutOffFromTheMajorityCannotCommitAndStillReadsItsCopy() throws Exception {
-        Optional<String> unavailable = NetworkNamespaces.unavailableReason();
-        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+        NetworkNamespaces.assumeAvailable();
         try (NetworkNamespaces network = NetworkNamespaces.create(3);
              LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2),
                      List.of("-Dhotpot.commitTimeout=" + COMMIT_TIMEOUT.toSeconds() + "s"), network)) {
             cluster.startAll(Duration.ofSeconds(90));
-            for (String id : cluster.ids()) {
-                cluster.awaitAcknowledged(List.of(id), 20);
-            }
+            cluster.awaitEachAcknowledged(20);
             String primary = cluster.primaryByLog();
             String backup = cluster.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
             cutOff(cluster, network, backup, false);

@@ -141,6 +141,13 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** {@link #awaitAcknowledged} for each node alone: every node has committed {@code count} times. */
+    void awaitEachAcknowledged(long count) throws IOException, InterruptedException {
+        for (String id : ids) {
+            awaitAcknowledged(List.of(id), count);
+        }
+    }
+
     /** Starts every node, then waits for each, up to {@code ready}, until it has opened its heap. */
     void startAll(Duration ready) throws IOException, InterruptedException {
         for (String id : ids) {

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * One Linux network namespace per node, joined by a bridge, so that a test can cut the links
  * between node JVMs the way a network fails: silently, for whole nodes or single directions.
@@ -40,6 +42,12 @@ final class NetworkNamespaces implements AutoCloseable {
 
     private NetworkNamespaces(int nodes) {
         this.nodes = nodes;
+    }
+
+    /** Skips the calling test, saying why, where namespaces cannot be made. */
+    static void assumeAvailable() {
+        Optional<String> unavailable = unavailableReason();
+        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
     }
 
     /** Why namespaces cannot be made here, or empty when they can. */

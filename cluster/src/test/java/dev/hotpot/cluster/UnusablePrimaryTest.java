@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A primary whose copy became unusable while the coordinator still names it: it is cut off from
@@ -45,16 +43,13 @@ class UnusablePrimaryTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aPrimaryWhoseCopyIsUnusableHandsItsRoleOverAndCatchesUp() throws Exception {
-        Optional<String> unavailable = NetworkNamespaces.unavailableReason();
-        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+        NetworkNamespaces.assumeAvailable();
         try (NetworkNamespaces network = NetworkNamespaces.create(3);
              LocalCluster cluster = new LocalCluster(root, 3, BankNode.class, BankNode.arguments(ACCOUNTS, 2),
                      List.of("-Dhotpot.commitTimeout=" + COMMIT_TIMEOUT.toSeconds() + "s",
                              "-Dhotpot.lease=" + LEASE.toSeconds() + "s"), network)) {
             cluster.startAll(Duration.ofSeconds(90));
-            for (String id : cluster.ids()) {
-                cluster.awaitAcknowledged(List.of(id), 20);
-            }
+            cluster.awaitEachAcknowledged(20);
             String primary = cluster.primaryByLog();
             List<String> others = cluster.ids().stream().filter(id -> !id.equals(primary)).toList();
             int before = cluster.jvm(primary).transcript().length();
