@@ -58,14 +58,19 @@ import java.util.concurrent.locks.LockSupport;
  * position of a node in the in-sync set; an answer that a commit succeeded goes out only once the
  * commit point has reached its record; a node joins the in-sync set here before the coordinator
  * records it, and leaves it in the coordinator before it leaves it here, so the coordinator's
- * set is never missing a node that a commit counted on.
+ * set is never missing a node that a commit counted on. The log is kept from {@code retainedFrom},
+ * which only grows and is written under this object's lock: no subscriber's position, nor the
+ * position a joiner's records will start from, lies below it, since a joiner becomes a subscriber
+ * under that lock, which the release of the log takes too.
  *
  * <p>Threading: commit paths run on application threads and ship their records themselves; the
  * commit points that local forces move go out from the shipping thread, so a commit returns
  * without waiting for those sends; frames arrive on transport threads, which send only what the
  * transport never blocks them on (commit points, the records behind them when they are few, and
  * answers) and leave larger sends to the shipping thread; they log new foreign commits, and a
- * pool forces those and runs the others; one monitor thread changes the in-sync set.
+ * pool forces those and runs the others; a virtual thread per joiner that needs an image sends it;
+ * one monitor thread changes the in-sync set, disconnects nodes that take nothing, and releases
+ * the log.
  */
 final class Primary implements ReplicationWait {
     private static final System.Logger LOG = System.getLogger(Primary.class.getName());
@@ -101,7 +106,7 @@ final class Primary implements ReplicationWait {
     private final long reignEpoch;
     private volatile long epoch;
     private volatile Set<String> inSync;
-    /** The log position from which segments are kept for subscribers. */
+    /** The log position from which segments are kept for subscribers and joiners; written under this object's lock. */
     private volatile long retainedFrom;
     /** How far the index of this log's records reaches. */
     private volatile long indexed;
@@ -147,6 +152,9 @@ final class Primary implements ReplicationWait {
         for (Subscriber s : subscribers.values()) {
             s.connection().close();
         }
+        for (Joiner joiner : joiners) {
+            joiner.connection().close();
+        }
         answers.clear();
         acknowledged.poke();
     }
@@ -186,7 +194,7 @@ final class Primary implements ReplicationWait {
 
     // ---- inbound frames -------------------------------------------------------------------------
 
-    /** The nodes being brought onto the stream now: those taking an image, mostly. */
+    /** The nodes being brought onto the stream now: taking an image, or being answered that they need none. */
     List<String> joining() {
         return joiners.stream().map(Joiner::node).toList();
     }
@@ -197,17 +205,19 @@ final class Primary implements ReplicationWait {
      */
     void onSubscribe(Connection connection, Frame frame, Messages.Subscribe subscribe) {
         long end = heap.index().endOf(subscribe.lastSequence());
-        Joiner joiner = new Joiner(subscribe.node(), connection, end);
-        if (end >= 0 && end <= log.writtenPosition() && keepLogFor(joiner)) {
-            try {
-                connection.reply(frame, Messages.SUBSCRIBE, epoch, new Messages.Subscribed(
-                        Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0, end).encode());
-                register(new Subscriber(subscribe.node(), connection, subscribe.backup(), end, subscribe.lastSequence(),
-                        end));
-            } finally {
-                joiners.remove(joiner);
+        if (end >= 0 && end <= log.writtenPosition()) {
+            Joiner joiner = new Joiner(subscribe.node(), connection, end);
+            if (keepLogFor(joiner)) {
+                try {
+                    connection.reply(frame, Messages.SUBSCRIBE, epoch, new Messages.Subscribed(
+                            Messages.SubscribeStatus.STREAM, subscribe.lastSequence(), 0, end).encode());
+                    register(joiner, new Subscriber(subscribe.node(), connection, subscribe.backup(), end,
+                            subscribe.lastSequence(), end));
+                } finally {
+                    joiners.remove(joiner);
+                }
+                return;
             }
-            return;
         }
         Thread.ofVirtual().name("hotpot-image-" + subscribe.node()).start(() -> sendImage(connection, frame, subscribe));
     }
@@ -504,6 +514,11 @@ final class Primary implements ReplicationWait {
             while (!stopped && s.claim()) {
                 try {
                     shipTo(s, commitPoint());
+                } catch (RuntimeException e) {
+                    // A committing thread ships too: what goes wrong for one node is that node's, not the commit's.
+                    LOG.log(System.Logger.Level.ERROR, "heap " + heap.name() + ": cannot send node " + s.node()
+                            + " its records (" + e.getMessage() + "); disconnecting it: it subscribes again");
+                    disconnect(s);
                 } finally {
                     s.release();
                 }
@@ -692,8 +707,24 @@ final class Primary implements ReplicationWait {
         acknowledged.poke();
     }
 
-    private void register(Subscriber subscriber) {
-        Subscriber old = subscribers.put(subscriber.node(), subscriber);
+    /**
+     * Makes {@code joiner} the subscriber {@code subscriber}, under the lock that the release of the
+     * log takes, so that the log is kept for it all along; closes its connection instead if it was
+     * dropped meanwhile (it took nothing for too long, or this role stopped).
+     */
+    private void register(Joiner joiner, Subscriber subscriber) {
+        boolean dropped;
+        Subscriber old = null;
+        synchronized (this) {
+            dropped = stopped || !joiners.remove(joiner);
+            if (!dropped) {
+                old = subscribers.put(subscriber.node(), subscriber);
+            }
+        }
+        if (dropped) {
+            subscriber.connection().close();
+            return;
+        }
         if (old != null && old.connection() != subscriber.connection()) {
             old.connection().close();
         }
@@ -736,7 +767,7 @@ final class Primary implements ReplicationWait {
             awaitIndexed(tail[0]);
             connection.send(Frame.oneWay(Messages.RECENT_IDS, epoch,
                     Messages.RecentIds.encode(heap.recent().newest(RecentCommits.SAVED))));
-            register(new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));
+            register(joiner, new Subscriber(subscribe.node(), connection, subscribe.backup(), tail[0], tail[1], 0));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sending the image of heap " + heap.name() + " to node "
                     + subscribe.node() + " failed: " + e);
@@ -837,8 +868,9 @@ final class Primary implements ReplicationWait {
      * it for {@link #STALL_TIMEOUTS} times backupTimeout: a send to it blocks the shipping
      * thread, which serves every subscriber, and its position keeps the log from being released.
      * It subscribes again once it reads, and is caught up from where it was. A node taking its
-     * image is judged the same way: the image's tail keeps the log. In-sync backups are judged by
-     * their acknowledgements instead ({@link #removeSilentBackups}).
+     * image is judged by the same rule, in or out of the in-sync set: the image's tail keeps the
+     * log. In-sync subscribers are judged by their acknowledgements instead
+     * ({@link #removeSilentBackups}).
      */
     private void disconnectStalled() {
         long now = System.nanoTime();
@@ -851,7 +883,7 @@ final class Primary implements ReplicationWait {
             }
         }
         for (Joiner joiner : joiners) {
-            if (joiner.stall().stalledFor(now, timeout.toNanos())) {
+            if (joiner.stall().stalledFor(now, timeout.toNanos()) && joiners.remove(joiner)) {
                 logStalled(joiner.node(), "its image", timeout);
                 joiner.connection().close();
             }

@@ -48,8 +48,8 @@ final class RawPeer implements AutoCloseable {
      * As {@link #subscribe(String, byte[], String, int, String)} without a secret, but the peer
      * stops reading at the first frame of type {@code stallAt} the primary sends it (IMAGE: as it
      * takes the heap's image; RECORDS: once the image is done) until {@link #resume} or
-     * {@link #close}: a node that hangs, or pauses. Every frame, the one it stopped at included,
-     * then goes to {@code frames}.
+     * {@link #close}: a node that hangs, or pauses. Every frame goes to {@code frames}, in order,
+     * the one it stopped at once it reads on.
      */
     static RawPeer subscribeStalling(String id, String primary, int port, String heap, int stallAt,
                                      InboundHandler frames) throws Exception {

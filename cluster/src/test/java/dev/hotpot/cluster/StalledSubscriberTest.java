@@ -107,7 +107,8 @@ class StalledSubscriberTest {
         Path dir = root.resolve("d1");
         Properties settings = OneNodeCluster.settings("n1", OneNodeCluster.peers(port));
         // The pause may last 5 backupTimeouts before the node counts as hung: far longer than the commits take.
-        settings.setProperty("hotpot.backupTimeout", "6s");
+        // With no backup, the setting changes nothing else.
+        settings.setProperty("hotpot.backupTimeout", "20s");
         RecordsSeen seen = new RecordsSeen();
         try (ClusterNode node = ClusterNode.start(ClusterSettings.from(settings), dir)) {
             Heap heap = node.openHeap(HeapConfig.builder(dir, "bank").size(IMAGE_HEAP).logSegmentBytes(1L << 20)
@@ -128,10 +129,14 @@ class StalledSubscriberTest {
                 }
                 assertTrue(primary.joining().contains("n7"), "the paused node was disconnected");
                 paused.resume();
-                seen.await(node.heaps().get("bank").index().last().sequence(), Duration.ofSeconds(60));
+                ClusteredHeap clustered = node.heaps().get("bank");
+                seen.await(clustered.index().last().sequence(), Duration.ofSeconds(60));
+                write(heap, block, commits);
+                seen.await(clustered.index().last().sequence(), Duration.ofSeconds(60));
                 assertEquals(List.of(), seen.gaps(paused.subscribed().sequence()),
                         "the records after the image's tail follow on from it and from each other");
                 assertTrue(subscriber(primary, "n7").isPresent(), "the paused node is streamed to");
+                assertNull(clustered.manager().failure(), "the primary's copy is usable");
                 System.out.println("stalled-subscriber test: " + commits + " commits of " + BLOCK + " bytes during a"
                         + " paused image, all streamed after it");
             }
