@@ -75,7 +75,8 @@ final class RawPeer implements AutoCloseable {
             Connection connection = transport.connect(primary, new InetSocketAddress("127.0.0.1", port), handler);
             Frame reply = connection.request(Frame.request(Messages.SUBSCRIBE, 0,
                     new Messages.Subscribe(heap, id, -1, false).encode())).get(10, TimeUnit.SECONDS);
-            return new RawPeer(transport, connection, reply.epoch(), Messages.Subscribed.decode(reply.payload()), resume);
+            Messages.Subscribed subscribed = Messages.Subscribed.decode(reply.payload());
+            return new RawPeer(transport, connection, reply.epoch(), subscribed, resume);
         } catch (Exception e) {
             resume.countDown();
             transport.close();

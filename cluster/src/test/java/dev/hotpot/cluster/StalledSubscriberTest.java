@@ -122,7 +122,8 @@ class StalledSubscriberTest {
                 // Until a checkpoint passed the log every node keeps for its own sake, counted from the tail:
                 // the log below the tail would be released now, but for the node taking the image.
                 int commits = 0;
-                while (log.writtenPosition() - log.uncheckpointedBytes() < tail + ClusteredHeap.RETAINED_LOG + (8L << 20)) {
+                long past = tail + ClusteredHeap.RETAINED_LOG + (8L << 20);
+                while (log.writtenPosition() - log.uncheckpointedBytes() < past) {
                     assertTrue(commits < MAX_COMMITS_DURING_IMAGE, "no checkpoint passed the retained log after "
                             + commits + " commits of " + BLOCK + " bytes");
                     write(heap, block, commits++);
