@@ -114,8 +114,9 @@ class StalledSubscriberTest {
             Heap heap = node.openHeap(HeapConfig.builder(dir, "bank").size(IMAGE_HEAP).logSegmentBytes(1L << 20)
                     .checkpointLogBytes(4L << 20).build());
             long block = heap.transaction(() -> heap.allocate(BLOCK));
-            Primary primary = node.heaps().get("bank").primaryRole();
-            RedoLog log = node.heaps().get("bank").log();
+            ClusteredHeap clustered = node.heaps().get("bank");
+            Primary primary = clustered.primaryRole();
+            RedoLog log = clustered.log();
             try (RawPeer paused = RawPeer.subscribeStalling("n7", "n1", port, "bank", Messages.IMAGE, seen)) {
                 awaitJoining(primary, "n7");
                 long tail = paused.subscribed().position();
@@ -130,7 +131,6 @@ class StalledSubscriberTest {
                 }
                 assertTrue(primary.joining().contains("n7"), "the paused node was disconnected");
                 paused.resume();
-                ClusteredHeap clustered = node.heaps().get("bank");
                 seen.await(clustered.index().last().sequence(), Duration.ofSeconds(60));
                 write(heap, block, commits);
                 seen.await(clustered.index().last().sequence(), Duration.ofSeconds(60));

@@ -3,8 +3,8 @@ package dev.hotpot.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,8 +19,8 @@ public final class FreePorts {
     /** Ports are taken from {@code [LOW, HIGH)}, below Linux's default ephemeral range (32768 on). */
     private static final int LOW = 20_000;
     private static final int HIGH = 32_000;
-    /** Every port handed out so far, the second port of each pair included. */
-    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+    /** Every port handed out so far, the second port of each pair included; guarded by the class's lock. */
+    private static final Set<Integer> GIVEN = new HashSet<>();
 
     private FreePorts() {
     }
@@ -53,6 +53,7 @@ public final class FreePorts {
                 + " and " + HIGH);
     }
 
+    /** Under the class's lock. */
     private static boolean free(int port) {
         if (GIVEN.contains(port)) {
             return false;
