@@ -59,6 +59,11 @@ class ClusterAgentIT {
             for (ChildJvm node : nodes) {
                 node.awaitSuccess(Duration.ofMinutes(1));
             }
+        } catch (AssertionError | RuntimeException failure) {
+            for (int i = 0; i < nodes.size(); i++) {
+                failure.addSuppressed(new AssertionError("output of n" + (i + 1) + ":\n" + nodes.get(i).transcript()));
+            }
+            throw failure;
         } finally {
             for (ChildJvm node : nodes) {
                 node.close();
@@ -78,12 +83,21 @@ class ClusterAgentIT {
     public static final class SharedTally {
         public static void main(String[] args) throws Exception {
             ChildJvm.selfDestructAfter(Duration.ofMinutes(4));
-            Path barrier = Path.of(args[0]);
+            try {
+                run(Path.of(args[0]), args[1]);
+            } catch (Throwable failure) {
+                // The cluster's threads would keep the JVM alive, and the test waiting for a total.
+                failure.printStackTrace();
+                System.exit(1);
+            }
+        }
+
+        private static void run(Path barrier, String node) throws Exception {
             Tally tally = Hotpot.root("tally", Tally.class, Tally::new);
             for (int i = 0; i < INCREMENTS; i++) {
                 tally.increment();
             }
-            Files.writeString(barrier.resolve("done-" + args[1]), "");
+            Files.writeString(barrier.resolve("done-" + node), "");
             while (true) {
                 try (var done = Files.list(barrier)) {
                     if (done.filter(p -> p.getFileName().toString().startsWith("done-")).count() == 3) {

@@ -216,7 +216,9 @@ final class ClusteredHeap {
                 rekeyPending(subscribed.position());
             }
         }
-        setEpoch(assignment.epoch());
+        // Commits carry this epoch, and the primary refuses any of an epoch before its reign: the assignment
+        // read before subscribing may be older than that (a primary that restarts renews its epoch).
+        setEpoch(Math.max(assignment.epoch(), primaryEpoch));
         // The stream is fenced at the primary's own epoch when it answered: it may lag the coordinator's by a moment.
         Follower started = new Follower(this, assignment.primary(), connection, primaryEpoch);
         heap.transactionManager().setRoute(new RemoteCommits(this));
