@@ -17,7 +17,8 @@ import java.util.List;
  *  SUBSCRIBED primary -> node, reply     status (STREAM, NEED_IMAGE, NOT_PRIMARY), sequence, pages, position
  *  RECORDS    primary -> node, one-way   prevSequence, commitPoint, n x {lsnEnd, txId, sequence, body}
  *  ACK        backup -> primary, one-way durable (primary log position), lastSequence
- *  COMMIT     node -> primary, request   txId, readVersion, pages[], body
+ *  COMMIT     node -> primary, request   txId, readVersion, losing (1 byte: the transaction keeps
+ *                                        conflicting), pages[], body
  *  COMMITTED  primary -> node, reply     status (OK, CONFLICT, NOT_PRIMARY, FAILED, UNAVAILABLE), sequence,
  *                                        message
  *  IMAGE      primary -> node, one-way   firstPage, bytes (whole pages)
@@ -158,10 +159,10 @@ final class Messages {
         }
     }
 
-    record Commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
+    record Commit(long txId, long readVersion, boolean losing, int[] readPages, int readCount, MemorySegment body) {
         byte[] encode() {
-            ByteBuffer out = ByteBuffer.allocate(24 + 4 * readCount + (int) body.byteSize())
-                    .putLong(txId).putLong(readVersion).putInt(readCount);
+            ByteBuffer out = ByteBuffer.allocate(25 + 4 * readCount + (int) body.byteSize())
+                    .putLong(txId).putLong(readVersion).put((byte) (losing ? 1 : 0)).putInt(readCount);
             for (int i = 0; i < readCount; i++) {
                 out.putInt(readPages[i]);
             }
@@ -174,6 +175,10 @@ final class Messages {
             return guard(() -> {
                 long txId = in.getLong();
                 long readVersion = in.getLong();
+                byte losing = in.get();
+                if (losing != 0 && losing != 1) {
+                    throw new IllegalArgumentException("losing flag " + losing);
+                }
                 int count = count(in.getInt());
                 if (count > in.remaining() / 4) {
                     throw new BufferUnderflowException();
@@ -186,7 +191,8 @@ final class Messages {
                 if (length != in.remaining()) {
                     throw new BufferUnderflowException();
                 }
-                return new Commit(txId, readVersion, pages, count, MemorySegment.ofArray(payload).asSlice(in.position(), length));
+                return new Commit(txId, readVersion, losing == 1, pages, count,
+                        MemorySegment.ofArray(payload).asSlice(in.position(), length));
             }, "COMMIT");
         }
     }

@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The primary role of one heap on this node: it orders commits (its own and those other nodes
@@ -52,7 +53,11 @@ import java.util.concurrent.locks.LockSupport;
  * the record (most often the reader of the last backup's acknowledgement) sends the commit point
  * to every subscriber and then the answer, so that the requester has usually applied its own
  * record by the time the answer comes (not when its stream lags or another thread was sending
- * to it: the answer then comes first, and the requester waits for the commit point).
+ * to it: the answer then comes first, and the requester waits for the commit point). A request
+ * of a transaction that keeps conflicting runs on a pool thread with every other commit held
+ * back, and if it conflicts all the same, they stay held for that node's next request (at most
+ * {@link #LOSING_HOLD_NANOS}): the primary's own threads, which need no round trip, cannot starve
+ * another node's transaction.
  *
  * <p>Invariants: the commit point never passes the local durable position, nor the acknowledged
  * position of a node in the in-sync set; an answer that a commit succeeded goes out only once the
@@ -86,6 +91,11 @@ final class Primary implements ReplicationWait {
     private static final int STALL_TIMEOUTS = 5;
     /** How far behind the end of the log a subscriber's acknowledgements may be for it to join the in-sync set. */
     private static final long CATCH_UP_SLACK = 1L << 20;
+    /**
+     * How long every other commit waits, at most, for the next attempt of another node's transaction
+     * that keeps conflicting: its re-run after a round trip and its own apply, with a wide margin.
+     */
+    private static final long LOSING_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClusteredHeap heap;
     private final TransactionManager manager;
@@ -95,6 +105,7 @@ final class Primary implements ReplicationWait {
     private final Set<Joiner> joiners = ConcurrentHashMap.newKeySet();
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final CommitAnswers answers = new CommitAnswers();
+    private final LosingTurn losingTurn = new LosingTurn();
     private final Position acknowledged;
     /** Held by the one thread that indexes the log at a time. */
     private final AtomicBoolean indexing = new AtomicBoolean();
@@ -267,18 +278,63 @@ final class Primary implements ReplicationWait {
                     "node " + heap.nodeId() + " stopped being primary of heap " + heap.name()));
             return;
         }
-        if (!commitOnReader(connection, frame, commit)) {
-            runOnPool(() -> {
-                ForeignRecord logged;
-                try {
-                    logged = commitOnce(commit);
-                } catch (RuntimeException e) {
-                    answerFailed(connection, frame, e);
-                    return;
-                }
-                answerWhenCommitted(connection, frame, logged);
-            });
+        if (losingTurn.handOver(connection, frame, commit)) {
+            return;
         }
+        if (commit.losing()) {
+            runOnPool(() -> commitLosing(connection, frame, commit));
+        } else if (!commitOnReader(connection, frame, commit)) {
+            runOnPool(() -> commitAndAnswer(connection, frame, commit));
+        }
+    }
+
+    /** Commits on a thread that may wait, and answers; true if the transaction conflicted. */
+    private boolean commitAndAnswer(Connection connection, Frame frame, Messages.Commit commit) {
+        return answer(connection, frame, () -> commitOnce(commit));
+    }
+
+    /**
+     * {@link #commitAndAnswer} for the thread that holds every other commit back: a request whose
+     * transaction is in flight on another thread, which may be waiting for the hold to end, goes
+     * to the pool instead, where it waits for that one. Never counts as a conflict.
+     */
+    private boolean commitHeldAndAnswer(Connection connection, Frame frame, Messages.Commit commit) {
+        CompletableFuture<Void> mine = claim(commit.txId());
+        if (mine == null) {
+            runOnPool(() -> commitAndAnswer(connection, frame, commit));
+            return false;
+        }
+        return answer(connection, frame, () -> logClaimed(commit, mine));
+    }
+
+    /** Runs {@code commit} and answers its outcome; true if the transaction conflicted. */
+    private boolean answer(Connection connection, Frame frame, Supplier<ForeignRecord> commit) {
+        ForeignRecord logged;
+        try {
+            logged = commit.get();
+        } catch (RuntimeException e) {
+            answerFailed(connection, frame, e);
+            return false;
+        }
+        answerWhenCommitted(connection, frame, logged);
+        return logged.sequence() == CommitRoute.CONFLICT;
+    }
+
+    /**
+     * Commits a transaction of another node that keeps conflicting, with every other commit held
+     * back ({@link TransactionManager#runAlone}). If it conflicts all the same (it read before the
+     * last commits), the conflict's answer names the sequence that nothing passes until that node's
+     * next request arrives, or {@link #LOSING_HOLD_NANOS} pass: read there, it cannot conflict.
+     */
+    private void commitLosing(Connection connection, Frame frame, Messages.Commit commit) {
+        manager.runAlone(() -> {
+            if (commitHeldAndAnswer(connection, frame, commit)) {
+                LosingTurn.Attempt next = losingTurn.await(connection, LOSING_HOLD_NANOS);
+                if (next != null) {
+                    commitHeldAndAnswer(next.connection(), next.frame(), next.commit());
+                }
+            }
+        });
     }
 
     /** Runs {@code task} on the pool of foreign commits, unless this role has stopped (its sender then asks again). */
@@ -423,19 +479,24 @@ final class Primary implements ReplicationWait {
         while (true) {
             CompletableFuture<Void> mine = claim(commit.txId());
             if (mine != null) {
-                ForeignRecord logged = null;
-                try {
-                    logged = logOnce(commit);
-                    return logged;
-                } finally {
-                    release(commit.txId(), mine, logged);
-                }
+                return logClaimed(commit, mine);
             }
             // Another attempt runs: once it ends, however, this one finds the id known, or tries itself.
             CompletableFuture<Void> running = inFlight.get(commit.txId());
             if (running != null) {
                 running.join();
             }
+        }
+    }
+
+    /** {@link #logOnce} under the claim {@code mine}, which it releases. */
+    private ForeignRecord logClaimed(Messages.Commit commit, CompletableFuture<Void> mine) {
+        ForeignRecord logged = null;
+        try {
+            logged = logOnce(commit);
+            return logged;
+        } finally {
+            release(commit.txId(), mine, logged);
         }
     }
 

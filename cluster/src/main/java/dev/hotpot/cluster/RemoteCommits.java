@@ -26,8 +26,9 @@ final class RemoteCommits implements CommitRoute {
     }
 
     @Override
-    public long commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body) {
-        Messages.Commit commit = new Messages.Commit(txId, readVersion, readPages, readCount, body);
+    public long commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body,
+                       boolean losing) {
+        Messages.Commit commit = new Messages.Commit(txId, readVersion, losing, readPages, readCount, body);
         byte[] payload = commit.encode();
         long deadline = System.nanoTime() + heap.settings().commitTimeout().toNanos();
         // Whether an attempt was sent and its answer lost: it may have committed.

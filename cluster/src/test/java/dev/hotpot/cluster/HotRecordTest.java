@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,13 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Many threads of a node that is not the primary (here not a replica either) increment one counter: every transaction's
  * commit travels to the primary and conflicts with its neighbours' there. With few attempts
  * allowed, none may give up: a transaction that keeps losing takes the node's exclusive turn
- * ({@code NodeTurns}), after which only other nodes could make it lose.
+ * ({@code NodeTurns}), after which only other nodes could make it lose. Nor may one give up while
+ * the primary's own threads, which need no round trip, increment the counter without pause: the
+ * primary then holds its commits back for the losing transaction's next attempt.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HotRecordTest {
     private static final int THREADS = 16;
     private static final int INCREMENTS = 40;
     private static final int MAX_ATTEMPTS = 8;
+    private static final int PRIMARY_THREADS = 2;
 
     @TempDir
     Path root;
@@ -60,6 +64,53 @@ class HotRecordTest {
             }
             assertEquals(THREADS * INCREMENTS, heap.transaction(() -> heap.getLong(counter)));
             assertEquals(THREADS * INCREMENTS, onPrimary.transaction(() -> onPrimary.getLong(counter)));
+        }
+    }
+
+    @Test
+    void aNodeGetsThroughWhileThePrimarysOwnThreadsUpdateTheRecord() throws Exception {
+        int ports = FreePorts.pairs(2, 2);
+        try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"), 1);
+             ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"), 1)) {
+            Heap onPrimary = primary.openHeap(config(root.resolve("d1")));
+            long counter = OneNodeCluster.createAccount(onPrimary, 0);
+            Heap heap = second.openHeap(config(root.resolve("d2")));
+            AtomicBoolean secondDone = new AtomicBoolean();
+            ExecutorService threads = Executors.newFixedThreadPool(PRIMARY_THREADS + 1);
+            try {
+                List<Future<Integer>> onPrimaryDone = new ArrayList<>();
+                for (int t = 0; t < PRIMARY_THREADS; t++) {
+                    // Local commits, with no round trip: each lands before a commit of the other node can.
+                    onPrimaryDone.add(threads.submit(() -> {
+                        int increments = 0;
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                        while (!secondDone.get() && System.nanoTime() < end) {
+                            onPrimary.transaction(() -> onPrimary.putLong(counter, onPrimary.getLong(counter) + 1));
+                            increments++;
+                        }
+                        return increments;
+                    }));
+                }
+                Future<?> fromSecond = threads.submit(() -> {
+                    try {
+                        for (int i = 0; i < INCREMENTS; i++) {
+                            heap.transaction(() -> heap.putLong(counter, heap.getLong(counter) + 1));
+                        }
+                    } finally {
+                        secondDone.set(true);
+                    }
+                });
+                fromSecond.get(90, TimeUnit.SECONDS); // a TransactionConflictException fails the test here
+                int total = INCREMENTS;
+                for (Future<Integer> f : onPrimaryDone) {
+                    total += f.get(90, TimeUnit.SECONDS);
+                }
+                assertEquals(total, onPrimary.transaction(() -> onPrimary.getLong(counter)));
+                System.out.println("hot-record test: the other node got " + INCREMENTS + " increments through while"
+                        + " the primary's threads made " + (total - INCREMENTS));
+            } finally {
+                threads.shutdownNow();
+            }
         }
     }
 

@@ -72,7 +72,7 @@ class MessagesFuzzTest {
 
     private static byte[] sampleCommit() {
         MemorySegment body = MemorySegment.ofArray(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
-        return new Messages.Commit(0x1234, 99, new int[] {3, 4, 5}, 3, body).encode();
+        return new Messages.Commit(0x1234, 99, true, new int[] {3, 4, 5}, 3, body).encode();
     }
 
     private static byte[] sampleRecords() {

@@ -103,7 +103,7 @@ final class RawPeer implements AutoCloseable {
         body.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRecordDescriptor.RANGE_ADDRESS_OFFSET, address);
         body.set(ValueLayout.JAVA_INT_UNALIGNED, LogRecordDescriptor.RANGE_LENGTH_OFFSET, Long.BYTES);
         body.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRecordDescriptor.RANGE_HEADER_LENGTH, value);
-        byte[] payload = new Messages.Commit(txId, readVersion, new int[] {Pages.pageOf(address)}, 1, body).encode();
+        byte[] payload = new Messages.Commit(txId, readVersion, false, new int[] {Pages.pageOf(address)}, 1, body).encode();
         Frame reply = connection.request(Frame.request(Messages.COMMIT, epoch, payload)).get(10, TimeUnit.SECONDS);
         return Messages.Committed.decode(reply.payload());
     }

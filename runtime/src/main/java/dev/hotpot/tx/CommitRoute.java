@@ -20,11 +20,14 @@ public interface CommitRoute {
      *
      * @param readPages the pages the transaction read, written pages included; only the first
      *                  {@code readCount} entries count
+     * @param losing    whether the transaction conflicted {@link TransactionManager#RUN_ALONE_AFTER}
+     *                  times in a row: if this attempt conflicts too, the primary holds every other
+     *                  commit back for this node's next one, which then cannot lose
      * @return the record's commit sequence, or {@link #CONFLICT}
      * @throws dev.hotpot.HotpotException when the outcome is unknown or the commit could not be
      *                                    sent; its message says which
      */
-    long commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body);
+    long commit(long txId, long readVersion, int[] readPages, int readCount, MemorySegment body, boolean losing);
 
     /**
      * Returns once this node has applied every commit acknowledged anywhere before the call (the

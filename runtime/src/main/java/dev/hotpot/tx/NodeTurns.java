@@ -9,8 +9,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the {@link CommitGate} cannot serve (a routed commit waits for its own record to be applied,
  * which a closed gate would stop). Every attempt holds a shared turn; a transaction that keeps
  * conflicting takes the exclusive turn for its next attempt, so that no other transaction of this
- * node can make it conflict again; only commits of other nodes still can. Without it, many
- * threads of one node updating one hot record can make a transaction lose every attempt.
+ * node can make it conflict again; commits of other nodes are held back by the primary once such an
+ * attempt conflicts there. Without it, many threads of one node updating one hot record can make a
+ * transaction lose every attempt.
  *
  * <p>Either turn is waited for at most {@link #EXCLUSIVE_WAIT_MILLIS}: a transaction denied the
  * exclusive turn runs with a shared one, and one denied a shared turn (an exclusive holder's

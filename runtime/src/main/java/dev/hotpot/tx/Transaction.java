@@ -72,6 +72,8 @@ public final class Transaction {
     /** Whether this attempt began a store (even one that a conflict cut short), and whether the last one did. */
     private boolean storing;
     private boolean wroteInLastAttempt;
+    /** Whether this attempt follows {@link TransactionManager#RUN_ALONE_AFTER} conflicts in a row. */
+    private boolean losing;
     /** The id the next record takes instead of a new one: a foreign commit keeps its node's id. 0 if none. */
     private long foreignTxId;
     /** The commit sequence of the last record this transaction logged, and the log position just past it. */
@@ -85,7 +87,9 @@ public final class Transaction {
         this.applier = new RecordApplier(manager);
     }
 
-    void begin() {
+    /** Starts an attempt; {@code losing} if the transaction conflicted {@link TransactionManager#RUN_ALONE_AFTER} times in a row. */
+    void begin(boolean losing) {
+        this.losing = losing;
         depth = 1;
         doomed = false;
         storing = false;
@@ -498,7 +502,7 @@ public final class Transaction {
         long txId = manager.nextTxId();
         long sequence;
         try {
-            sequence = route.commit(txId, readVersion, readSet.pages(), readSet.size(), record.body());
+            sequence = route.commit(txId, readVersion, readSet.pages(), readSet.size(), record.body(), losing);
         } catch (RuntimeException | Error failed) {
             finish(Outcome.UNKNOWN);
             throw failed;

@@ -109,7 +109,8 @@ public final class TransactionManager {
      * thread. On a cluster node that sends its commits to a primary, such a transaction (writer or
      * not) takes this node's exclusive turn instead ({@link NodeTurns}): no other attempt of this
      * node runs meanwhile, and it re-runs only once it has applied what the primary had when the
-     * attempt failed.
+     * attempt failed. Its commits tell the primary so ({@link CommitRoute#commit}): after another
+     * conflict the primary holds every other commit back for its next attempt.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
@@ -134,7 +135,7 @@ public final class TransactionManager {
             }
             Lock turn = routed ? turns.take(attempt > RUN_ALONE_AFTER) : null;
             try {
-                Object outcome = attempt(tx, body);
+                Object outcome = attempt(tx, body, routed && attempt > RUN_ALONE_AFTER);
                 if (outcome != CONFLICTED) {
                     metrics.commit();
                     @SuppressWarnings("unchecked")
@@ -161,8 +162,8 @@ public final class TransactionManager {
     }
 
     /** Runs one attempt of {@code body}: its result once committed, or {@link #CONFLICTED}. */
-    private Object attempt(Transaction tx, Supplier<?> body) {
-        tx.begin();
+    private Object attempt(Transaction tx, Supplier<?> body, boolean losing) {
+        tx.begin(losing);
         try {
             Object result = ScopedValue.where(OpenTransactions.BOUND, tx).call(body::get);
             tx.commit();
@@ -324,6 +325,21 @@ public final class TransactionManager {
     }
 
     /**
+     * Runs {@code task} with the working copy held for it: no commit of another thread applies
+     * until it returns (they wait), while its own commits, foreign ones included, go through. For
+     * a cluster primary that serves a transaction of another node that keeps conflicting. The
+     * task must not wait for a commit of another thread of this node.
+     */
+    public void runAlone(Runnable task) {
+        gate.close();
+        try {
+            task.run();
+        } finally {
+            gate.open();
+        }
+    }
+
+    /**
      * Returns once this heap shows every commit acknowledged anywhere before the call: at once on a
      * single node or a cluster primary, after the cluster's barrier on another node.
      */
@@ -389,7 +405,7 @@ public final class TransactionManager {
         if (tx.isActive()) {
             throw new IllegalStateException("a foreign commit ran on a thread with an open transaction");
         }
-        tx.begin();
+        tx.begin(false);
         try {
             tx.replayForeign(txId, readVersion, readPages, readCount, body);
             return commit.apply(tx);
