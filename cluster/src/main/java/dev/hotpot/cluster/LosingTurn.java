@@ -7,12 +7,13 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands the next commit request of one node to the primary's thread that holds every other commit
- * back for it, because that node's transaction keeps conflicting (see {@link Primary}).
+ * Hands the next request of a transaction that keeps conflicting to the primary's thread that
+ * holds every other commit back for it (see {@link Primary}): the holder waits for the next such
+ * request on the connection of the one that conflicted.
  *
- * <p>Invariants: a request is handed over only to a holder waiting for its connection at that
- * moment; any other request, or one that comes after the holder gave up, takes the usual path, so
- * none is lost or run twice.
+ * <p>Invariants: a request is handed over only to the holder that waits for its connection at
+ * that moment (each wait has a queue of its own); any other request, or one that comes after the
+ * holder gave up, takes the usual path, so none is lost or run twice.
  *
  * <p>Threading: {@link #await} runs on the holder's thread, one at a time (it holds the heap's
  * gate); {@link #handOver} on transport reader threads.
@@ -22,25 +23,30 @@ final class LosingTurn {
     record Attempt(Connection connection, Frame frame, Messages.Commit commit) {
     }
 
-    private final SynchronousQueue<Attempt> next = new SynchronousQueue<>();
-    /** The connection whose next request the holder waits for; null while none waits. */
-    private volatile Connection awaited;
+    /** A holder's wait for the next request on {@code connection}. */
+    private record Wait(Connection connection, SynchronousQueue<Attempt> next) {
+    }
+
+    /** The wait under way; null while none is. */
+    private volatile Wait waiting;
 
     /** Gives the holder this request if it waits for one from {@code from}; false if it does not. */
     boolean handOver(Connection from, Frame frame, Messages.Commit commit) {
-        return awaited == from && next.offer(new Attempt(from, frame, commit));
+        Wait current = waiting;
+        return current != null && current.connection() == from && current.next().offer(new Attempt(from, frame, commit));
     }
 
     /** The next request that arrives on {@code connection} within {@code timeoutNanos}; null if none. */
     Attempt await(Connection connection, long timeoutNanos) {
-        awaited = connection;
+        Wait wait = new Wait(connection, new SynchronousQueue<>());
+        waiting = wait;
         try {
-            return next.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            return wait.next().poll(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } finally {
-            awaited = null;
+            waiting = null;
         }
     }
 }

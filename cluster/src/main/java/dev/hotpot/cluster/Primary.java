@@ -32,7 +32,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * The primary role of one heap on this node: it orders commits (its own and those other nodes
@@ -270,7 +269,9 @@ final class Primary implements ReplicationWait {
      * here. That thread never waits for another thread's transaction, which may be waiting for the
      * acknowledgements it reads (it may wait a moment for a page another commit is applying, or for
      * a checkpoint when the log is full). Any other request (a retry, or one that would have to
-     * wait) goes to the pool. The answer goes out once the commit point reaches the record.
+     * wait) goes to the pool, and so does one of a transaction that keeps conflicting, unless the
+     * pool thread that holds every other commit back waits for it. The answer goes out once the
+     * commit point reaches the record.
      */
     void onCommit(Connection connection, Frame frame, Messages.Commit commit) {
         if (stopped) {
@@ -278,46 +279,26 @@ final class Primary implements ReplicationWait {
                     "node " + heap.nodeId() + " stopped being primary of heap " + heap.name()));
             return;
         }
-        if (losingTurn.handOver(connection, frame, commit)) {
+        if (commit.losing() && losingTurn.handOver(connection, frame, commit)) {
             return;
         }
         if (commit.losing()) {
             runOnPool(() -> commitLosing(connection, frame, commit));
-        } else if (!commitOnReader(connection, frame, commit)) {
+        } else if (commitOnReader(connection, frame, commit) == ForeignRecord.MUST_WAIT) {
             runOnPool(() -> commitAndAnswer(connection, frame, commit));
         }
     }
 
-    /** Commits on a thread that may wait, and answers; true if the transaction conflicted. */
-    private boolean commitAndAnswer(Connection connection, Frame frame, Messages.Commit commit) {
-        return answer(connection, frame, () -> commitOnce(commit));
-    }
-
-    /**
-     * {@link #commitAndAnswer} for the thread that holds every other commit back: a request whose
-     * transaction is in flight on another thread, which may be waiting for the hold to end, goes
-     * to the pool instead, where it waits for that one. Never counts as a conflict.
-     */
-    private boolean commitHeldAndAnswer(Connection connection, Frame frame, Messages.Commit commit) {
-        CompletableFuture<Void> mine = claim(commit.txId());
-        if (mine == null) {
-            runOnPool(() -> commitAndAnswer(connection, frame, commit));
-            return false;
-        }
-        return answer(connection, frame, () -> logClaimed(commit, mine));
-    }
-
-    /** Runs {@code commit} and answers its outcome; true if the transaction conflicted. */
-    private boolean answer(Connection connection, Frame frame, Supplier<ForeignRecord> commit) {
+    /** Commits on a thread that may wait, and answers. */
+    private void commitAndAnswer(Connection connection, Frame frame, Messages.Commit commit) {
         ForeignRecord logged;
         try {
-            logged = commit.get();
+            logged = commitOnce(commit);
         } catch (RuntimeException e) {
             answerFailed(connection, frame, e);
-            return false;
+            return;
         }
         answerWhenCommitted(connection, frame, logged);
-        return logged.sequence() == CommitRoute.CONFLICT;
     }
 
     /**
@@ -325,16 +306,32 @@ final class Primary implements ReplicationWait {
      * back ({@link TransactionManager#runAlone}). If it conflicts all the same (it read before the
      * last commits), the conflict's answer names the sequence that nothing passes until that node's
      * next request arrives, or {@link #LOSING_HOLD_NANOS} pass: read there, it cannot conflict.
+     * The hold covers logging and applying only: the records are forced on the pool, as those a
+     * transport thread logs.
      */
     private void commitLosing(Connection connection, Frame frame, Messages.Commit commit) {
         manager.runAlone(() -> {
-            if (commitHeldAndAnswer(connection, frame, commit)) {
+            if (commitHeld(connection, frame, commit)) {
                 LosingTurn.Attempt next = losingTurn.await(connection, LOSING_HOLD_NANOS);
                 if (next != null) {
-                    commitHeldAndAnswer(next.connection(), next.frame(), next.commit());
+                    commitHeld(next.connection(), next.frame(), next.commit());
                 }
             }
         });
+    }
+
+    /**
+     * {@link #commitOnReader} on the thread that holds every other commit back; a request it cannot
+     * take (its transaction is in flight on another thread, which may be waiting for the hold to
+     * end) goes to the pool. Returns whether the transaction conflicted here.
+     */
+    private boolean commitHeld(Connection connection, Frame frame, Messages.Commit commit) {
+        ForeignRecord logged = commitOnReader(connection, frame, commit);
+        if (logged == ForeignRecord.MUST_WAIT) {
+            runOnPool(() -> commitAndAnswer(connection, frame, commit));
+            return false;
+        }
+        return logged == ForeignRecord.CONFLICT;
     }
 
     /** Runs {@code task} on the pool of foreign commits, unless this role has stopped (its sender then asks again). */
@@ -349,13 +346,15 @@ final class Primary implements ReplicationWait {
 
     /**
      * Logs a new transaction of another node without waiting for another thread, and has it forced
-     * and answered; returns false, having done nothing, if it is not new or must wait.
+     * and answered. Returns what it answered: the record, {@link ForeignRecord#CONFLICT}, or null
+     * if the commit failed; {@link ForeignRecord#MUST_WAIT}, having done nothing, if the
+     * transaction is not new or its commit must wait.
      */
-    private boolean commitOnReader(Connection connection, Frame frame, Messages.Commit commit) {
+    private ForeignRecord commitOnReader(Connection connection, Frame frame, Messages.Commit commit) {
         long start = System.nanoTime();
         CompletableFuture<Void> mine = claim(commit.txId());
         if (mine == null) {
-            return false;
+            return ForeignRecord.MUST_WAIT;
         }
         ForeignRecord logged = ForeignRecord.MUST_WAIT;
         try {
@@ -365,12 +364,12 @@ final class Primary implements ReplicationWait {
             }
         } catch (RuntimeException e) {
             answerFailed(connection, frame, e);
-            return true;
+            return null;
         } finally {
             release(commit.txId(), mine, logged);
         }
         if (logged == ForeignRecord.MUST_WAIT) {
-            return false;
+            return ForeignRecord.MUST_WAIT;
         }
         if (logged.end() > 0) {
             heap.settings().steps().reached(ProtocolSteps.Step.PRIMARY_APPENDED);
@@ -378,7 +377,7 @@ final class Primary implements ReplicationWait {
             runOnPool(() -> forceForeign(end, start));
         }
         answerWhenCommitted(connection, frame, logged);
-        return true;
+        return logged;
     }
 
     /** Indexes and forces a record {@link #commitOnReader} logged, then sends what the new commit point makes due. */
@@ -479,24 +478,19 @@ final class Primary implements ReplicationWait {
         while (true) {
             CompletableFuture<Void> mine = claim(commit.txId());
             if (mine != null) {
-                return logClaimed(commit, mine);
+                ForeignRecord logged = null;
+                try {
+                    logged = logOnce(commit);
+                    return logged;
+                } finally {
+                    release(commit.txId(), mine, logged);
+                }
             }
             // Another attempt runs: once it ends, however, this one finds the id known, or tries itself.
             CompletableFuture<Void> running = inFlight.get(commit.txId());
             if (running != null) {
                 running.join();
             }
-        }
-    }
-
-    /** {@link #logOnce} under the claim {@code mine}, which it releases. */
-    private ForeignRecord logClaimed(Messages.Commit commit, CompletableFuture<Void> mine) {
-        ForeignRecord logged = null;
-        try {
-            logged = logOnce(commit);
-            return logged;
-        } finally {
-            release(commit.txId(), mine, logged);
         }
     }
 

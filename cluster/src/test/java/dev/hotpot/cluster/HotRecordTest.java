@@ -32,6 +32,7 @@ class HotRecordTest {
     private static final int INCREMENTS = 40;
     private static final int MAX_ATTEMPTS = 8;
     private static final int PRIMARY_THREADS = 2;
+    private static final int SECOND_THREADS = 4;
 
     @TempDir
     Path root;
@@ -76,7 +77,7 @@ class HotRecordTest {
             long counter = OneNodeCluster.createAccount(onPrimary, 0);
             Heap heap = second.openHeap(config(root.resolve("d2")));
             AtomicBoolean secondDone = new AtomicBoolean();
-            ExecutorService threads = Executors.newFixedThreadPool(PRIMARY_THREADS + 1);
+            ExecutorService threads = Executors.newFixedThreadPool(PRIMARY_THREADS + SECOND_THREADS);
             try {
                 List<Future<Integer>> onPrimaryDone = new ArrayList<>();
                 for (int t = 0; t < PRIMARY_THREADS; t++) {
@@ -91,23 +92,28 @@ class HotRecordTest {
                         return increments;
                     }));
                 }
-                Future<?> fromSecond = threads.submit(() -> {
-                    try {
+                List<Future<?>> fromSecond = new ArrayList<>();
+                for (int t = 0; t < SECOND_THREADS; t++) {
+                    fromSecond.add(threads.submit(() -> {
                         for (int i = 0; i < INCREMENTS; i++) {
                             heap.transaction(() -> heap.putLong(counter, heap.getLong(counter) + 1));
                         }
-                    } finally {
-                        secondDone.set(true);
+                    }));
+                }
+                try {
+                    for (Future<?> f : fromSecond) {
+                        f.get(90, TimeUnit.SECONDS); // a TransactionConflictException fails the test here
                     }
-                });
-                fromSecond.get(90, TimeUnit.SECONDS); // a TransactionConflictException fails the test here
-                int total = INCREMENTS;
+                } finally {
+                    secondDone.set(true);
+                }
+                int total = SECOND_THREADS * INCREMENTS;
                 for (Future<Integer> f : onPrimaryDone) {
                     total += f.get(90, TimeUnit.SECONDS);
                 }
                 assertEquals(total, onPrimary.transaction(() -> onPrimary.getLong(counter)));
-                System.out.println("hot-record test: the other node got " + INCREMENTS + " increments through while"
-                        + " the primary's threads made " + (total - INCREMENTS));
+                System.out.println("hot-record test: the other node's threads got " + SECOND_THREADS * INCREMENTS
+                        + " increments through while the primary's threads made " + (total - SECOND_THREADS * INCREMENTS));
             } finally {
                 threads.shutdownNow();
             }

@@ -21,8 +21,9 @@ public interface CommitRoute {
      * @param readPages the pages the transaction read, written pages included; only the first
      *                  {@code readCount} entries count
      * @param losing    whether the transaction conflicted {@link TransactionManager#RUN_ALONE_AFTER}
-     *                  times in a row: if this attempt conflicts too, the primary holds every other
-     *                  commit back for this node's next one, which then cannot lose
+     *                  times in a row and will run again after a conflict: the primary then commits
+     *                  this attempt with every other commit held back and, if it conflicts all the
+     *                  same, holds them back for a while for this node's next losing attempt
      * @return the record's commit sequence, or {@link #CONFLICT}
      * @throws dev.hotpot.HotpotException when the outcome is unknown or the commit could not be
      *                                    sent; its message says which

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * attempt within {@link #EXCLUSIVE_WAIT_MILLIS} of asking for its turn. Bodies must not wait for a
  * commit of another thread of this node (the same contract as running alone behind the gate).
  *
- * <p>Threading: safe from any thread; a turn is held by the thread that took it, for one attempt.
+ * <p>Threading: safe from any thread; a turn is held by the thread that took it, a shared one for
+ * one attempt, the exclusive one until its transaction ends.
  */
 final class NodeTurns {
     /** How long a transaction that keeps conflicting waits for the exclusive turn. */
@@ -41,6 +42,15 @@ final class NodeTurns {
             return turns.writeLock();
         }
         return within(turns.readLock()) ? turns.readLock() : null;
+    }
+
+    /**
+     * Whether {@code turn} is the exclusive one. A transaction keeps it from one attempt to the next:
+     * after a conflict the primary holds its commits back for this node's next request, which must
+     * be that transaction's.
+     */
+    boolean isExclusive(Lock turn) {
+        return turn == turns.writeLock();
     }
 
     private static boolean within(Lock turn) {

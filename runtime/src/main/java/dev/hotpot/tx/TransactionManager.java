@@ -109,8 +109,9 @@ public final class TransactionManager {
      * thread. On a cluster node that sends its commits to a primary, such a transaction (writer or
      * not) takes this node's exclusive turn instead ({@link NodeTurns}): no other attempt of this
      * node runs meanwhile, and it re-runs only once it has applied what the primary had when the
-     * attempt failed. Its commits tell the primary so ({@link CommitRoute#commit}): after another
-     * conflict the primary holds every other commit back for its next attempt.
+     * attempt failed. It keeps that turn from one attempt to the next, and its commits tell the
+     * primary that it keeps losing ({@link CommitRoute#commit}): after another conflict the primary
+     * holds every other commit back for its next attempt.
      *
      * @throws TransactionConflictException when every attempt conflicted
      */
@@ -124,40 +125,55 @@ public final class TransactionManager {
             }
             return body.get();
         }
-        for (int attempt = 1; ; attempt++) {
-            // Not on a cluster node that sends its commits to a primary: while the gate is closed this
-            // node applies nothing, and a commit there waits for its own record to be applied. Such a
-            // node takes turns among its own threads instead.
-            boolean routed = route != null;
-            boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt() && !routed;
-            if (alone) {
-                gate.close();
-            }
-            Lock turn = routed ? turns.take(attempt > RUN_ALONE_AFTER) : null;
-            try {
-                Object outcome = attempt(tx, body, routed && attempt > RUN_ALONE_AFTER);
-                if (outcome != CONFLICTED) {
-                    metrics.commit();
-                    @SuppressWarnings("unchecked")
-                    T result = (T) outcome;
-                    return result;
-                }
-            } finally {
-                if (turn != null) {
-                    turn.unlock();
-                }
+        Lock turn = null;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                // Not on a cluster node that sends its commits to a primary: while the gate is closed this
+                // node applies nothing, and a commit there waits for its own record to be applied. Such a
+                // node takes turns among its own threads instead.
+                boolean routed = route != null;
+                boolean alone = attempt > RUN_ALONE_AFTER && !tx.wroteInLastAttempt() && !routed;
+                boolean losing = routed && attempt > RUN_ALONE_AFTER;
                 if (alone) {
-                    gate.open();
+                    gate.close();
+                }
+                if (routed && !turns.isExclusive(turn)) {
+                    turn = turns.take(losing);
+                }
+                try {
+                    // The primary holds its commits back for the next attempt only if there is one.
+                    Object outcome = attempt(tx, body, losing && attempt < maxAttempts);
+                    if (outcome != CONFLICTED) {
+                        metrics.commit();
+                        @SuppressWarnings("unchecked")
+                        T result = (T) outcome;
+                        return result;
+                    }
+                } finally {
+                    if (turn != null && !turns.isExclusive(turn)) {
+                        turn.unlock();
+                        turn = null;
+                    }
+                    if (alone) {
+                        gate.open();
+                    }
+                }
+                metrics.retry();
+                if (attempt >= maxAttempts) {
+                    throw new TransactionConflictException("transaction conflicted " + attempt
+                            + " times in a row: maxAttempts=" + maxAttempts
+                            + "; make transactions shorter, spread hot data over more pages, or raise maxAttempts");
+                }
+                // A losing attempt's conflict holds the primary's commits back until the next one arrives.
+                if (!turns.isExclusive(turn)) {
+                    long cap = Math.min(MAX_BACKOFF_NANOS, 1_000L << Math.min(attempt, 20));
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(cap));
                 }
             }
-            metrics.retry();
-            if (attempt >= maxAttempts) {
-                throw new TransactionConflictException("transaction conflicted " + attempt
-                        + " times in a row: maxAttempts=" + maxAttempts
-                        + "; make transactions shorter, spread hot data over more pages, or raise maxAttempts");
+        } finally {
+            if (turn != null) {
+                turn.unlock();
             }
-            long cap = Math.min(MAX_BACKOFF_NANOS, 1_000L << Math.min(attempt, 20));
-            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(cap));
         }
     }
 
