@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,9 @@ import java.util.function.ToDoubleFunction;
  * hotpot.cluster.epoch               gauge    the heap's epoch as this node knows it
  * hotpot.cluster.catchup.bytes       counter  per direction (sent, received): image and adopted log bytes
  * hotpot.cluster.refused.connections gauge    connections this node refused at the handshake (no heap tag)
+ * hotpot.cluster.commit.holds        timer    on the primary, per outcome (committed, handed_over, timed_out):
+ *                                             how long every other commit was held back for a transaction
+ *                                             of another node that kept conflicting
  * </pre>
  *
  * <p>Invariants: each meter is registered once per tag set; the gauges read values held here, so
@@ -44,6 +49,17 @@ final class ClusterMetrics {
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final Map<String, Backup> backups = new ConcurrentHashMap<>();
+    private final Map<Hold, Timer> holds = new EnumMap<>(Hold.class);
+
+    /** How a hold of the primary's commits for another node's losing transaction ended. */
+    enum Hold {
+        /** The losing attempt committed at once. */
+        COMMITTED,
+        /** It conflicted, and the transaction's next attempt came within the hold. */
+        HANDED_OVER,
+        /** It conflicted, and no next attempt came within the hold. */
+        TIMED_OUT
+    }
 
     /** The meters of one backup, seen from the primary. */
     private record Backup(Counter shipped, Counter acks, AtomicLong lag) {
@@ -66,6 +82,16 @@ final class ClusterMetrics {
                 .description("records in this node's log not yet applied to its copy").register(registry);
         Gauge.builder("hotpot.cluster.refused.connections", transport, refused).tag("node", node)
                 .description("connections refused at the handshake").register(registry);
+        for (Hold outcome : Hold.values()) {
+            holds.put(outcome, Timer.builder("hotpot.cluster.commit.holds").tags(tags)
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .description("time every other commit was held back for another node's transaction that kept"
+                            + " conflicting").register(registry));
+        }
+    }
+
+    void commitsHeld(Hold outcome, long nanos) {
+        holds.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void replicationWaited(long nanos) {

@@ -311,12 +311,16 @@ final class Primary implements ReplicationWait {
      */
     private void commitLosing(Connection connection, Frame frame, Messages.Commit commit) {
         manager.runAlone(() -> {
+            long start = System.nanoTime();
+            ClusterMetrics.Hold outcome = ClusterMetrics.Hold.COMMITTED;
             if (commitHeld(connection, frame, commit)) {
                 LosingTurn.Attempt next = losingTurn.await(connection, LOSING_HOLD_NANOS);
+                outcome = next == null ? ClusterMetrics.Hold.TIMED_OUT : ClusterMetrics.Hold.HANDED_OVER;
                 if (next != null) {
                     commitHeld(next.connection(), next.frame(), next.commit());
                 }
             }
+            heap.metrics().commitsHeld(outcome, System.nanoTime() - start);
         });
     }
 

@@ -3,6 +3,8 @@ package dev.hotpot.cluster;
 import dev.hotpot.heap.Heap;
 import dev.hotpot.heap.HeapConfig;
 import dev.hotpot.testing.FreePorts;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Many threads of a node that is not the primary (here not a replica either) increment one counter: every transaction's
@@ -73,7 +76,9 @@ class HotRecordTest {
         int ports = FreePorts.pairs(2, 2);
         try (ClusterNode primary = OneNodeCluster.startPeer(ports, root.resolve("d1"), 1);
              ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"), 1)) {
-            Heap onPrimary = primary.openHeap(config(root.resolve("d1")));
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            Heap onPrimary = primary.openHeap(HeapConfig.builder(root.resolve("d1"), "bank").size(4L << 20)
+                    .maxAttempts(MAX_ATTEMPTS).meterRegistry(meters).build());
             long counter = OneNodeCluster.createAccount(onPrimary, 0);
             Heap heap = second.openHeap(config(root.resolve("d2")));
             AtomicBoolean secondDone = new AtomicBoolean();
@@ -112,8 +117,16 @@ class HotRecordTest {
                     total += f.get(90, TimeUnit.SECONDS);
                 }
                 assertEquals(total, onPrimary.transaction(() -> onPrimary.getLong(counter)));
+                StringBuilder holds = new StringBuilder();
+                long held = 0;
+                for (Timer hold : meters.find("hotpot.cluster.commit.holds").timers()) {
+                    held += hold.count();
+                    holds.append(' ').append(hold.getId().getTag("outcome")).append('=').append(hold.count());
+                }
+                assertTrue(held > 0, "the primary never held its commits back for the other node:" + holds);
                 System.out.println("hot-record test: the other node's threads got " + SECOND_THREADS * INCREMENTS
-                        + " increments through while the primary's threads made " + (total - SECOND_THREADS * INCREMENTS));
+                        + " increments through while the primary's threads made " + (total - SECOND_THREADS * INCREMENTS)
+                        + "; holds:" + holds);
             } finally {
                 threads.shutdownNow();
             }
