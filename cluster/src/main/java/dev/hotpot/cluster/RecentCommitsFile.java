@@ -4,11 +4,8 @@ import dev.hotpot.HotpotException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -42,19 +39,8 @@ final class RecentCommitsFile {
         crc.update(bytes.array(), 0, bytes.position());
         bytes.putInt((int) crc.getValue());
         bytes.flip();
-        Path temporary = file.resolveSibling(file.getFileName() + ".new");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            DurableFile.replace(file, bytes);
         } catch (IOException e) {
             throw new HotpotException("cannot write the recent transaction ids to " + file + " (" + e + ")", e);
         }

@@ -72,10 +72,25 @@ public final class TransactionManager {
     private volatile int epoch;
     /** This node's number in the top bits of its transaction ids (0 on a single node). */
     private volatile long txIdNode;
+    /** Ids below it may be handed out: a reservation recorded them durably (unbounded without one). */
+    private volatile long txIdCeiling = Long.MAX_VALUE;
+    /** Records a new ceiling durably; null without a reservation. Guarded by this for writes. */
+    private TxIdReservation txIdReservation;
+
+    /** Records a ceiling of transaction ids durably (see {@link #reserveTxIds}). */
+    @FunctionalInterface
+    public interface TxIdReservation {
+        /**
+         * Records durably, before it returns, a ceiling above {@code next} that the next life of this
+         * heap starts its ids at, and returns it.
+         */
+        long reserveAbove(long next);
+    }
 
     /**
      * @param firstTxId         first transaction id to hand out; unique across restarts because the
-     *                          log start only grows and each writer uses at least one log byte
+     *                          log start only grows and each writer uses at least one log byte (a
+     *                          cluster node, whose ids may use none, reserves them: {@link #reserveTxIds})
      * @param lastSequence      the commit sequence of the last record in the working copy; later
      *                          commits continue after it
      * @param afterLoggedCommit called after each commit that appended a record (checkpoint pacing)
@@ -305,6 +320,18 @@ public final class TransactionManager {
             throw new IllegalArgumentException("node index out of range: " + nodeIndex);
         }
         txIdNode = (long) nodeIndex << 48;
+    }
+
+    /**
+     * Hands out transaction ids from {@code floor} on (or from the current one if higher), each only
+     * once {@code reservation} has recorded a ceiling above it: a restart that starts at the last
+     * ceiling recorded never repeats an id, whatever the log holds. A node that sends its commits to
+     * a primary needs it: its attempts may spend ids without writing to its own log.
+     */
+    public synchronized void reserveTxIds(long floor, TxIdReservation reservation) {
+        txIds.accumulateAndGet(floor, Math::max);
+        txIdReservation = reservation;
+        txIdCeiling = reservation.reserveAbove(txIds.get());
     }
 
     /** The cluster node index given to {@link #setNode}, or 0 for a heap of one process. */
@@ -582,7 +609,17 @@ public final class TransactionManager {
     }
 
     long nextTxId() {
-        return txIdNode | (txIds.getAndIncrement() & TX_COUNTER_MASK);
+        long next = txIds.getAndIncrement();
+        if (next >= txIdCeiling) {
+            reserveTxIdsUpTo(next);
+        }
+        return txIdNode | (next & TX_COUNTER_MASK);
+    }
+
+    private synchronized void reserveTxIdsUpTo(long next) {
+        while (next >= txIdCeiling) {
+            txIdCeiling = txIdReservation.reserveAbove(next);
+        }
     }
 
     void afterLoggedCommit() {

@@ -1,0 +1,78 @@
+package dev.hotpot.cluster;
+
+import dev.hotpot.HotpotException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The file that keeps a node's transaction ids of one heap unique across its restarts: it holds a
+ * ceiling that every id handed out so far lies below, written durably before an id at or above the
+ * old one goes out, and the next life starts there. The log alone does not do it: a node that
+ * sends its commits to a primary may spend ids without writing a byte to its own log (its commits
+ * conflicted, or the connection ended before their records came back), and a primary answers a
+ * request whose id its dedupe knows with the earlier record, so a reused id would lose a commit.
+ * Format: magic {@code HPTX}, version 1, the ceiling (a long), then the CRC32C of the bytes before
+ * it; big-endian.
+ *
+ * <p>Invariants: the file on disk is always whole ({@link DurableFile}); its ceiling only grows.
+ *
+ * <p>Threading: callers serialise calls on one file.
+ */
+final class TxIdCeilingFile {
+    private static final int MAGIC = 0x48505458;
+    private static final int VERSION = 1;
+    private static final int LENGTH = 20;
+
+    private final Path file;
+
+    TxIdCeilingFile(Path file) {
+        this.file = file;
+    }
+
+    /** The ceiling in the file; 0 if there is no file yet. */
+    long read() {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        ByteBuffer bytes;
+        try {
+            bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new HotpotException("cannot read the transaction id ceiling in " + file + " (" + e + ")", e);
+        }
+        if (bytes.capacity() != LENGTH || bytes.getInt() != MAGIC || bytes.getInt() != VERSION) {
+            throw corrupt("not a transaction id ceiling of this version");
+        }
+        long ceiling = bytes.getLong();
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.array(), 0, LENGTH - 4);
+        if (bytes.getInt() != (int) crc.getValue() || ceiling < 0) {
+            throw corrupt("its checksum does not match");
+        }
+        return ceiling;
+    }
+
+    /** Records {@code ceiling} durably before it returns. */
+    void write(long ceiling) {
+        ByteBuffer bytes = ByteBuffer.allocate(LENGTH).putInt(MAGIC).putInt(VERSION).putLong(ceiling);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.array(), 0, LENGTH - 4);
+        bytes.putInt((int) crc.getValue()).flip();
+        try {
+            DurableFile.replace(file, bytes);
+        } catch (IOException e) {
+            throw new HotpotException("cannot write the transaction id ceiling to " + file + " (" + e + ")", e);
+        }
+    }
+
+    private HotpotException corrupt(String why) {
+        return new HotpotException("the transaction id ceiling in " + file + " cannot be read: " + why + "; without it"
+                + " this node could reuse the id of a commit the cluster holds, and a new commit would be answered as"
+                + " that one. Restore the file; if it is lost for good, delete it: the node then starts its ids at its"
+                + " log's position, which is safe unless ids of this node that the cluster remembers lie above it");
+    }
+}
