@@ -43,8 +43,6 @@ final class ClusteredHeap {
     static final int EXIT_RESYNC = 75;
     /** Marks a heap folder whose image is being replaced: its copy is unusable until that ends. */
     private static final String REPLACING = "replacing-image";
-    /** How many transaction ids one durable write of the ceiling lets this node hand out. */
-    private static final long TX_ID_BLOCK = 1L << 20;
 
     private final ClusterNode node;
     private final HeapConfig config;
@@ -283,15 +281,14 @@ final class ClusteredHeap {
 
     private void openLocal() {
         keeper.load();
+        // Beside the heap's folder, whose content an image replaces: the ids of every life of this node count.
+        // Its own ids among the recent ones count too: a node given an empty folder has no ceiling yet.
+        TxIdCeilingFile ceiling = new TxIdCeilingFile(config.directory().resolve(config.name() + ".txid-ceiling"));
+        long idFloor = Math.max(ceiling.read(), recent.counterAfter(node.nodeIndex()));
         heap = Heap.open(config);
         TransactionManager manager = heap.transactionManager();
         manager.setNode(node.nodeIndex());
-        // Beside the heap's folder, which an image replaces: the ids of every life of this node count.
-        TxIdCeilingFile ceiling = new TxIdCeilingFile(config.directory().resolve(config.name() + ".txid-ceiling"));
-        manager.reserveTxIds(ceiling.read(), next -> {
-            ceiling.write(next + TX_ID_BLOCK);
-            return next + TX_ID_BLOCK;
-        });
+        manager.reserveTxIds(idFloor, ceiling);
         long[] tail = manager.logTail();
         index = new LogIndex(tail[1], tail[0]);
         applied.advanceTo(tail[1]);

@@ -1,5 +1,7 @@
 package dev.hotpot.cluster;
 
+import dev.hotpot.tx.TransactionManager;
+
 import java.util.Arrays;
 
 /**
@@ -108,6 +110,21 @@ final class RecentCommits {
         System.arraycopy(pairs, 2 * first, copy, 0, 2 * before);
         System.arraycopy(pairs, 0, copy, 2 * before, 2 * (count - before));
         return copy;
+    }
+
+    /**
+     * One past the highest counter among the held ids that node {@code nodeIndex} handed out; 0 if
+     * none: ids from there on repeat none of them.
+     */
+    synchronized long counterAfter(int nodeIndex) {
+        long after = 0;
+        for (int i = 0; i < size; i++) {
+            long txId = pairs[2 * ((next - size + i) & (slots() - 1))];
+            if (TransactionManager.nodeOfTxId(txId) == nodeIndex) {
+                after = Math.max(after, TransactionManager.counterOfTxId(txId) + 1);
+            }
+        }
+        return after;
     }
 
     /** The sequence of transaction {@code txId}, or -1 if this node has not logged it lately. */

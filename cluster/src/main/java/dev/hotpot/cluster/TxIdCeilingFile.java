@@ -1,6 +1,7 @@
 package dev.hotpot.cluster;
 
 import dev.hotpot.HotpotException;
+import dev.hotpot.tx.TransactionManager;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,11 +19,14 @@ import java.util.zip.CRC32C;
  * Format: magic {@code HPTX}, version 1, the ceiling (a long), then the CRC32C of the bytes before
  * it; big-endian.
  *
- * <p>Invariants: the file on disk is always whole ({@link DurableFile}); its ceiling only grows.
+ * <p>Invariants: the file on disk is always whole ({@link DurableFile}); its ceiling only grows, as
+ * the transaction manager asks for ceilings above the ids it handed out.
  *
  * <p>Threading: callers serialise calls on one file.
  */
-final class TxIdCeilingFile {
+final class TxIdCeilingFile implements TransactionManager.TxIdReservation {
+    /** How many transaction ids one durable write of the ceiling lets a node hand out. */
+    static final long BLOCK = 1L << 20;
     private static final int MAGIC = 0x48505458;
     private static final int VERSION = 1;
     private static final int LENGTH = 20;
@@ -50,10 +54,20 @@ final class TxIdCeilingFile {
         long ceiling = bytes.getLong();
         CRC32C crc = new CRC32C();
         crc.update(bytes.array(), 0, LENGTH - 4);
-        if (bytes.getInt() != (int) crc.getValue() || ceiling < 0) {
+        if (bytes.getInt() != (int) crc.getValue()) {
             throw corrupt("its checksum does not match");
         }
+        if (ceiling < 0) {
+            throw corrupt("its ceiling " + ceiling + " is negative");
+        }
         return ceiling;
+    }
+
+    /** Records a ceiling one block above {@code next}, durably, and returns it. */
+    @Override
+    public long reserveAbove(long next) {
+        write(next + BLOCK);
+        return next + BLOCK;
     }
 
     /** Records {@code ceiling} durably before it returns. */
@@ -72,7 +86,7 @@ final class TxIdCeilingFile {
     private HotpotException corrupt(String why) {
         return new HotpotException("the transaction id ceiling in " + file + " cannot be read: " + why + "; without it"
                 + " this node could reuse the id of a commit the cluster holds, and a new commit would be answered as"
-                + " that one. Restore the file; if it is lost for good, delete it: the node then starts its ids at its"
-                + " log's position, which is safe unless ids of this node that the cluster remembers lie above it");
+                + " that one. Restore the file; if it is lost for good, delete it: the node then starts its ids above"
+                + " its own among the transaction ids it keeps for the dedupe, and above its log's position");
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A node keeps the ceiling of its transaction ids beside its heap's folder and starts every life
- * above the last one's, so no id repeats across restarts; a damaged ceiling stops the node with a
- * message that says what it guards and what to do.
+ * above the last one's, so no id repeats across restarts, even one with an empty folder; a damaged
+ * ceiling stops the node with a message that says what it guards and what to do.
  */
 class TxIdCeilingTest {
     @TempDir
@@ -67,7 +68,19 @@ class TxIdCeilingTest {
                     last = reserved;
                 }
             }
-            assertEquals(3, onPrimary.transaction(() -> onPrimary.getLong(account)));
+            // A node given an empty folder (a replaced disk) has no ceiling: it starts above its own ids
+            // among the recent ones that come with the primary's image.
+            try (var files = Files.walk(root.resolve("d2"))) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+            try (ClusterNode second = OneNodeCluster.startJoiner(ports, root.resolve("d2"), 1)) {
+                Heap heap = second.openHeap(OneNodeCluster.bank(root.resolve("d2")));
+                long reserved = new TxIdCeilingFile(ceiling).read();
+                assertTrue(reserved > last, "with an empty folder the node reserved " + reserved + ", not above its last"
+                        + " life's " + last + ", whose ids the primary may still answer as retries");
+                heap.transaction(() -> heap.putLong(account, heap.getLong(account) + 1));
+            }
+            assertEquals(4, onPrimary.transaction(() -> onPrimary.getLong(account)));
         }
     }
 }

@@ -48,6 +48,16 @@ public final class TransactionManager {
         return sequence & ((1L << EPOCH_SHIFT) - 1);
     }
 
+    /** The number of the cluster node that handed out transaction id {@code txId} ({@link #setNode}). */
+    public static int nodeOfTxId(long txId) {
+        return (int) (txId >>> 48);
+    }
+
+    /** Where transaction id {@code txId} stands among its node's ids: one more per id handed out. */
+    public static long counterOfTxId(long txId) {
+        return txId & TX_COUNTER_MASK;
+    }
+
     private static final long TX_COUNTER_MASK = (1L << 48) - 1;
 
     private final MemorySegment working;
@@ -329,6 +339,7 @@ public final class TransactionManager {
      * a primary needs it: its attempts may spend ids without writing to its own log.
      */
     public synchronized void reserveTxIds(long floor, TxIdReservation reservation) {
+        // Called as the heap opens, before its first transaction.
         txIds.accumulateAndGet(floor, Math::max);
         txIdReservation = reservation;
         txIdCeiling = reservation.reserveAbove(txIds.get());
