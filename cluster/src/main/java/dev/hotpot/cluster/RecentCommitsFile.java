@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * The file that keeps {@link RecentCommits} across checkpoints and restarts: the transaction ids
@@ -15,7 +14,7 @@ import java.util.zip.CRC32C;
  * bytes before it; big-endian.
  *
  * <p>Invariants: the file on disk is always whole: a new one is written and forced beside it, then
- * moved over it.
+ * moved over it ({@link SealedFile}, which writes and checks the CRC32C).
  *
  * <p>Threading: static; callers serialise writes to one file.
  */
@@ -30,17 +29,13 @@ final class RecentCommitsFile {
     /** Writes the newest {@code limit} ids of {@code recent} to {@code file}, durably. */
     static void save(RecentCommits recent, int limit, Path file) {
         long[] pairs = recent.newest(limit);
-        ByteBuffer bytes = ByteBuffer.allocate(HEADER + 8 * pairs.length + 4);
+        ByteBuffer bytes = ByteBuffer.allocate(HEADER + 8 * pairs.length);
         bytes.putInt(MAGIC).putInt(VERSION).putInt(pairs.length / 2);
         for (long value : pairs) {
             bytes.putLong(value);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.array(), 0, bytes.position());
-        bytes.putInt((int) crc.getValue());
-        bytes.flip();
         try {
-            DurableFile.replace(file, bytes);
+            SealedFile.replace(file, bytes.flip());
         } catch (IOException e) {
             throw new HotpotException("cannot write the recent transaction ids to " + file + " (" + e + ")", e);
         }
@@ -57,16 +52,15 @@ final class RecentCommitsFile {
         } catch (IOException e) {
             throw new HotpotException("cannot read the recent transaction ids in " + file + " (" + e + ")", e);
         }
-        if (bytes.remaining() < HEADER + 4 || bytes.getInt() != MAGIC || bytes.getInt() != VERSION) {
+        if (bytes.remaining() < HEADER + SealedFile.CHECKSUM_BYTES || bytes.getInt() != MAGIC
+                || bytes.getInt() != VERSION) {
             throw corrupt(file, "not a file of recent transaction ids");
         }
         int count = bytes.getInt();
-        if (count < 0 || bytes.capacity() != HEADER + 16L * count + 4) {
+        if (count < 0 || bytes.capacity() != HEADER + 16L * count + SealedFile.CHECKSUM_BYTES) {
             throw corrupt(file, "its length does not match its count of " + count);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.array(), 0, bytes.capacity() - 4);
-        if (bytes.getInt(bytes.capacity() - 4) != (int) crc.getValue()) {
+        if (!SealedFile.isSealed(bytes.array())) {
             throw corrupt(file, "its checksum does not match");
         }
         for (int i = 0; i < count; i++) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * The file that keeps a node's transaction ids of one heap unique across its restarts: it holds a
@@ -19,7 +18,7 @@ import java.util.zip.CRC32C;
  * Format: magic {@code HPTX}, version 1, the ceiling (a long), then the CRC32C of the bytes before
  * it; big-endian.
  *
- * <p>Invariants: the file on disk is always whole ({@link DurableFile}); its ceiling only grows, as
+ * <p>Invariants: the file on disk is always whole ({@link SealedFile}); its ceiling only grows, as
  * the transaction manager asks for ceilings above the ids it handed out.
  *
  * <p>Threading: callers serialise calls on one file.
@@ -52,9 +51,7 @@ final class TxIdCeilingFile implements TransactionManager.TxIdReservation {
             throw corrupt("not a transaction id ceiling of this version");
         }
         long ceiling = bytes.getLong();
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.array(), 0, LENGTH - 4);
-        if (bytes.getInt() != (int) crc.getValue()) {
+        if (!SealedFile.isSealed(bytes.array())) {
             throw corrupt("its checksum does not match");
         }
         if (ceiling < 0) {
@@ -72,12 +69,10 @@ final class TxIdCeilingFile implements TransactionManager.TxIdReservation {
 
     /** Records {@code ceiling} durably before it returns. */
     void write(long ceiling) {
-        ByteBuffer bytes = ByteBuffer.allocate(LENGTH).putInt(MAGIC).putInt(VERSION).putLong(ceiling);
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.array(), 0, LENGTH - 4);
-        bytes.putInt((int) crc.getValue()).flip();
+        ByteBuffer bytes = ByteBuffer.allocate(LENGTH - SealedFile.CHECKSUM_BYTES).putInt(MAGIC).putInt(VERSION)
+                .putLong(ceiling);
         try {
-            DurableFile.replace(file, bytes);
+            SealedFile.replace(file, bytes.flip());
         } catch (IOException e) {
             throw new HotpotException("cannot write the transaction id ceiling to " + file + " (" + e + ")", e);
         }

@@ -50,7 +50,7 @@ public final class TransactionManager {
 
     /** The number of the cluster node that handed out transaction id {@code txId} ({@link #setNode}). */
     public static int nodeOfTxId(long txId) {
-        return (int) (txId >>> 48);
+        return (int) (txId >>> TX_NODE_SHIFT);
     }
 
     /** Where transaction id {@code txId} stands among its node's ids: one more per id handed out. */
@@ -58,7 +58,9 @@ public final class TransactionManager {
         return txId & TX_COUNTER_MASK;
     }
 
-    private static final long TX_COUNTER_MASK = (1L << 48) - 1;
+    /** Transaction ids are {@code node << TX_NODE_SHIFT | counter}. */
+    private static final int TX_NODE_SHIFT = 48;
+    private static final long TX_COUNTER_MASK = (1L << TX_NODE_SHIFT) - 1;
 
     private final MemorySegment working;
     private final PageVersions versions;
@@ -329,7 +331,7 @@ public final class TransactionManager {
         if (nodeIndex < 0 || nodeIndex > 0xFFFF) {
             throw new IllegalArgumentException("node index out of range: " + nodeIndex);
         }
-        txIdNode = (long) nodeIndex << 48;
+        txIdNode = (long) nodeIndex << TX_NODE_SHIFT;
     }
 
     /**
@@ -347,7 +349,7 @@ public final class TransactionManager {
 
     /** The cluster node index given to {@link #setNode}, or 0 for a heap of one process. */
     public int nodeIndex() {
-        return (int) (txIdNode >>> 48);
+        return nodeOfTxId(txIdNode);
     }
 
     /**
