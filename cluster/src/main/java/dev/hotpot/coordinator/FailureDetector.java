@@ -30,7 +30,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * and a second one, at least 2 s in all, while this leader has not heard it at all),
  * and the moment the member became live in the applied state (a member that just joined or returned
  * gets a full lease too). A member is reported returned only for a heartbeat heard during this
- * leadership.
+ * leadership and after the state made it failed.
  *
  * <p>A member that another one suspects, because their connection ended, is probed at once: if
  * its data address refuses connections, no process of it runs there, and it is reported failed
@@ -186,11 +186,17 @@ final class FailureDetector {
         return last != null && clock.getAsLong() - last.atNanos() <= leaseNanos;
     }
 
-    /** Notes the members that {@code after} makes live, whose silence counts from now on. */
+    /**
+     * Notes the members that {@code after} makes live, whose silence counts from now on, and
+     * forgets the heartbeats of those it makes failed: a heartbeat heard before the failure, within
+     * the lease of a member found gone by a probe, would otherwise report it returned at once.
+     */
     void applied(ClusterState before, ClusterState after) {
         for (Member member : after.members().values()) {
             if (member.live() && !before.isLive(member.id())) {
                 liveSince.put(member.id(), clock.getAsLong());
+            } else if (!member.live() && before.isLive(member.id())) {
+                heard.remove(member.id());
             }
         }
     }

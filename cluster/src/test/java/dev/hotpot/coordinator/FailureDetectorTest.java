@@ -224,6 +224,37 @@ class FailureDetectorTest {
     }
 
     @Test
+    void aSuspectFoundGoneIsNotReportedReturnedForAHeartbeatFromBeforeItsFailure() throws InterruptedException {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        at(100);
+        detector.heard("a", Map.of());
+        gone.add("a");
+        detector.suspected("b", Map.of(), "a");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (submitted.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertInstanceOf(Command.NodeFailed.class, submitted.getFirst());
+        ClusterState before = state;
+        threeMembers(false);
+        detector.applied(before, state);
+        pending.getFirst().complete("applied");
+
+        at(300);
+        detector.check();
+        assertEquals(1, submitted.size(), () -> "a's heartbeat at 100 ms is within its lease but older than its"
+                + " failure, and must not bring it back: submitted " + submitted);
+        assertFalse(detector.heardRecently("a"), "a gone member is not a candidate to lead");
+
+        at(400);
+        detector.heard("a", Map.of());
+        detector.check();
+        assertEquals(new Command.NodeReturned("a"), submitted.getLast(), "a heartbeat after the failure brings it back");
+    }
+
+    @Test
     void aSuspectThatAcceptsIsLeftToItsLeaseAndProbedAtMostOncePerInterval() throws InterruptedException {
         threeMembers(true);
         at(0);
