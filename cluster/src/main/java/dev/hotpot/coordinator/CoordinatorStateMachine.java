@@ -65,7 +65,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
         this.detector = new FailureDetector(selfId, settings, applied::get, this::submit, System::nanoTime, timer,
                 AddressProbe::refusesConnections);
         this.placement = new LeaderPlacement(selfId, applied::get, detector::heardRecently, this::transferLeadership, timer,
-                2 * settings.lease().toMillis());
+                System::nanoTime, 2 * settings.lease().toMillis(), settings.lease().toMillis());
     }
 
     ClusterState appliedState() {

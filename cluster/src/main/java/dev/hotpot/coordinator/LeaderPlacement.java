@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -25,6 +26,12 @@ import static java.lang.System.Logger.Level.WARNING;
  * primary of the fewest (the lowest id among equals), among the peers whose heartbeats this leader
  * heard within the last lease: a peer that is down or restarting cannot take over, and while a
  * hand-over is pending the leader refuses every write, the failure detector's own reports included.
+ *
+ * <p>It hands over only once the state has not changed for the settle time (a lease). A hand-over
+ * stalls the coordinator for about a second, and the moment leadership is worth moving, just after
+ * a failover made this leader primary, is the moment the heap's backups must read the new
+ * assignment and follow it: stalled past their primary's backup timeout, they were dropped from
+ * the in-sync set and the failover took a second longer.
  *
  * <p>Runs only while this replica leads, first after the grace a new leader gives, then every
  * {@link #PERIOD_MILLIS}; after a hand-over that failed it waits {@link #BACKOFF_MILLIS} before the
@@ -44,25 +51,35 @@ final class LeaderPlacement {
     private final Predicate<String> heardRecently;
     private final Function<String, CompletableFuture<?>> transfer;
     private final ScheduledExecutorService timer;
+    private final LongSupplier clock;
     private final long firstDelayMillis;
+    private final long settleNanos;
     private final AtomicBoolean handing = new AtomicBoolean();
-    private volatile long quietUntilNanos = System.nanoTime();
+    private volatile long quietUntilNanos;
+    /** The state version the checks last saw, and when they first saw it; written by the checks only. */
+    private long seenVersion = -1;
+    private long seenSinceNanos;
     private ScheduledFuture<?> checks;
 
     /**
      * @param heardRecently whether this leader heard a member's heartbeat within the last lease
      * @param transfer hands the leadership to the given peer; its future completes once it did
+     * @param clock nanoseconds, as {@link System#nanoTime}
      * @param firstDelayMillis how long after becoming leader the first check waits
+     * @param settleMillis how long the state must stay unchanged before a hand-over
      */
     LeaderPlacement(String self, Supplier<ClusterState> state, Predicate<String> heardRecently,
-                    Function<String, CompletableFuture<?>> transfer, ScheduledExecutorService timer,
-                    long firstDelayMillis) {
+                    Function<String, CompletableFuture<?>> transfer, ScheduledExecutorService timer, LongSupplier clock,
+                    long firstDelayMillis, long settleMillis) {
         this.self = self;
         this.state = state;
         this.heardRecently = heardRecently;
         this.transfer = transfer;
         this.timer = timer;
+        this.clock = clock;
         this.firstDelayMillis = firstDelayMillis;
+        this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMillis);
+        this.quietUntilNanos = clock.getAsLong();
     }
 
     synchronized void startLeading() {
@@ -78,11 +95,18 @@ final class LeaderPlacement {
         }
     }
 
-    private void check() {
-        if (System.nanoTime() - quietUntilNanos < 0) {
+    /** One check: starts a hand-over if one is due. Called by the timer, one call at a time. */
+    void check() {
+        long now = clock.getAsLong();
+        ClusterState current = state.get();
+        if (current.version() != seenVersion) {
+            seenVersion = current.version();
+            seenSinceNanos = now;
+        }
+        if (now - quietUntilNanos < 0 || now - seenSinceNanos < settleNanos) {
             return;
         }
-        Optional<String> better = betterLeader(state.get(), self, heardRecently);
+        Optional<String> better = betterLeader(current, self, heardRecently);
         if (better.isEmpty() || !handing.compareAndSet(false, true)) {
             return;
         }
@@ -90,7 +114,7 @@ final class LeaderPlacement {
                 + ", which is primary of fewer heaps than this node");
         transfer.apply(better.get()).whenComplete((done, failure) -> {
             if (failure != null) {
-                quietUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BACKOFF_MILLIS);
+                quietUntilNanos = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(BACKOFF_MILLIS);
                 LOG.log(WARNING, "coordinator " + self + " could not hand leadership to " + better.get()
                         + "; retrying in " + BACKOFF_MILLIS + " ms: " + failure);
             }

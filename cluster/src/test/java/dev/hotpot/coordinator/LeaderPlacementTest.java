@@ -5,6 +5,11 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +46,36 @@ class LeaderPlacementTest {
                 "b is live in the state but silent (restarting): c takes over");
         assertEquals(Optional.empty(), LeaderPlacement.betterLeader(state, "a", id -> false),
                 "no peer heard: a keeps leading rather than stop writes for a hand-over that cannot finish");
+    }
+
+    @Test
+    void aHandOverWaitsUntilTheStateHasNotChangedForTheSettleTime() {
+        AtomicLong millis = new AtomicLong(5_000);
+        AtomicReference<ClusterState> state = new AtomicReference<>(
+                state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a"));
+        List<String> handedTo = new CopyOnWriteArrayList<>();
+        LeaderPlacement placement = new LeaderPlacement("a", state::get, EVERYONE_HEARD, peer -> {
+            handedTo.add(peer);
+            return new CompletableFuture<>();
+        }, null, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), 0, 1500);
+
+        placement.check();
+        millis.addAndGet(1499);
+        placement.check();
+        assertEquals(List.of(), handedTo, "a just became primary (a failover): its backups read the state now");
+
+        ClusterState changed = state.get();
+        state.set(new ClusterState(changed.clusterId(), changed.version() + 1, changed.nextMemberIndex(), changed.members(),
+                changed.heaps()));
+        millis.addAndGet(1000);
+        placement.check();
+        millis.addAndGet(1499);
+        placement.check();
+        assertEquals(List.of(), handedTo, "the state changed 1499 ms ago");
+
+        millis.addAndGet(1);
+        placement.check();
+        assertEquals(List.of("b"), handedTo, "settled for 1500 ms: the leadership leaves the primary");
     }
 
     private static Member peer(String id, boolean live) {

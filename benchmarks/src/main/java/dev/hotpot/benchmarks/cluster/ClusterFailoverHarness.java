@@ -17,10 +17,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Failover time on a 3-node cluster with N = 3 copies: a committer thread on every node loops
  * small commits and keeps each one's start and end (wall clock); the harness kills the primary's
- * JVM with SIGKILL and takes, on each survivor, the first commit that <em>started</em> at or after
- * the kill; the failover time is the earliest end of those minus the kill instant. (Taking the
- * first commit that ends after the kill could count one the old primary acknowledged just
- * before; taking one that starts after costs at most one commit's latency.) The killed node is
+ * JVM with SIGKILL and takes, on each survivor, the first commit that <em>started</em> once the
+ * killed process had exited; the failover time is the earliest end of those minus the kill
+ * instant. (Taking the first commit that ends after the kill could count one the old primary
+ * acknowledged just before, and so could one that starts between the signal and the process's
+ * exit; taking one that starts after the exit costs at most one commit's latency.) The killed node is
  * restarted on its folder, and the next kill waits until the heap has N copies again and every
  * coordinator replica serves a caught-up read (see {@link BenchCluster#awaitCoordinatorReplicas}).
  *
@@ -52,8 +53,8 @@ public final class ClusterFailoverHarness {
         Report report = new Report("Cluster failover (ClusterFailoverHarness)", options.command());
         report.paragraph("N = " + REPLICAS + " copies on 3 nodes; a committer thread on every node commits one long on its"
                 + " own page, pausing 1 ms between commits. Each kill: wait until the heap has N copies, kill -9 the"
-                + " primary's JVM, then take on each survivor the first commit that started at or after the kill; failover"
-                + " = earliest end of those − kill instant. \"Coordinator\" = when a poll of the coordinator from the"
+                + " primary's JVM, then take on each survivor the first commit that started once the killed JVM had exited;"
+                + " failover = earliest end of those − kill instant (the signal). \"Coordinator\" = when a poll of the coordinator from the"
                 + " harness first showed a new primary (the harness's own coordinator client may take seconds to find"
                 + " a new coordinator leader, so this can come after the first commit). \"It led the coordinator\": a survivor's coordinator replica"
                 + " logged that it became leader after the kill. The killed node restarts on its own folder. Node settings: "
@@ -93,9 +94,10 @@ public final class ClusterFailoverHarness {
                 int leadsBefore = leaderLines(cluster, survivors);
                 long killedAt = BenchNode.nowMicros();
                 cluster.kill(victim);
+                long exitedAt = BenchNode.nowMicros();
                 Map<String, Long> asked = new LinkedHashMap<>();
                 for (String id : survivors) {
-                    asked.put(id, cluster.node(id).send("firstafter " + killedAt + " " + FAILOVER_TIMEOUT.toMillis()));
+                    asked.put(id, cluster.node(id).send("firstafter " + exitedAt + " " + FAILOVER_TIMEOUT.toMillis()));
                 }
                 String newPrimary = null;
                 long seenAt = -1;
