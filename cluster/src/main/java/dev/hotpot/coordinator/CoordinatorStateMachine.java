@@ -159,6 +159,9 @@ final class CoordinatorStateMachine extends BaseStateMachine {
             Transitions.Result result = Transitions.apply(before, logged.command(), logged.clusterIdProposal());
             detector.applied(before, result.state());
             applied.set(result.state());
+            if (result.state().version() != before.version()) {
+                placement.stateChanged();
+            }
             reply = result.reply();
         } catch (IOException | RuntimeException e) {
             // Every replica meets the same entry and fails the same way, so refusing keeps them equal;

@@ -55,8 +55,11 @@ final class FailureDetector {
      */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * AddressProbe.CONNECT_TIMEOUT_MILLIS);
 
-    /** When a member was last heard, and the durable position it reported per heap. */
-    private record Heard(long atNanos, Map<String, Long> positions) {
+    /**
+     * When a member was last heard, the durable position it reported per heap, and whether the
+     * applied state had it live then: only a heartbeat heard while it was failed brings it back.
+     */
+    private record Heard(long atNanos, Map<String, Long> positions, boolean liveWhenHeard) {
     }
 
     private final String self;
@@ -130,7 +133,7 @@ final class FailureDetector {
         if (!current.members().containsKey(nodeId)) {
             return new Reply.Refused("member id=" + nodeId + " heartbeats but never joined: join the cluster first");
         }
-        heard.put(nodeId, new Heard(clock.getAsLong(), positions));
+        heard.put(nodeId, new Heard(clock.getAsLong(), positions, current.isLive(nodeId)));
         return new Reply.Ack(current.version());
     }
 
@@ -189,7 +192,9 @@ final class FailureDetector {
     /**
      * Notes the members that {@code after} makes live, whose silence counts from now on, and
      * forgets the heartbeats of those it makes failed: a heartbeat heard before the failure, within
-     * the lease of a member found gone by a probe, would otherwise report it returned at once.
+     * the lease of a member found gone by a probe, would otherwise report it returned at once. (A
+     * heartbeat handled while this runs, on the state from before, is marked heard while live, and
+     * brings nothing back either.)
      */
     void applied(ClusterState before, ClusterState after) {
         for (Member member : after.members().values()) {
@@ -227,7 +232,8 @@ final class FailureDetector {
                             "silent for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms, longer than the lease of "
                                     + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms: reporting it failed");
                 }
-            } else if (last != null && last.atNanos() - since >= 0 && now - last.atNanos() <= leaseNanos) {
+            } else if (last != null && !last.liveWhenHeard() && last.atNanos() - since >= 0
+                    && now - last.atNanos() <= leaseNanos) {
                 report(member.id(), new Command.NodeReturned(member.id()), "heard again: reporting it returned");
             }
         }

@@ -27,11 +27,12 @@ import static java.lang.System.Logger.Level.WARNING;
  * heard within the last lease: a peer that is down or restarting cannot take over, and while a
  * hand-over is pending the leader refuses every write, the failure detector's own reports included.
  *
- * <p>It hands over only once the state has not changed for the settle time (a lease). A hand-over
- * stalls the coordinator for about a second, and the moment leadership is worth moving, just after
- * a failover made this leader primary, is the moment the heap's backups must read the new
- * assignment and follow it: stalled past their primary's backup timeout, they were dropped from
- * the in-sync set and the failover took a second longer.
+ * <p>It hands over only once the state has not changed for the settle time (a lease), or once it
+ * has wanted to for {@link #MAX_SETTLE_WAITS} settle times while the state kept changing. A
+ * hand-over stalls the coordinator for about a second, and the moment leadership is worth moving,
+ * just after a failover made this leader primary, is the moment the heap's backups must read the
+ * new assignment and follow it: stalled past their primary's backup timeout, they were dropped
+ * from the in-sync set and the failover took a second longer.
  *
  * <p>Runs only while this replica leads, first after the grace a new leader gives, then every
  * {@link #PERIOD_MILLIS}; after a hand-over that failed it waits {@link #BACKOFF_MILLIS} before the
@@ -45,6 +46,8 @@ final class LeaderPlacement {
     static final long PERIOD_MILLIS = 200;
     /** How long after a failed hand-over the next may start. */
     static final long BACKOFF_MILLIS = 10_000;
+    /** After this many settle times of wanting to hand over, it does so even if the state keeps changing. */
+    static final int MAX_SETTLE_WAITS = 10;
 
     private final String self;
     private final Supplier<ClusterState> state;
@@ -56,9 +59,10 @@ final class LeaderPlacement {
     private final long settleNanos;
     private final AtomicBoolean handing = new AtomicBoolean();
     private volatile long quietUntilNanos;
-    /** The state version the checks last saw, and when they first saw it; written by the checks only. */
-    private long seenVersion = -1;
-    private long seenSinceNanos;
+    private volatile long changedAtNanos;
+    /** Whether, and since when, the checks have found a better leader; written by the checks only. */
+    private boolean wanting;
+    private long wantedSinceNanos;
     private ScheduledFuture<?> checks;
 
     /**
@@ -80,6 +84,12 @@ final class LeaderPlacement {
         this.firstDelayMillis = firstDelayMillis;
         this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMillis);
         this.quietUntilNanos = clock.getAsLong();
+        this.changedAtNanos = clock.getAsLong();
+    }
+
+    /** The applied state just changed (its version grew). From the thread that applies the log. */
+    void stateChanged() {
+        changedAtNanos = clock.getAsLong();
     }
 
     synchronized void startLeading() {
@@ -98,18 +108,24 @@ final class LeaderPlacement {
     /** One check: starts a hand-over if one is due. Called by the timer, one call at a time. */
     void check() {
         long now = clock.getAsLong();
-        ClusterState current = state.get();
-        if (current.version() != seenVersion) {
-            seenVersion = current.version();
-            seenSinceNanos = now;
-        }
-        if (now - quietUntilNanos < 0 || now - seenSinceNanos < settleNanos) {
+        if (now - quietUntilNanos < 0) {
             return;
         }
-        Optional<String> better = betterLeader(current, self, heardRecently);
-        if (better.isEmpty() || !handing.compareAndSet(false, true)) {
+        Optional<String> better = betterLeader(state.get(), self, heardRecently);
+        if (better.isEmpty()) {
+            wanting = false;
             return;
         }
+        if (!wanting) {
+            wanting = true;
+            wantedSinceNanos = now;
+        }
+        boolean settled = now - changedAtNanos >= settleNanos;
+        boolean waitedEnough = now - wantedSinceNanos >= MAX_SETTLE_WAITS * settleNanos;
+        if (!(settled || waitedEnough) || !handing.compareAndSet(false, true)) {
+            return;
+        }
+        wanting = false;
         LOG.log(INFO, () -> "coordinator " + self + ": handing leadership to " + better.get()
                 + ", which is primary of fewer heaps than this node");
         transfer.apply(better.get()).whenComplete((done, failure) -> {

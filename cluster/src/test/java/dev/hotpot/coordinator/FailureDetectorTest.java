@@ -255,6 +255,24 @@ class FailureDetectorTest {
     }
 
     @Test
+    void aHeartbeatHandledOnTheStateFromBeforeTheFailureBringsNothingBack() {
+        threeMembers(true);
+        at(0);
+        detector.startLeading();
+        ClusterState before = state;
+        threeMembers(false);
+        ClusterState after = state;
+        state = before;
+        at(100);
+        detector.applied(before, after);
+        detector.heard("a", Map.of());
+        state = after;
+        at(200);
+        detector.check();
+        assertEquals(List.of(), submitted, "a's last heartbeat raced its failure and read the state that had it live");
+    }
+
+    @Test
     void aSuspectThatAcceptsIsLeftToItsLeaseAndProbedAtMostOncePerInterval() throws InterruptedException {
         threeMembers(true);
         at(0);

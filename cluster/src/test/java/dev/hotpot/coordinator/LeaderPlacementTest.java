@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,32 +49,53 @@ class LeaderPlacementTest {
 
     @Test
     void aHandOverWaitsUntilTheStateHasNotChangedForTheSettleTime() {
-        AtomicLong millis = new AtomicLong(5_000);
-        AtomicReference<ClusterState> state = new AtomicReference<>(
-                state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a"));
-        List<String> handedTo = new CopyOnWriteArrayList<>();
-        LeaderPlacement placement = new LeaderPlacement("a", state::get, EVERYONE_HEARD, peer -> {
-            handedTo.add(peer);
-            return new CompletableFuture<>();
-        }, null, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), 0, 1500);
+        Placement placement = new Placement();
+        placement.placement.stateChanged();
+        placement.at(1499);
+        assertEquals(List.of(), placement.handedTo, "a just became primary (a failover): its backups read the state now");
 
-        placement.check();
-        millis.addAndGet(1499);
-        placement.check();
-        assertEquals(List.of(), handedTo, "a just became primary (a failover): its backups read the state now");
+        placement.millis.set(2000);
+        placement.placement.stateChanged();
+        placement.at(3499);
+        assertEquals(List.of(), placement.handedTo, "the state changed 1499 ms ago");
 
-        ClusterState changed = state.get();
-        state.set(new ClusterState(changed.clusterId(), changed.version() + 1, changed.nextMemberIndex(), changed.members(),
-                changed.heaps()));
-        millis.addAndGet(1000);
-        placement.check();
-        millis.addAndGet(1499);
-        placement.check();
-        assertEquals(List.of(), handedTo, "the state changed 1499 ms ago");
+        placement.at(3500);
+        assertEquals(List.of("b"), placement.handedTo, "settled for 1500 ms: the leadership leaves the primary");
+    }
 
-        millis.addAndGet(1);
-        placement.check();
-        assertEquals(List.of("b"), handedTo, "settled for 1500 ms: the leadership leaves the primary");
+    @Test
+    void aStateThatKeepsChangingDelaysTheHandOverByTenSettleTimesAtMost() {
+        Placement placement = new Placement();
+        for (int second = 0; second < 15; second++) {
+            placement.placement.stateChanged();
+            placement.at(second * 1000L);
+        }
+        assertEquals(List.of(), placement.handedTo, "wanted for 14 s, the state changing every second");
+        placement.placement.stateChanged();
+        placement.at(15_000);
+        assertEquals(List.of("b"), placement.handedTo, "wanted for 15 s, ten settle times: it hands over all the same");
+    }
+
+    /** Leader a is primary of the one heap, b and c are not; a settle time of 1500 ms; a clock the test moves. */
+    private static final class Placement {
+        final AtomicLong millis = new AtomicLong(-5_000);
+        final List<String> handedTo = new CopyOnWriteArrayList<>();
+        final LeaderPlacement placement;
+
+        Placement() {
+            ClusterState state = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a");
+            placement = new LeaderPlacement("a", () -> state, EVERYONE_HEARD, peer -> {
+                handedTo.add(peer);
+                return new CompletableFuture<>();
+            }, null, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), 0, 1500);
+            millis.set(0);
+        }
+
+        /** Moves the clock to {@code offsetMillis} and runs a check. */
+        void at(long offsetMillis) {
+            millis.set(offsetMillis);
+            placement.check();
+        }
     }
 
     private static Member peer(String id, boolean live) {

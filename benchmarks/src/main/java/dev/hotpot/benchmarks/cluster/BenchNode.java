@@ -42,8 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  *                                 thread's commit before (a thread frees only blocks it allocated)
  * committer                       starts a thread that commits one page in a loop and keeps each
  *                                 commit's start and end (wall-clock µs)
- * firstafter MICROS TIMEOUT_MS    waits for a committer commit that started at or after MICROS:
- *                                 @ok end= (µs) errors= (failed commits since MICROS)
+ * firstafter MICROS SINCE TIMEOUT_MS  waits for a committer commit that started at or after
+ *                                 MICROS: @ok end= (µs) errors= (failed commits started since SINCE)
  * fill BYTES                      allocates and writes BYTES of pages, 64 pages per commit
  * write BYTES                     rewrites BYTES of the filled pages, 64 pages per commit
  * touch                           one commit on this node's block (a backup joins the in-sync
@@ -119,7 +119,8 @@ public final class BenchNode {
                     case "throughput" -> throughput(Integer.parseInt(words[1]), Long.parseLong(words[2]),
                             Integer.parseInt(words[3]), Integer.parseInt(words[4]));
                     case "committer" -> startCommitter();
-                    case "firstafter" -> firstAfter(Long.parseLong(words[1]), Long.parseLong(words[2]));
+                    case "firstafter" -> firstAfter(Long.parseLong(words[1]), Long.parseLong(words[2]),
+                            Long.parseLong(words[3]));
                     case "fill" -> fill(Long.parseLong(words[1]));
                     case "write" -> write(Long.parseLong(words[1]));
                     case "touch" -> {
@@ -310,7 +311,7 @@ public final class BenchNode {
         }
     }
 
-    private synchronized String firstAfter(long micros, long timeoutMillis) throws InterruptedException {
+    private synchronized String firstAfter(long micros, long errorsSince, long timeoutMillis) throws InterruptedException {
         if (committer == null) {
             throw new IllegalStateException("no committer running on node " + nodeId);
         }
@@ -325,7 +326,7 @@ public final class BenchNode {
                 found = ends[slot];
             }
             if (found >= 0) {
-                long errors = errorTimes.stream().filter(t -> t >= micros).count();
+                long errors = errorTimes.stream().filter(t -> t >= errorsSince).count();
                 return "end=" + found + " errors=" + errors;
             }
             long left = deadline - System.nanoTime();

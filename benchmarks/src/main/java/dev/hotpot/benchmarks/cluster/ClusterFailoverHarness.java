@@ -21,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * killed process had exited; the failover time is the earliest end of those minus the kill
  * instant. (Taking the first commit that ends after the kill could count one the old primary
  * acknowledged just before, and so could one that starts between the signal and the process's
- * exit; taking one that starts after the exit costs at most one commit's latency.) The killed node is
+ * exit; taking one that starts after the exit costs at most one commit's latency, and the time
+ * {@code waitFor} takes to see the exit, so the figures lean slow. Failed commits are counted from
+ * the signal.) The killed node is
  * restarted on its folder, and the next kill waits until the heap has N copies again and every
  * coordinator replica serves a caught-up read (see {@link BenchCluster#awaitCoordinatorReplicas}).
  *
@@ -88,7 +90,8 @@ public final class ClusterFailoverHarness {
                 }
                 String victim = before.primary();
                 // Commits flow before the kill: the primary's committer finishes one that started now.
-                cluster.node(victim).request("firstafter " + BenchNode.nowMicros() + " 10000", Duration.ofSeconds(15));
+                long flowing = BenchNode.nowMicros();
+                cluster.node(victim).request("firstafter " + flowing + " " + flowing + " 10000", Duration.ofSeconds(15));
                 List<String> survivors = BenchCluster.IDS.stream().filter(id -> !id.equals(victim)).toList();
 
                 int leadsBefore = leaderLines(cluster, survivors);
@@ -97,7 +100,8 @@ public final class ClusterFailoverHarness {
                 long exitedAt = BenchNode.nowMicros();
                 Map<String, Long> asked = new LinkedHashMap<>();
                 for (String id : survivors) {
-                    asked.put(id, cluster.node(id).send("firstafter " + exitedAt + " " + FAILOVER_TIMEOUT.toMillis()));
+                    asked.put(id, cluster.node(id).send("firstafter " + exitedAt + " " + killedAt + " "
+                            + FAILOVER_TIMEOUT.toMillis()));
                 }
                 String newPrimary = null;
                 long seenAt = -1;
