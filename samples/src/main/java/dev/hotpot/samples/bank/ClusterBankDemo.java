@@ -71,12 +71,13 @@ final class ClusterBankDemo {
         DemoNode victim = primary == null ? members.getLast() : primary();
         long killedAt = System.currentTimeMillis();
         victim.kill();
+        long exitedAt = System.currentTimeMillis();
         System.out.printf(Locale.ROOT, "%.1f s: kill -9 %s (%s).%n", (killedAt - started) / 1e3, victim.id,
                 victim == primary ? "the primary" : "a backup");
         Thread.sleep(Math.max(3_000, seconds * 200));
         List<DemoNode> survivors = members.stream().filter(node -> node != victim).toList();
         for (DemoNode survivor : survivors) {
-            long first = survivor.firstCommitAfter(killedAt);
+            long first = survivor.firstCommitAfter(exitedAt);
             System.out.printf(Locale.ROOT, "  %s: first commit %s after the kill%n", survivor.id,
                     first < 0 ? "not yet" : (first - killedAt) + " ms");
         }

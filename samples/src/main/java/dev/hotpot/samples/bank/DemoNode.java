@@ -151,12 +151,21 @@ final class DemoNode {
         return longest;
     }
 
-    /** When this node first reported more commits than it had at {@code since}, or -1. */
+    /**
+     * When this node first reported more commits than in its first report at or after
+     * {@code since}, or -1. A commit that ended before {@code since} but was reported after it does
+     * not count; the price is up to one report interval.
+     */
     long firstCommitAfter(long since) {
-        long before = committedAt(since);
+        long baseline = -1;
         synchronized (progress) {
             for (long[] sample : progress) {
-                if (sample[0] > since && sample[1] > before) {
+                if (sample[0] < since) {
+                    continue;
+                }
+                if (baseline < 0) {
+                    baseline = sample[1];
+                } else if (sample[1] > baseline) {
                     return sample[0];
                 }
             }
