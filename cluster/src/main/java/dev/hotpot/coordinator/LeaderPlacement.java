@@ -35,8 +35,12 @@ import static java.lang.System.Logger.Level.WARNING;
  * from the in-sync set and the failover took a second longer.
  *
  * <p>Runs only while this replica leads, first after the grace a new leader gives, then every
- * {@link #PERIOD_MILLIS}; after a hand-over that failed it waits {@link #BACKOFF_MILLIS} before the
- * next, so that a peer that cannot take over blocks writes for a small share of the time only.
+ * {@link #PERIOD_MILLIS}. After a hand-over that failed it waits before the next: first
+ * {@link #FIRST_BACKOFF_MILLIS}, doubling with each failure in a row up to
+ * {@link #MAX_BACKOFF_MILLIS}. A hand-over can fail for a passing reason (the peer was busy taking
+ * a heap's image, an election raced it), and a leader that is also primary makes the failover
+ * after its death slow, so the next try comes soon; a peer that keeps failing blocks writes for a
+ * small share of the time only.
  *
  * <p>Threading: its checks run on the coordinator's timer; start and stop from any thread.
  */
@@ -44,8 +48,10 @@ final class LeaderPlacement {
     private static final System.Logger LOG = System.getLogger(LeaderPlacement.class.getName());
     /** Often: a check only reads the applied state, and a primary that leads should stop leading soon. */
     static final long PERIOD_MILLIS = 200;
-    /** How long after a failed hand-over the next may start. */
-    static final long BACKOFF_MILLIS = 10_000;
+    /** How long after a first failed hand-over the next may start; it doubles with each failure in a row. */
+    static final long FIRST_BACKOFF_MILLIS = 1_000;
+    /** The longest wait between two hand-overs that failed. */
+    static final long MAX_BACKOFF_MILLIS = 16_000;
     /** After this many settle times of wanting to hand over, it does so even if the state keeps changing. */
     static final int MAX_SETTLE_WAITS = 10;
 
@@ -59,6 +65,8 @@ final class LeaderPlacement {
     private final long settleNanos;
     private final AtomicBoolean handing = new AtomicBoolean();
     private volatile long quietUntilNanos;
+    /** Written by a hand-over's completion only, one hand-over at a time. */
+    private volatile long backoffMillis = FIRST_BACKOFF_MILLIS;
     private volatile long changedAtNanos;
     /** Whether, and since when, the checks have found a better leader; written by the checks only. */
     private boolean wanting;
@@ -130,9 +138,13 @@ final class LeaderPlacement {
                 + ", which is primary of fewer heaps than this node");
         transfer.apply(better.get()).whenComplete((done, failure) -> {
             if (failure != null) {
-                quietUntilNanos = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(BACKOFF_MILLIS);
+                long backoff = backoffMillis;
+                quietUntilNanos = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(backoff);
+                backoffMillis = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
                 LOG.log(WARNING, "coordinator " + self + " could not hand leadership to " + better.get()
-                        + "; retrying in " + BACKOFF_MILLIS + " ms: " + failure);
+                        + "; retrying in " + backoff + " ms: " + failure);
+            } else {
+                backoffMillis = FIRST_BACKOFF_MILLIS;
             }
             handing.set(false);
         });

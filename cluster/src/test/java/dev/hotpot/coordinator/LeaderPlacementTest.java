@@ -76,6 +76,21 @@ class LeaderPlacementTest {
         assertEquals(List.of("b"), placement.handedTo, "wanted for 15 s, ten settle times: it hands over all the same");
     }
 
+    @Test
+    void afterFailedHandOversTheNextWaitsOneSecondThenTwiceAsLong() {
+        Placement placement = new Placement(CompletableFuture.failedFuture(new IllegalStateException("an election raced it")));
+        placement.at(1500);
+        assertEquals(1, placement.handedTo.size(), "settled: the first try");
+        placement.at(2499);
+        assertEquals(1, placement.handedTo.size(), "999 ms after a failure");
+        placement.at(2500);
+        assertEquals(2, placement.handedTo.size(), "1 s after the first failure");
+        placement.at(4499);
+        assertEquals(2, placement.handedTo.size(), "1999 ms after the second failure in a row");
+        placement.at(4500);
+        assertEquals(List.of("b", "b", "b"), placement.handedTo, "2 s after the second failure");
+    }
+
     /** Leader a is primary of the one heap, b and c are not; a settle time of 1500 ms; a clock the test moves. */
     private static final class Placement {
         final AtomicLong millis = new AtomicLong(-5_000);
@@ -83,10 +98,15 @@ class LeaderPlacementTest {
         final LeaderPlacement placement;
 
         Placement() {
+            this(new CompletableFuture<>());
+        }
+
+        /** Every hand-over completes as {@code outcome} does. */
+        Placement(CompletableFuture<Object> outcome) {
             ClusterState state = state(List.of(peer("a", true), peer("b", true), peer("c", true)), "a");
             placement = new LeaderPlacement("a", () -> state, EVERYONE_HEARD, peer -> {
                 handedTo.add(peer);
-                return new CompletableFuture<>();
+                return outcome;
             }, null, () -> TimeUnit.MILLISECONDS.toNanos(millis.get()), 0, 1500);
             millis.set(0);
         }
