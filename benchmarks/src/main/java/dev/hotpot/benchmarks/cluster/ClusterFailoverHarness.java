@@ -23,9 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledged just before, and so could one that starts between the signal and the process's
  * exit; taking one that starts after the exit costs at most one commit's latency, and the time
  * {@code waitFor} takes to see the exit, so the figures lean slow. Failed commits are counted from
- * the signal.) The killed node is
- * restarted on its folder, and the next kill waits until the heap has N copies again and every
- * coordinator replica serves a caught-up read (see {@link BenchCluster#awaitCoordinatorReplicas}).
+ * the signal.) The killed node is restarted on its folder, and the next kill waits until the heap
+ * has N copies again and every coordinator replica serves a caught-up read (see
+ * {@link BenchCluster#awaitCoordinatorReplicas}).
  *
  * <p>Targets (reported, not asserted): p50 at most 1 s, max at most 3 s.
  *
